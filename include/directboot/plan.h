@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The boot plan: everything a loader decides, as plain data.  A plan is
+ * a memory map, a list of (guest physical address, bytes) placements,
+ * the ranges it reserved, and the vCPU state at entry.  Nothing here
+ * touches /dev/kvm: a VMM applies a plan by copying each placement into
+ * guest RAM and loading the CPU state (see vmm/ for KVM, and the tcg
+ * trampoline for QEMU).
+ */
+#ifndef DIRECTBOOT_PLAN_H
+#define DIRECTBOOT_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "directboot/error.h"
+
+enum plan_entry {
+	PLAN_ENTRY_AUTO = 0,
+	PLAN_ENTRY_32,  /* 32-bit boot protocol, ESI = boot_params */
+	PLAN_ENTRY_64,  /* 64-bit boot protocol, RSI = boot_params */
+	PLAN_ENTRY_PVH, /* PVH note, EBX = hvm_start_info */
+	PLAN_ENTRY_ELF, /* long mode at e_entry, RSI = boot_params */
+};
+
+struct plan_options {
+	uint64_t mem_size;        /* bytes of guest RAM */
+	const char *cmdline;      /* NULL means "" */
+	const uint8_t *initrd;    /* already concatenated; NULL for none */
+	size_t initrd_size;
+	enum plan_entry entry;
+	bool keep_segments;       /* set KEEP_SEGMENTS in loadflags */
+	uint32_t subarch;         /* hardware_subarch */
+	uint64_t subarch_data;    /* hardware_subarch_data */
+	bool no_rng_seed;         /* leave out SETUP_RNG_SEED */
+	const uint8_t *rng_seed;  /* SETUP_RNG_SEED_LEN bytes; NULL: getrandom() */
+	bool decompress_host;     /* load the payload ELF, decompressed here */
+	const uint8_t *elf;       /* with decompress_host: an already
+	                             decompressed payload (a cache hit); NULL
+	                             makes plan_build decompress it */
+	size_t elf_size;
+	unsigned cpus;            /* 0 means 1 */
+};
+
+/* One e820 / memmap range. */
+struct plan_region {
+	uint64_t start;
+	uint64_t size;
+	uint32_t type; /* E820_TYPE_* */
+};
+
+/* Bytes to copy to guest RAM.  data points into the image, the caller's
+ * initrd or memory the plan owns; it stays valid until plan_free(). */
+struct plan_placement {
+	uint64_t gpa;
+	const uint8_t *data;
+	uint64_t size;      /* bytes copied */
+	uint64_t mem_size;  /* bytes reserved; past size is zero */
+	const char *what;   /* "kernel", "boot_params", "cmdline", ... */
+};
+
+/* A range nothing else may use, with why. */
+struct plan_reservation {
+	uint64_t start;
+	uint64_t size;
+	const char *what;
+};
+
+struct plan_segment {
+	uint16_t selector;
+	uint64_t base;
+	uint32_t limit;
+	uint8_t type, s, dpl, present, avl, l, db, g;
+};
+
+/* The vCPU at entry. */
+struct plan_cpu {
+	int mode; /* 32: protected mode, paging off; 64: long mode */
+	uint64_t rip, rsp, rflags;
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
+	uint64_t cr0, cr3, cr4, efer;
+	struct plan_segment cs, ds, es, fs, gs, ss, tr, ldt;
+	uint64_t gdt_base;
+	uint16_t gdt_limit;
+	uint64_t idt_base;
+	uint16_t idt_limit;
+};
+
+#define PLAN_REGIONS_MAX 8
+#define PLAN_PLACEMENTS_MAX 32
+#define PLAN_RESERVATIONS_MAX 32
+
+struct plan {
+	enum plan_entry entry; /* resolved, never AUTO */
+	uint64_t mem_size;
+
+	unsigned nr_regions;
+	struct plan_region regions[PLAN_REGIONS_MAX];
+	unsigned nr_placements;
+	struct plan_placement placements[PLAN_PLACEMENTS_MAX];
+	unsigned nr_reservations;
+	struct plan_reservation reservations[PLAN_RESERVATIONS_MAX];
+	struct plan_cpu cpu;
+
+	/* The decisions, for reports and tests. */
+	uint64_t kernel_gpa, kernel_size;   /* [load, load + init_size) */
+	uint64_t boot_params_gpa;           /* 0 when the entry has none */
+	uint64_t start_info_gpa;            /* PVH only */
+	uint64_t cmdline_gpa;
+	uint64_t initrd_gpa, initrd_size;
+	uint64_t page_tables_gpa, page_tables_size;
+
+	void *owned; /* memory the placements point into */
+};
+
+/*
+ * Build a plan for image (a bzImage or an ELF) with opts.  On success
+ * *out is a plan the caller releases with plan_free(); it refers to
+ * image and opts->initrd, which must outlive it.  Returns DB_OK,
+ * DB_ERR_INPUT (the image or an option breaks a rule: the message says
+ * which, with the sizes) or DB_ERR_HOST (out of memory, no entropy).
+ */
+int plan_build(const uint8_t *image, size_t image_size,
+	       const struct plan_options *opts, struct plan **out,
+	       struct db_error *err);
+
+void plan_free(struct plan *plan);
+
+const char *plan_entry_name(enum plan_entry entry);
+
+#endif
