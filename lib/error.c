@@ -20,15 +20,25 @@ int db_fail(struct db_error *err, int status, const char *fmt, ...)
 
 int db_error_prefix(struct db_error *err, const char *fmt, ...)
 {
-	char prefix[DB_ERROR_MSG_MAX], old[DB_ERROR_MSG_MAX];
+	char old[DB_ERROR_MSG_MAX];
+	size_t n;
 	va_list ap;
 
 	if (!err)
 		return DB_ERR_INPUT;
-	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
-	va_end(ap);
 	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old);
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	n = strlen(err->msg);
+	if (n + 2 < sizeof(err->msg)) {
+		memcpy(err->msg + n, ": ", 2);
+		n += 2;
+		size_t room = sizeof(err->msg) - n - 1;
+		size_t len = strnlen(old, room);
+
+		memcpy(err->msg + n, old, len);
+		err->msg[n + len] = '\0';
+	}
 	return err->status;
 }

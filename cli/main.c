@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * directboot: the command-line front of the library.  Each subcommand
+ * lives in its own file; this one only dispatches and maps errors to
+ * exit statuses.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Subcommands land one at a time; a missing one is simply not listed. */
+#pragma weak cmd_inspect
+#pragma weak cmd_extract
+#pragma weak cmd_plan
+#pragma weak cmd_run
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"inspect", cmd_inspect, "show every header field of a kernel image"},
+	{"extract", cmd_extract, "write the payload's vmlinux ELF"},
+	{"plan", cmd_plan, "print the boot plan for an image and options"},
+	{"run", cmd_run, "boot an image on KVM or QEMU's software CPU"},
+};
+
+int cli_report(const struct db_error *err)
+{
+	fprintf(stderr, "directboot: %s\n", err->msg);
+	return err->status == DB_ERR_HOST ? EXIT_HOST : EXIT_USAGE;
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "directboot %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'directboot %s --help'.\n", cmd);
+	return EXIT_USAGE;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: directboot COMMAND [ARGS...]\n"
+		   "Boot Linux kernels straight into a KVM guest.\n\n"
+		   "Commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (commands[i].fn)
+			fprintf(f, "  %-9s %s\n", commands[i].name,
+				commands[i].summary);
+	fprintf(f, "\nRun 'directboot COMMAND --help' for a command's options.\n"
+		   "Exit status: 0 clean guest shutdown, 1 guest crash, 2 bad "
+		   "usage or image,\n3 host resources.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("directboot %s (boot protocol 2.00-2.15)\n",
+		       DIRECTBOOT_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (commands[i].fn && !strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "directboot: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}
