@@ -29,9 +29,10 @@ CFLAGS += -std=gnu11 $(WARN) -fPIC $(SANFLAGS)
 LDFLAGS += $(SANFLAGS)
 CODEC_LIBS := -lz -lbz2 -llzma -llzo2 -llz4 -lzstd
 LDLIBS += $(CODEC_LIBS)
+CLI_LIBS := -lseccomp
 
 LIB_SRCS := $(sort $(wildcard lib/*.c))
-CLI_SRCS := $(sort $(wildcard cli/*.c vmm/*.c devices/*.c))
+CLI_SRCS := $(sort $(wildcard cli/*.c vmm/*.c devices/*.c tcg/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
@@ -39,6 +40,14 @@ CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(BUILD)/%)
 
 DEPS_OK := $(BUILD)/.deps-ok
+
+# Other parts (the probe guest, tcg trampoline, benches, fuzzers) bring
+# their own rules in <dir>/<name>.mk.  They may add objects to
+# CLI_EXTRA_OBJS (linked into directboot) and targets to TEST_EXTRA_TARGETS
+# (built before the tests run).
+CLI_EXTRA_OBJS :=
+TEST_EXTRA_TARGETS :=
+-include $(sort $(wildcard */*.mk))
 
 .PHONY: all deps test unit check clean format
 all: $(BUILD)/directboot $(BUILD)/libdirectboot.a
@@ -58,21 +67,18 @@ $(BUILD)/libdirectboot.a: $(LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/directboot: $(CLI_OBJS) $(BUILD)/libdirectboot.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/libdirectboot.a $(LDLIBS) -lseccomp
+$(BUILD)/directboot: $(CLI_OBJS) $(CLI_EXTRA_OBJS) $(BUILD)/libdirectboot.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(CLI_EXTRA_OBJS) $(BUILD)/libdirectboot.a $(LDLIBS) $(CLI_LIBS)
 
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libdirectboot.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 unit: $(UNIT_BINS)
 
-# Other parts (the probe guest, benches, fuzzers) bring their own rules.
--include $(sort $(wildcard */*.mk))
-
 # The README's test command: both builds, then every default test.
 test check:
 	$(MAKE) all unit $(TEST_EXTRA_TARGETS)
-	$(MAKE) SAN=1 all unit
+	$(MAKE) SAN=1 all unit $(TEST_EXTRA_TARGETS)
 	sh tests/run-all.sh
 
 format:
