@@ -1,0 +1,189 @@
+#!/bin/sh
+# The one fetcher of Debian packages for the tests, the benches and
+# `make run`.  It downloads with `apt-get download` (never installs) and
+# unpacks with dpkg-deb into $TEST_CACHE (default tests/.cache), then
+# prints one path per argument on stdout:
+#
+#   cloud    linux-image-cloud-amd64's kernel (6.1, lz4 payload): boot/vmlinuz-*
+#   generic  linux-image-amd64's kernel (6.1, xz payload):        boot/vmlinuz-*
+#   busybox  busybox-static's bin/busybox
+#   source   linux-source-6.1's scripts/extract-vmlinux
+#
+# Kernel names are resolved through the metapackages, because the ABI
+# number moves with every security update.  Each package is unpacked once,
+# into a directory named after its name and version; a second call only
+# asks apt-cache and prints the path.  `apt-get update` runs only when
+# apt-cache cannot resolve a name; with no network and no lists, the last
+# unpacked copy is used, said aloud on stderr.
+#
+# Usage: tests/fetch-kernels.sh [--list] cloud|generic|busybox|source...
+#   --list  print the package name and version each would use, fetch nothing
+set -u
+
+me=fetch-kernels
+cd "$(dirname "$0")/.." || exit 1
+: "${TEST_CACHE:=$PWD/tests/.cache}"
+
+say() { echo "$me: $*" >&2; }
+die() { say "$*"; exit 1; }
+
+usage() {
+	sed -n '2,/^set -u/{/^set -u/d;s/^# \{0,1\}//;p}' "$0"
+}
+
+# The metapackage or package behind each name, and the file we want.
+meta_of() {
+	case $1 in
+	cloud) echo linux-image-cloud-amd64 ;;
+	generic) echo linux-image-amd64 ;;
+	busybox) echo busybox-static ;;
+	source) echo linux-source-6.1 ;;
+	*) return 1 ;;
+	esac
+}
+
+# Print the concrete package behind a name (a kernel metapackage's
+# linux-image-<abi> dependency; the others are themselves).
+concrete() { # kind
+	meta=$(meta_of "$1") || return 1
+	case $1 in
+	cloud | generic)
+		apt-cache depends "$meta" 2>/dev/null |
+			sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' |
+			head -n 1
+		;;
+	*) echo "$meta" ;;
+	esac
+}
+
+candidate() { # package
+	apt-cache policy "$1" 2>/dev/null |
+		sed -n 's/^ *Candidate: \(.*\)$/\1/p' | grep -v '(none)'
+}
+
+# resolve KIND: sets pkg and ver, running `apt-get update` at most once.
+updated=
+resolve() {
+	pkg=$(concrete "$1")
+	ver=
+	[ -n "$pkg" ] && ver=$(candidate "$pkg")
+	[ -n "$ver" ] && return 0
+	[ -n "$updated" ] && return 1
+	updated=1
+	if [ "$(id -u)" != 0 ]; then
+		say "apt-cache cannot resolve $(meta_of "$1"); not root, so no apt-get update"
+		return 1
+	fi
+	say "apt-cache cannot resolve $(meta_of "$1"); running apt-get update"
+	apt-get update -qq >&2 || return 1
+	resolve "$1"
+}
+
+# The file each kind's caller wants, inside the unpacked tree.
+want_path() { # kind dir
+	case $1 in
+	cloud | generic)
+		set -- "$2"/boot/vmlinuz-*
+		[ -f "$1" ] && echo "$1"
+		;;
+	busybox) [ -x "$2/bin/busybox" ] && echo "$2/bin/busybox" ;;
+	source) [ -f "$2/scripts/extract-vmlinux" ] &&
+		echo "$2/scripts/extract-vmlinux" ;;
+	esac
+}
+
+# Unpack only what is used: a kernel package's modules are hundreds of MiB.
+unpack() { # kind deb dest
+	case $1 in
+	cloud | generic)
+		dpkg-deb --fsys-tarfile "$2" | tar -x -C "$3" ./boot
+		;;
+	busybox)
+		dpkg-deb -x "$2" "$3"
+		;;
+	source)
+		# The package holds one tarball of the tree; take the script.
+		dpkg-deb --fsys-tarfile "$2" |
+			tar -x -O ./usr/src/linux-source-6.1.tar.xz |
+			tar -xJ -C "$3" --strip-components=1 \
+				linux-source-6.1/scripts/extract-vmlinux
+		;;
+	esac
+}
+
+# apt-get download runs as the _apt user when we are root; give it a
+# directory it may write, or apt warns and falls back to root.
+download() { # package version dir
+	if [ "$(id -u)" = 0 ] && id _apt >/dev/null 2>&1; then
+		chown _apt "$3" 2>/dev/null
+	fi
+	(cd "$3" && apt-get download -q "$1=$2" >&2) || return 1
+	set -- "$3"/*.deb
+	[ -f "$1" ] && echo "$1"
+}
+
+fetch() { # kind
+	kind=$1
+	link=$TEST_CACHE/$kind
+	if ! resolve "$kind"; then
+		path=$(want_path "$kind" "$TEST_CACHE/$(readlink "$link" 2>/dev/null)")
+		[ -n "$path" ] || die "cannot resolve $(meta_of "$kind") and nothing is cached in $link"
+		say "cannot resolve $(meta_of "$kind"); using the cached $(readlink "$link")"
+		echo "$path"
+		return 0
+	fi
+	# No epoch colon in the path: make and PATH-like lists split on it.
+	dir=$TEST_CACHE/${pkg}_${ver#*:}
+	path=$(want_path "$kind" "$dir")
+	if [ -z "$path" ]; then
+		say "fetching $pkg $ver"
+		tmp=$(mktemp -d "${TMPDIR:-/tmp}/$me.XXXXXX") || exit 1
+		chmod 755 "$tmp"
+		mkdir "$tmp/dl" "$tmp/root"
+		deb=$(download "$pkg" "$ver" "$tmp/dl") ||
+			{ rm -rf "$tmp"; die "apt-get download $pkg=$ver failed"; }
+		if ! unpack "$kind" "$deb" "$tmp/root"; then
+			rm -rf "$tmp"
+			die "unpacking $deb failed"
+		fi
+		rm -rf "$dir"
+		mv "$tmp/root" "$dir" || { rm -rf "$tmp"; exit 1; }
+		rm -rf "$tmp"
+		path=$(want_path "$kind" "$dir")
+		[ -n "$path" ] || die "$pkg $ver holds no $(want_path_name "$kind")"
+	fi
+	ln -sfn "${dir##*/}" "$link"
+	echo "$path"
+}
+
+want_path_name() {
+	case $1 in
+	cloud | generic) echo boot/vmlinuz-* ;;
+	busybox) echo bin/busybox ;;
+	source) echo scripts/extract-vmlinux ;;
+	esac
+}
+
+list=
+case ${1:-} in
+-h | --help) usage; exit 0 ;;
+--list) list=1; shift ;;
+esac
+[ $# -gt 0 ] || { usage >&2; exit 2; }
+for k in "$@"; do
+	meta_of "$k" >/dev/null || { say "unknown name '$k'"; usage >&2; exit 2; }
+done
+
+mkdir -p "$TEST_CACHE" || exit 1
+# Tests and engineers may fetch at the same time: one at a time.
+exec 9>"$TEST_CACHE/.lock"
+flock 9 2>/dev/null || true
+
+for k in "$@"; do
+	if [ -n "$list" ]; then
+		resolve "$k" || die "cannot resolve $(meta_of "$k")"
+		echo "$k $pkg $ver"
+	else
+		fetch "$k" || exit 1
+	fi
+done
