@@ -1,0 +1,194 @@
+#!/bin/sh
+# Real Debian kernels: linux-image-cloud-amd64 (lz4 payload) and
+# linux-image-amd64 (xz payload), fetched by tests/fetch-kernels.sh.
+# Everything `directboot inspect --json` and `extract` say is checked
+# against a second, independent reading: the header bytes read with od,
+# the payload cut out with tail/head and decoded by the lz4/xz CLI, and
+# the resulting ELF read by binutils' readelf.
+#
+# DIRECTBOOT=path/directboot tests that binary and its -san sibling
+# (build-x/directboot and build-x-san/directboot); by default
+# build/directboot and build-san/directboot.
+cd "$(dirname "$0")/../.." || exit 1
+bins=
+if [ -n "${DIRECTBOOT:-}" ]; then
+	d=${DIRECTBOOT%/directboot}
+	bins="$DIRECTBOOT"
+	[ "$d" != "$DIRECTBOOT" ] && [ -x "$d-san/directboot" ] &&
+		bins="$bins $d-san/directboot"
+else
+	bins="build/directboot build-san/directboot"
+fi
+. tests/lib.sh
+
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+# le NBYTES OFFSET FILE: an unsigned little-endian field, in decimal.
+le() { od -An -tu"$1" -j "$2" -N "$1" "$3" | tr -d ' \n'; }
+
+j() { jq -r "$1" "$json"; }
+
+# The end of the ELF proper, as readelf sees it: the furthest of the
+# section header table, the file-backed sections and the PT_LOADs.
+elf_end() {
+	readelf -hW "$1" | awk -F: '
+		/Start of section headers/ { off = $2 + 0 }
+		/Size of section headers/ { sz = $2 + 0 }
+		/Number of section headers/ { n = $2 + 0 }
+		END { print off + sz * n }' >"$tmp/ends"
+	readelf -SW "$1" | sed -n 's/^ *\[ *[0-9]*\] *//p' |
+		awk '$2 != "NOBITS" && $1 != "NULL" && $4 ~ /^[0-9a-f]+$/ {
+			print "0x" $4, "0x" $5 }' |
+		while read -r o s; do echo $((o + s)); done >>"$tmp/ends"
+	readelf -lW "$1" | awk '$1 == "LOAD" { print $2, $5 }' |
+		while read -r o s; do echo $((o + s)); done >>"$tmp/ends"
+	sort -n "$tmp/ends" | tail -n 1
+}
+
+# The PVH entry (Xen note 0x12, XEN_ELFNOTE_PHYS32_ENTRY) from readelf -n:
+# its first four description bytes, little-endian.
+readelf_pvh() {
+	readelf -nW "$1" | awk '
+		/Xen/ && /\(0x00000012\)/ { want = 1 }
+		want && /description data:/ {
+			sub(/.*data: */, "")
+			split($0, b, " ")
+			print "0x" b[4] b[3] b[2] b[1]
+			exit
+		}'
+}
+
+check_kernel() { # kind format
+	kind=$1
+	fmt=$2
+	echo "-- $kind ($fmt payload)"
+	img=$(tests/fetch-kernels.sh "$kind") || {
+		fail "$kind: fetch" "tests/fetch-kernels.sh $kind failed (no network and no cache?)"
+		return
+	}
+	size=$(stat -c %s "$img")
+
+	# The header, read straight from the file (boot.rst offsets).
+	ss=$(le 1 0x1f1 "$img")
+	[ "$ss" = 0 ] && ss=4
+	syssize=$(le 4 0x1f4 "$img")
+	version=$(le 2 0x206 "$img")
+	loadflags=$(le 1 0x211 "$img")
+	xlf=$(le 2 0x236 "$img")
+	poff=$(le 4 0x248 "$img")
+	plen=$(le 4 0x24c "$img")
+	pref=$(le 8 0x258 "$img")
+	init_size=$(le 4 0x260 "$img")
+	pm=$(((ss + 1) * 512))
+	trailing=$((size - pm - syssize * 16))
+
+	t_eq "$kind: protocol 2.15 in the file" 527 "$version"
+	t_eq "$kind: xloadflags 0x7f in the file" 127 "$xlf"
+	t_eq "$kind: pref_address 0x1000000 in the file" 16777216 "$pref"
+	t_eq "$kind: signed image carries 1472 bytes after syssize*16" 1472 "$trailing"
+
+	# The reference: the payload bytes, decoded by Debian's CLI tool.
+	tail -c +$((pm + poff + 1)) "$img" | head -c "$plen" >"$tmp/payload"
+	want_out=$(tail -c 4 "$tmp/payload" | od -An -tu4 | tr -d ' \n')
+	case $fmt in
+	lz4) head -c $((plen - 4)) "$tmp/payload" | lz4 -dc >"$tmp/ref" ;;
+	xz) xz -dc --single-stream "$tmp/payload" >"$tmp/ref" ;;
+	esac
+	ref_size=$(stat -c %s "$tmp/ref")
+	t_eq "$kind: $fmt -dc output matches the size trailer" "$want_out" "$ref_size"
+	ref_end=$(elf_end "$tmp/ref")
+	ref_entry=$(readelf -hW "$tmp/ref" | sed -n 's/.*Entry point address: *//p')
+	ref_loads=$(readelf -lW "$tmp/ref" | grep -c '^ *LOAD ')
+	ref_pvh=$(readelf_pvh "$tmp/ref")
+	if [ -z "$ref_pvh" ] || [ $((ref_pvh)) = 0 ]; then
+		fail "$kind: readelf finds a non-zero PVH entry note" "got '$ref_pvh'"
+		ref_pvh=0
+	else
+		pass "$kind: readelf finds PVH entry $ref_pvh"
+	fi
+	echo "   $img: $size bytes, setup_sects=$ss, payload $plen bytes of $fmt at $poff," \
+		"ELF $ref_end + relocs $((ref_size - ref_end)) bytes, PVH entry $ref_pvh"
+
+	for bin in $bins; do
+		check_bin "$bin"
+	done
+}
+
+check_bin() { # directboot
+	bin=$1
+	n="$kind/$bin"
+	if [ ! -x "$bin" ]; then
+		fail "$n: binary" "$bin is missing; build it first (make test does)"
+		return
+	fi
+	json=$tmp/json
+	"$bin" inspect "$img" --json >"$json" 2>"$tmp/err"
+	st=$?
+	if [ $st != 0 ]; then
+		fail "$n: inspect --json" "exit $st: $(head -3 "$tmp/err" | tr '\n' ' ')"
+		return
+	fi
+	if ! jq -e . "$json" >/dev/null 2>&1; then
+		fail "$n: inspect --json is valid JSON" "$(head -c 200 "$json")"
+		return
+	fi
+	t_eq "$n: protocol_version" 2.15 "$(j .protocol_version)"
+	t_eq "$n: version" "$version" "$(j .version)"
+	t_eq "$n: setup_sects" "$ss" "$(j .setup_sects)"
+	t_eq "$n: syssize" "$syssize" "$(j .syssize)"
+	t_eq "$n: loadflags" "$loadflags" "$(j .loadflags)"
+	t_eq "$n: xloadflags 0x7f" 127 "$(j .xloadflags)"
+	t_eq "$n: pref_address 0x1000000" 16777216 "$(j .pref_address)"
+	t_eq "$n: init_size" "$init_size" "$(j .init_size)"
+	t_eq "$n: payload_offset" "$poff" "$(j .payload_offset)"
+	t_eq "$n: payload_length" "$plen" "$(j .payload_length)"
+	t_eq "$n: trailing bytes after syssize*16" 1472 "$(j .trailing_size)"
+	t_eq "$n: payload.format" "$fmt" "$(j .payload.format)"
+	t_eq "$n: payload.compressed_size" "$plen" "$(j .payload.compressed_size)"
+	t_eq "$n: payload.decompressed_size" "$ref_size" "$(j .payload.decompressed_size)"
+	t_eq "$n: payload.elf.entry" "$((ref_entry))" "$(j .payload.elf.entry)"
+	t_eq "$n: payload.elf PT_LOAD count" "$ref_loads" "$(j '.payload.elf.segments | length')"
+	t_eq "$n: payload.elf.pvh_entry equals readelf -n" "$((ref_pvh))" "$(j .payload.elf.pvh_entry)"
+	t_eq "$n: payload.relocs_size" "$((ref_size - ref_end))" "$(j .payload.relocs_size)"
+
+	# The human form names the same facts.
+	"$bin" inspect "$img" >"$tmp/text" 2>&1
+	t_eq "$n: inspect exits 0" 0 "$?"
+	pvh_hex=$(printf '%x' "$((ref_pvh))")
+	if grep -q 2.15 "$tmp/text" && grep -qi "$pvh_hex" "$tmp/text" &&
+		grep -qi "$fmt" "$tmp/text"; then
+		pass "$n: inspect text shows 2.15, $fmt and PVH 0x$pvh_hex"
+	else
+		fail "$n: inspect text shows 2.15, $fmt and PVH 0x$pvh_hex" \
+			"$(head -5 "$tmp/text" | tr '\n' ' ')"
+	fi
+
+	# extract --with-relocs: the whole decompressed stream, byte for byte.
+	rm -f "$tmp/full" "$tmp/elf"
+	t_run "$n: extract --with-relocs" "$bin" extract "$img" -o "$tmp/full" --with-relocs
+	if cmp "$tmp/ref" "$tmp/full" >"$tmp/cmp" 2>&1; then
+		pass "$n: extract --with-relocs is byte-identical to $fmt -dc"
+	else
+		fail "$n: extract --with-relocs is byte-identical to $fmt -dc" "$(cat "$tmp/cmp")"
+	fi
+
+	# extract: the ELF proper, a prefix of the stream, without relocs.
+	t_run "$n: extract" "$bin" extract "$img" -o "$tmp/elf"
+	t_eq "$n: extract writes the ELF up to readelf's end" "$ref_end" \
+		"$(stat -c %s "$tmp/elf" 2>/dev/null)"
+	if cmp -n "$ref_end" "$tmp/ref" "$tmp/elf" >"$tmp/cmp" 2>&1; then
+		pass "$n: extract is a prefix of $fmt -dc"
+	else
+		fail "$n: extract is a prefix of $fmt -dc" "$(cat "$tmp/cmp")"
+	fi
+	t_run "$n: extract output is a valid ELF" readelf -h "$tmp/elf"
+
+	# -o - writes the same bytes to stdout.
+	"$bin" extract "$img" -o - 2>"$tmp/err" | cmp - "$tmp/elf" >"$tmp/cmp" 2>&1
+	t_eq "$n: extract -o - equals extract -o FILE" "" "$(cat "$tmp/cmp")"
+	rm -f "$tmp/full" "$tmp/elf"
+}
+
+check_kernel cloud lz4
+check_kernel generic xz
