@@ -15,6 +15,11 @@
 #include "directboot/bootparam.h"
 #include "directboot/error.h"
 
+/* A kernel that asks for a longer command line than this is refused:
+ * x86's COMMAND_LINE_SIZE is 2048, and the cmdline must fit below 1 MiB
+ * for older kernels. */
+#define BZIMAGE_CMDLINE_SIZE_MAX (1u << 20)
+
 struct bzimage {
 	/* The setup header as found in the file, copied out field by
 	 * field; fields past the image's version hold their defaults. */
@@ -31,6 +36,8 @@ struct bzimage {
 	size_t pm_size;
 	size_t pm_syssize;
 	size_t trailing_size;
+	size_t pm_load_size;  /* what a loader copies: pm_syssize, or
+			       * pm_size when syssize is 0 or untrusted */
 
 	/* Effective values, the protocol's defaults for older versions. */
 	uint32_t initrd_addr_max;

@@ -16,6 +16,21 @@
 #define ELF_SEGMENTS_MAX 64
 #define ELF_NOTES_MAX 64
 
+/* Xen's ELF notes (xen/include/public/elfnote.h), owner name "Xen".
+ * PHYS32_ENTRY's desc is a 4- or 8-byte number (Linux 6.1 writes 8),
+ * the 32-bit physical PVH entry.  PHYS32_RELOC's desc holds up to three
+ * u32s, in this order, each defaulting when the desc stops before it:
+ * the start alignment (default: the largest PT_LOAD p_align if at least
+ * 4 KiB, else 2 MiB), the lowest start address (0) and the highest
+ * address of the image's last byte (0xffffffff). */
+#define XEN_ELFNOTE_NAME "Xen"
+#define XEN_ELFNOTE_PHYS32_ENTRY 18
+#define XEN_ELFNOTE_PHYS32_RELOC 19
+#define XEN_PHYS32_RELOC_ALIGN_DEFAULT 0x200000u
+#define XEN_PHYS32_RELOC_ALIGN_MIN_PALIGN 0x1000u
+#define XEN_PHYS32_RELOC_MIN_DEFAULT 0u
+#define XEN_PHYS32_RELOC_MAX_DEFAULT 0xffffffffu
+
 struct elf_segment {
 	uint64_t offset;
 	uint64_t filesz;
