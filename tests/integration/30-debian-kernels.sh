@@ -59,6 +59,39 @@ readelf_pvh() {
 		}'
 }
 
+# What follows the ELF proper must be arch/x86/tools/relocs' table, the
+# one the decompressor walks down from the end (misc.c,
+# handle_relocations): u32 words in three zero-terminated lists, so
+# exactly three zeros, the first word one of them, and every other word
+# the low 32 bits of an address inside the kernel's mapped image.
+check_relocs() { # elf end
+	# Addresses are 64-bit; dash's arithmetic is signed, so keep the low
+	# 32 bits as text first.
+	readelf -lW "$1" | awk '$1 == "LOAD" && $3 !~ /^0x0+$/ {
+		print "0x" substr($3, length($3) - 7), $6 }' >"$tmp/loads"
+	lo=$(($(head -n 1 "$tmp/loads" | cut -d' ' -f1)))
+	hi=$(while read -r v m; do echo $((v + m)); done <"$tmp/loads" |
+		sort -n | tail -n 1)
+	tail -c +$(($2 + 1)) "$1" | od -An -v -tu4 -w4 | awk -v lo="$lo" -v hi="$hi" '
+		NR == 1 && $1 != 0 { bad = "first word " $1 " is not 0" }
+		$1 == 0 { zeros++; next }
+		$1 < lo || $1 >= hi { bad = "word " NR " = " $1 " outside [" lo ", " hi ")" }
+		END {
+			if (NR * 4 == 0) bad = "empty"
+			if (zeros != 3) bad = bad " " zeros " zero words (want 3)"
+			print bad ? bad : "ok " NR
+		}' >"$tmp/relocs"
+	rsize=$(($(stat -c %s "$1") - $2))
+	case $(cat "$tmp/relocs") in
+	"ok $((rsize / 4))")
+		[ $((rsize % 4)) = 0 ] &&
+			pass "$kind: the $rsize bytes after the ELF are a relocs table" ||
+			fail "$kind: the bytes after the ELF are a relocs table" "$rsize is not a multiple of 4"
+		;;
+	*) fail "$kind: the $rsize bytes after the ELF are a relocs table" "$(cat "$tmp/relocs")" ;;
+	esac
+}
+
 check_kernel() { # kind format
 	kind=$1
 	fmt=$2
@@ -107,6 +140,7 @@ check_kernel() { # kind format
 	else
 		pass "$kind: readelf finds PVH entry $ref_pvh"
 	fi
+	check_relocs "$tmp/ref" "$ref_end"
 	echo "   $img: $size bytes, setup_sects=$ss, payload $plen bytes of $fmt at $poff," \
 		"ELF $ref_end + relocs $((ref_size - ref_end)) bytes, PVH entry $ref_pvh"
 
@@ -150,6 +184,7 @@ check_bin() { # directboot
 	t_eq "$n: payload.elf.entry" "$((ref_entry))" "$(j .payload.elf.entry)"
 	t_eq "$n: payload.elf PT_LOAD count" "$ref_loads" "$(j '.payload.elf.segments | length')"
 	t_eq "$n: payload.elf.pvh_entry equals readelf -n" "$((ref_pvh))" "$(j .payload.elf.pvh_entry)"
+	t_eq "$n: payload.elf_size is readelf's end of the ELF" "$ref_end" "$(j .payload.elf_size)"
 	t_eq "$n: payload.relocs_size" "$((ref_size - ref_end))" "$(j .payload.relocs_size)"
 
 	# The human form names the same facts.
