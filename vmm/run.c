@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `directboot run --accel kvm`: apply a boot plan to a KVM VM and run it.
+ *
+ * The steps, in order: create the VM with the in-kernel PIC, IOAPIC,
+ * LAPIC and PIT (so that interrupts, timers and HLT never leave the
+ * kernel); give it one memory slot per RAM range and copy the plan's
+ * placements in; create the vCPUs, give each its CPUID, and the boot
+ * vCPU the plan's entry state; then loop on KVM_RUN and answer the exits.
+ *
+ * Only port and MMIO accesses the kernel does not handle come back here:
+ * COM1 and the i8042 have devices; a list of ports a PC kernel probes
+ * (other COM ports, CMOS, PCI configuration, VGA, POST codes) is ignored
+ * quietly; everything else reads as all ones, like an ISA bus with
+ * nothing on it, and --debug names it once.
+ *
+ * Halting: with the in-kernel irqchip a HLT never exits to us, so a guest
+ * that halts with interrupts off (the probe after its reset request, if
+ * the reset failed) just sleeps, as on hardware.  Only the guest's reset,
+ * a triple fault, a signal or --timeout end the run.
+ *
+ * Threads: vCPU 0 runs on the calling thread, other vCPUs on their own,
+ * and the console input on one more (devices/serial8250.c).  Any of them
+ * can end the run: it records the exit status once and kicks every vCPU
+ * out of KVM_RUN with immediate_exit and SIGUSR1.  Process signals
+ * (SIGALRM for --timeout, SIGINT/SIGTERM/SIGHUP) are left unblocked on
+ * vCPU 0's thread alone, whose handler only sets a flag and its own
+ * immediate_exit; the loop does the rest outside the handler.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "../cli/cli.h"
+#include "../cli/run.h"
+#include "../devices/i8042.h"
+#include "../devices/serial8250.h"
+#include "run.h"
+#include "vcpu.h"
+#include "vm.h"
+
+#define STATUS_RUNNING (-1)
+#define MMIO_SEEN_MAX 64
+
+struct runner {
+	struct vm vm;
+	unsigned nr_vcpus;
+	struct vcpu vcpus[RUN_VCPUS_MAX];
+	pthread_t threads[RUN_VCPUS_MAX];
+	unsigned nr_threads; /* vCPU 0's thread included */
+	struct serial serial;
+	struct i8042 kbd;
+	pthread_mutex_t io_lock;
+	atomic_int status;
+	bool debug;
+	uint8_t port_seen[65536 / 8];
+	uint64_t mmio_seen[MMIO_SEEN_MAX];
+	unsigned nr_mmio_seen;
+};
+
+/* For the signal handlers, which can reach nothing else. */
+static struct kvm_run *volatile bsp_run;
+static volatile sig_atomic_t stop_signal;
+
+void run_print_timing(const char *name, uint64_t ns)
+{
+	fprintf(stderr, "directboot: timing: %-34s %9.3f ms\n", name,
+		(double)ns / 1e6);
+}
+
+static void runner_kick_all(struct runner *r)
+{
+	pthread_t self = pthread_self();
+
+	for (unsigned i = 0; i < r->nr_vcpus; i++)
+		r->vcpus[i].run->immediate_exit = 1;
+	for (unsigned i = 0; i < r->nr_threads; i++)
+		if (!pthread_equal(r->threads[i], self))
+			pthread_kill(r->threads[i], SIGUSR1);
+}
+
+/* The first status wins; later calls change nothing. */
+static void runner_stop(struct runner *r, int status)
+{
+	int running = STATUS_RUNNING;
+
+	if (atomic_compare_exchange_strong(&r->status, &running, status))
+		runner_kick_all(r);
+}
+
+static void on_quit_key(void *opaque)
+{
+	fprintf(stderr, "\r\ndirectboot: Ctrl-A x: quitting\r\n");
+	runner_stop(opaque, EXIT_GUEST_OK);
+}
+
+static void on_serial_irq(void *opaque, int level)
+{
+	struct runner *r = opaque;
+
+	vm_irq_line(&r->vm, SERIAL_COM1_IRQ, level);
+}
+
+/* Ranges a PC kernel probes where nothing is, ignored without a word. */
+static const struct {
+	uint16_t first, last;
+} quiet_ports[] = {
+	{ 0x0000, 0x001f }, /* DMA controller 1 */
+	{ 0x0070, 0x0071 }, /* CMOS/RTC index and data */
+	{ 0x0080, 0x008f }, /* POST code, DMA page registers */
+	{ 0x0092, 0x0092 }, /* system control port A */
+	{ 0x00c0, 0x00df }, /* DMA controller 2 */
+	{ 0x00ed, 0x00ed }, /* the other I/O delay port */
+	{ 0x00f0, 0x00ff }, /* FPU error */
+	{ 0x0170, 0x0177 }, /* IDE */
+	{ 0x01f0, 0x01f7 },
+	{ 0x0278, 0x027a }, /* parallel ports */
+	{ 0x02e8, 0x02ef }, /* COM4, COM2 */
+	{ 0x02f8, 0x02ff },
+	{ 0x0376, 0x0376 },
+	{ 0x0378, 0x037a },
+	{ 0x03b0, 0x03df }, /* VGA */
+	{ 0x03e8, 0x03ef }, /* COM3 */
+	{ 0x03f0, 0x03f7 }, /* floppy */
+	{ 0x0cf8, 0x0cff }, /* PCI configuration: no PCI here */
+};
+
+static bool port_quiet(uint16_t port)
+{
+	for (size_t i = 0; i < sizeof(quiet_ports) / sizeof(quiet_ports[0]);
+	     i++)
+		if (port >= quiet_ports[i].first && port <= quiet_ports[i].last)
+			return true;
+	return false;
+}
+
+static void log_port_once(struct runner *r, uint16_t port, bool out,
+			  uint8_t val)
+{
+	uint8_t bit = (uint8_t)(1u << (port & 7));
+
+	if (!r->debug || (r->port_seen[port >> 3] & bit))
+		return;
+	r->port_seen[port >> 3] |= bit;
+	if (out)
+		fprintf(stderr, "directboot: unknown port 0x%04x: write 0x%02x "
+				"(ignored; reported once)\r\n", port, val);
+	else
+		fprintf(stderr, "directboot: unknown port 0x%04x: read "
+				"(0xff; reported once)\r\n", port);
+}
+
+/* One byte of port I/O, under io_lock. */
+static void pio_byte(struct runner *r, uint16_t port, bool out, uint8_t *val)
+{
+	if (port >= SERIAL_COM1_BASE &&
+	    port < SERIAL_COM1_BASE + SERIAL_NR_PORTS) {
+		if (out)
+			serial_write(&r->serial, port - SERIAL_COM1_BASE, *val);
+		else
+			*val = serial_read(&r->serial, port - SERIAL_COM1_BASE);
+		return;
+	}
+	if (port == I8042_DATA_PORT || port == I8042_COMMAND_PORT) {
+		if (out) {
+			i8042_write(&r->kbd, port, *val);
+			if (r->kbd.reset)
+				runner_stop(r, EXIT_GUEST_OK);
+		} else {
+			*val = i8042_read(&r->kbd, port);
+		}
+		return;
+	}
+	if (port == RUN_PORT_RESET_CONTROL && out &&
+	    (*val & RUN_RESET_CONTROL_RST_CPU)) {
+		runner_stop(r, EXIT_GUEST_OK);
+		return;
+	}
+	if (!out)
+		*val = 0xff;
+	if (!port_quiet(port))
+		log_port_once(r, port, out, out ? *val : 0xff);
+}
+
+static void handle_io(struct runner *r, struct kvm_run *run)
+{
+	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+	bool out = run->io.direction == KVM_EXIT_IO_OUT;
+	uint16_t port = run->io.port;
+
+	if (port < SERIAL_COM1_BASE || port >= SERIAL_COM1_BASE + 8)
+		serial_flush(&r->serial);
+	pthread_mutex_lock(&r->io_lock);
+	for (uint32_t i = 0; i < run->io.count; i++) {
+		for (unsigned b = 0; b < run->io.size; b++)
+			pio_byte(r, (uint16_t)(port + b), out, data + b);
+		data += run->io.size;
+	}
+	pthread_mutex_unlock(&r->io_lock);
+}
+
+static void handle_mmio(struct runner *r, struct kvm_run *run)
+{
+	uint64_t addr = run->mmio.phys_addr;
+	bool seen = false;
+
+	serial_flush(&r->serial);
+	if (!run->mmio.is_write)
+		memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
+	if (!r->debug)
+		return;
+	pthread_mutex_lock(&r->io_lock);
+	for (unsigned i = 0; i < r->nr_mmio_seen; i++)
+		seen |= r->mmio_seen[i] == addr;
+	if (!seen && r->nr_mmio_seen < MMIO_SEEN_MAX) {
+		r->mmio_seen[r->nr_mmio_seen++] = addr;
+		fprintf(stderr, "directboot: unknown MMIO 0x%llx: %s of %u "
+				"bytes (%s; reported once)\r\n",
+			(unsigned long long)addr,
+			run->mmio.is_write ? "write" : "read", run->mmio.len,
+			run->mmio.is_write ? "ignored" : "all ones");
+	}
+	pthread_mutex_unlock(&r->io_lock);
+}
+
+static void crash(struct runner *r, struct vcpu *v, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void crash(struct runner *r, struct vcpu *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	serial_flush(&r->serial);
+	serial_console_restore_tty();
+	pthread_mutex_lock(&r->io_lock);
+	fprintf(stderr, "directboot: guest crashed: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	vcpu_dump(v, stderr);
+	pthread_mutex_unlock(&r->io_lock);
+	runner_stop(r, EXIT_GUEST_CRASH);
+}
+
+static void handle_internal_error(struct runner *r, struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+	char buf[160];
+	int n = 0;
+
+	for (uint32_t i = 0; i < run->internal.ndata && i < 4; i++)
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, " 0x%llx",
+			      (unsigned long long)run->internal.data[i]);
+	buf[n] = '\0';
+	crash(r, v, "KVM_EXIT_INTERNAL_ERROR, suberror %u%s%s",
+	      run->internal.suberror,
+	      run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION
+		      ? " (instruction emulation failed)" : "",
+	      buf);
+}
+
+static void handle_exit(struct runner *r, struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		handle_io(r, run);
+		break;
+	case KVM_EXIT_MMIO:
+		handle_mmio(r, run);
+		break;
+	case KVM_EXIT_INTR:
+		break;
+	case KVM_EXIT_HLT: /* only without the in-kernel LAPIC */
+		runner_stop(r, EXIT_GUEST_OK);
+		break;
+	case KVM_EXIT_SHUTDOWN:
+		crash(r, v, "triple fault (KVM_EXIT_SHUTDOWN)");
+		break;
+	case KVM_EXIT_INTERNAL_ERROR:
+		handle_internal_error(r, v);
+		break;
+	case KVM_EXIT_FAIL_ENTRY:
+		crash(r, v, "KVM_EXIT_FAIL_ENTRY, hardware reason 0x%llx",
+		      (unsigned long long)
+			      run->fail_entry.hardware_entry_failure_reason);
+		break;
+	case KVM_EXIT_SYSTEM_EVENT:
+		if (run->system_event.type == KVM_SYSTEM_EVENT_CRASH)
+			crash(r, v, "the guest reported a crash");
+		else
+			runner_stop(r, EXIT_GUEST_OK);
+		break;
+	default:
+		crash(r, v, "unexpected KVM exit reason %u", run->exit_reason);
+		break;
+	}
+}
+
+/* On vCPU 0: turn a signal the handler noted into a stop. */
+static void check_signals(struct runner *r)
+{
+	int sig = stop_signal;
+
+	if (!sig)
+		return;
+	serial_flush(&r->serial);
+	serial_console_restore_tty();
+	if (sig == SIGALRM) {
+		fprintf(stderr, "directboot: --timeout reached, stopping the "
+				"guest\n");
+		runner_stop(r, EXIT_TIMEOUT);
+	} else {
+		fprintf(stderr, "directboot: %s, stopping the guest\n",
+			strsignal(sig));
+		runner_stop(r, 128 + sig);
+	}
+}
+
+struct loop_stats {
+	uint64_t t_first_exit;
+};
+
+static void vcpu_loop(struct runner *r, struct vcpu *v,
+		      struct loop_stats *st)
+{
+	while (atomic_load(&r->status) == STATUS_RUNNING) {
+		int ret = ioctl(v->fd, KVM_RUN, 0);
+
+		if (st && !st->t_first_exit)
+			st->t_first_exit = run_now_ns();
+		if (ret < 0) {
+			if (errno != EINTR && errno != EAGAIN) {
+				fprintf(stderr, "directboot: KVM_RUN on vCPU "
+						"%u: %s\n", v->id,
+					strerror(errno));
+				runner_stop(r, EXIT_HOST);
+				break;
+			}
+			v->run->immediate_exit = 0;
+			if (st)
+				check_signals(r);
+			continue;
+		}
+		handle_exit(r, v);
+	}
+}
+
+/* There is one run per process; the AP threads find it here. */
+static struct runner runner;
+
+static void *ap_thread(void *arg)
+{
+	vcpu_loop(&runner, arg, NULL);
+	return NULL;
+}
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+	if (bsp_run)
+		bsp_run->immediate_exit = 1;
+}
+
+static void on_kick(int sig)
+{
+	(void)sig;
+}
+
+/* A crash of our own must not leave the terminal raw. */
+static void on_fatal(int sig)
+{
+	serial_console_restore_tty();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void signals_setup(bool tty)
+{
+	static const int stops[] = { SIGALRM, SIGINT, SIGTERM, SIGHUP };
+	static const int fatals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+	sigset_t set;
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+		sigaction(stops[i], &sa, NULL);
+	sa.sa_handler = on_kick;
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (tty) {
+		sa.sa_handler = on_fatal;
+		sa.sa_flags = SA_RESETHAND;
+		for (size_t i = 0; i < sizeof(fatals) / sizeof(fatals[0]); i++)
+			sigaction(fatals[i], &sa, NULL);
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
+/* The vCPUs: CPUID for each, the plan's state for the boot vCPU.  The
+ * others stay in KVM's wait-for-SIPI state until the guest wakes them. */
+static int vcpus_setup(struct runner *r, const struct plan *plan,
+		       unsigned n, struct db_error *err)
+{
+	int ret;
+
+	for (unsigned i = 0; i < n; i++) {
+		ret = vcpu_create(&r->vm, i, &r->vcpus[i], err);
+		if (ret)
+			return ret;
+		r->nr_vcpus++;
+		ret = cpuid_setup(&r->vm, &r->vcpus[i], n, err);
+		if (ret)
+			return ret;
+	}
+	ret = vcpu_set_lapic_wiring(&r->vcpus[0], err);
+	if (ret)
+		return ret;
+	return vcpu_set_plan_state(&r->vcpus[0], &plan->cpu, err);
+}
+
+static int start_aps(struct runner *r, struct db_error *err)
+{
+	sigset_t block, old;
+	int ret = DB_OK;
+
+	/* APs take only the kick, never the process signals. */
+	sigfillset(&block);
+	sigdelset(&block, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	for (unsigned i = 1; i < r->nr_vcpus; i++) {
+		int e = pthread_create(&r->threads[i], NULL, ap_thread,
+				       &r->vcpus[i]);
+
+		if (e) {
+			ret = db_fail(err, DB_ERR_HOST,
+				      "kvm: cannot start vCPU %u: %s", i,
+				      strerror(e));
+			break;
+		}
+		r->nr_threads = i + 1;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
+static uint64_t peak_rss_bytes(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) < 0)
+		return 0;
+	return (uint64_t)ru.ru_maxrss * 1024;
+}
+
+static void print_memory(const struct runner *r)
+{
+	uint64_t peak = peak_rss_bytes();
+	uint64_t guest = vm_resident_bytes(&r->vm);
+
+	fprintf(stderr, "directboot: memory: peak RSS %llu KiB, guest RAM "
+			"touched %llu KiB, launcher overhead %lld KiB\n",
+		(unsigned long long)(peak >> 10),
+		(unsigned long long)(guest >> 10),
+		(long long)(peak - guest) / 1024);
+}
+
+static void runner_teardown(struct runner *r)
+{
+	for (unsigned i = 0; i < r->nr_vcpus; i++)
+		vcpu_destroy(&r->vcpus[i]);
+	vm_destroy(&r->vm);
+	pthread_mutex_destroy(&r->io_lock);
+}
+
+static int runner_setup(struct runner *r, const struct plan *plan,
+			const struct run_config *cfg, struct db_error *err)
+{
+	unsigned n = cfg->cpus ? cfg->cpus : 1;
+	int ret;
+
+	if (n > RUN_VCPUS_MAX)
+		return db_fail(err, DB_ERR_INPUT,
+			       "kvm: --cpus %u is more than %d", n,
+			       RUN_VCPUS_MAX);
+	ret = vm_create(&r->vm, true, err);
+	if (ret)
+		return ret;
+	ret = vm_load_plan(&r->vm, plan, err);
+	if (ret)
+		return ret;
+	return vcpus_setup(r, plan, n, err);
+}
+
+int kvm_run_plan(const struct plan *plan, const struct run_config *cfg)
+{
+	struct runner *r = &runner;
+	struct loop_stats st = { 0 };
+	struct db_error err = { 0 };
+	uint64_t t0 = run_now_ns(), t_setup;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	r->vm.fd = r->vm.kvm_fd = -1;
+	r->debug = cfg->debug;
+	r->threads[0] = pthread_self();
+	r->nr_threads = 1;
+	atomic_init(&r->status, STATUS_RUNNING);
+	pthread_mutex_init(&r->io_lock, NULL);
+	i8042_init(&r->kbd);
+	serial_init(&r->serial, STDIN_FILENO, STDOUT_FILENO, on_serial_irq,
+		    on_quit_key, r);
+	ret = runner_setup(r, plan, cfg, &err);
+	if (ret) {
+		runner_teardown(r);
+		serial_destroy(&r->serial);
+		return cli_report(&err);
+	}
+	bsp_run = r->vcpus[0].run;
+	signals_setup(isatty(STDIN_FILENO));
+	ret = serial_console_start(&r->serial);
+	if (!ret)
+		ret = start_aps(r, &err);
+	if (ret) {
+		if (!err.msg[0])
+			db_fail(&err, DB_ERR_HOST, "cannot start the console "
+				"thread: %s", strerror(-ret));
+		runner_stop(r, cli_report(&err));
+	}
+	if (cfg->timeout_s)
+		alarm(cfg->timeout_s);
+	t_setup = run_now_ns();
+	vcpu_loop(r, &r->vcpus[0], &st);
+	alarm(0);
+	for (unsigned i = 1; i < r->nr_threads; i++)
+		pthread_join(r->threads[i], NULL);
+	serial_console_stop(&r->serial);
+	bsp_run = NULL;
+	if (cfg->timings) {
+		uint64_t t_end = run_now_ns();
+
+		run_print_timing("vm setup", t_setup - t0);
+		if (cfg->t_start_ns)
+			run_print_timing("setup (exec to first KVM_RUN)",
+					 t_setup - cfg->t_start_ns);
+		if (st.t_first_exit)
+			run_print_timing("first guest exit",
+					 st.t_first_exit - t_setup);
+		run_print_timing("guest run", t_end - t_setup);
+		if (cfg->t_start_ns)
+			run_print_timing("total (exec to exit)",
+					 t_end - cfg->t_start_ns);
+		print_memory(r);
+	}
+	runner_teardown(r);
+	serial_destroy(&r->serial);
+	return atomic_load(&r->status);
+}

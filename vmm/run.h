@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared by the KVM launcher's files: the clock the timings use, and the
+ * I/O ports the run loop answers itself.
+ */
+#ifndef DIRECTBOOT_VMM_RUN_H
+#define DIRECTBOOT_VMM_RUN_H
+
+#include <stdint.h>
+#include <time.h>
+
+#define RUN_VCPUS_MAX 64
+
+/* Ports that reset the machine besides the i8042: the PCI reset control
+ * register (bit 2, RST_CPU) that reboot=pci uses. */
+#define RUN_PORT_RESET_CONTROL 0xcf9
+#define RUN_RESET_CONTROL_RST_CPU 0x04
+
+static inline uint64_t run_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* "directboot: timing: NAME  X.XXX ms" on stderr. */
+void run_print_timing(const char *name, uint64_t ns);
+
+#endif
