@@ -33,7 +33,7 @@ static void on_alarm(int sig)
 {
 	(void)sig;
 	if (child > 0)
-		kill(child, SIGKILL);
+		kill(-child, SIGKILL);
 }
 
 static double now_ms(void)
@@ -58,6 +58,8 @@ static pid_t child_start(char **argv, int out_fd)
 	if (pid)
 		return pid;
 	int null = open("/dev/null", O_RDONLY);
+
+	setpgid(0, 0); /* so that a kill reaches its children too */
 
 	dup2(null, 0);
 	dup2(out_fd, 1);
@@ -133,7 +135,7 @@ int main(int argc, char **argv)
 		    scan(tail, strlen(marker), buf, (size_t)n, marker)) {
 			t_marker = now_ms() - t0;
 			if (kill_at_marker)
-				kill(pid, SIGKILL);
+				kill(-pid, SIGKILL);
 		}
 	}
 	if (wait4(pid, &status, 0, &ru) < 0)
