@@ -152,12 +152,12 @@ static int payload_copy_elf(const uint8_t *buf, size_t size, size_t max_out,
 static int payload_unknown(const uint8_t *buf, size_t size,
 			   struct db_error *err)
 {
-	char seen[3 * 8 + 1] = "";
+	char seen[3 * 8] = "";
 	size_t n = size < 8 ? size : 8;
 
 	for (size_t i = 0; i < n; i++)
-		snprintf(seen + 3 * i, sizeof(seen) - 3 * i, "%s%02x",
-			 i ? " " : "", buf[i]);
+		snprintf(seen + 3 * i, sizeof(seen) - 3 * i, "%02x%s", buf[i],
+			 i + 1 < n ? " " : "");
 	return db_fail(err, DB_ERR_INPUT,
 		       "payload: unknown format (first bytes: %s); expected "
 		       "the magic of gzip, bzip2, lzma, xz, lzo, lz4, zstd "
