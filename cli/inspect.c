@@ -357,8 +357,11 @@ static void text_bzimage(const struct inspect_image *img)
 	}
 	kv("", "payload", "%s", payload_format_name(img->format));
 	text_size("  ", "compressed_size", bz->payload_size, NULL);
-	text_size("  ", "trailer_size", img->trailer_size,
-		  " (the le32 size trailer)");
+	if (img->format == PAYLOAD_NONE)
+		kv("  ", "trailer_size", "none (an uncompressed ELF)");
+	else
+		text_size("  ", "trailer_size", img->trailer_size,
+			  " (the le32 size trailer)");
 	text_size("  ", "decompressed_size", img->out_size,
 		  " (what decompressing gave)");
 	text_elf(&img->elf, "  ");
@@ -470,7 +473,10 @@ static void json_payload(struct json *j, const struct inspect_image *img)
 	json_str(j, "format", payload_format_name(img->format));
 	json_u64(j, "offset", bz->hdr.payload_offset);
 	json_u64(j, "compressed_size", bz->payload_size);
-	json_u64(j, "trailer_size", img->trailer_size);
+	if (img->format == PAYLOAD_NONE)
+		json_null(j, "trailer_size");
+	else
+		json_u64(j, "trailer_size", img->trailer_size);
 	json_u64(j, "decompressed_size", img->out_size);
 	json_elf(j, "elf", &img->elf);
 	json_u64(j, "elf_size", img->elf.elf_size);

@@ -114,6 +114,7 @@ gzip -9n <"$tmp/good.elf" >"$tmp/good.gz"
 mk_bz "$tmp/good.bz" "$tmp/good.gz"
 : >"$tmp/none"
 mk_bz "$tmp/nopayload.bz" "$tmp/none"
+mk_bz "$tmp/plain.bz" "$tmp/good.elf"   # an uncompressed ELF payload
 
 # The malformed ones, one field each.
 cases=
@@ -196,6 +197,12 @@ check_good() { # bin
 	rm -f "$tmp/out.elf"
 	t_run "$b: extract a well-formed bzImage" "$b" extract "$tmp/good.bz" -o "$tmp/out.elf"
 	t_run "$b: extract gives back the ELF that went in" cmp "$tmp/good.elf" "$tmp/out.elf"
+	rm -f "$tmp/out.elf"
+	t_run "$b: extract an uncompressed payload" "$b" extract "$tmp/plain.bz" -o "$tmp/out.elf"
+	t_run "$b: extract of an uncompressed payload is the ELF" cmp "$tmp/good.elf" "$tmp/out.elf"
+	"$b" extract "$tmp/good.bz" -o "$tmp/nodir/out.elf" 2>"$tmp/err"
+	t_eq "$b: extract into a missing directory: exit 3, one line" "3 1" \
+		"$? $(wc -l <"$tmp/err")"
 	t_run "$b: inspect an ELF" "$b" inspect "$tmp/good.elf"
 	t_run "$b: inspect a bzImage without payload" "$b" inspect "$tmp/nopayload.bz"
 	# Good images that extract cannot use: still exit 2, one line.
