@@ -269,6 +269,8 @@ int cmd_run(int argc, char **argv)
 		return ret < 0 ? EXIT_USAGE : 0;
 	}
 	bo.plan.cpus = a.cfg.cpus;
+	if (a.cfg.accel == RUN_ACCEL_KVM)
+		kvm_prepare();
 	ret = bootopts_plan(&bo, a.image, &plan, &err);
 	if (ret) {
 		bootopts_free(&bo);

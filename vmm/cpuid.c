@@ -26,7 +26,7 @@
 static struct kvm_cpuid2 *supported_get(int kvm_fd, struct db_error *err)
 {
 	struct kvm_cpuid2 *c;
-	unsigned n = 64;
+	unsigned n = 256; /* enough for current hosts: one ioctl */
 
 	for (;;) {
 		c = calloc(1, sizeof(*c) + n * sizeof(c->entries[0]));

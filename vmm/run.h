@@ -24,6 +24,16 @@ static inline uint64_t run_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * Start creating the VM on a helper thread (KVM_CREATE_VM, the irqchip,
+ * the PIT, the first megabyte's memory slot) while the caller reads the
+ * image and builds the plan.  The first memory slot of a VM waits in the
+ * kernel for an SRCU grace period, several milliseconds on the machines
+ * measured, and no later step needs the plan to do it.  kvm_run_plan()
+ * takes the VM over; without this call it creates its own.
+ */
+void kvm_prepare(void);
+
 /* "directboot: timing: NAME  X.XXX ms" on stderr. */
 void run_print_timing(const char *name, uint64_t ns);
 

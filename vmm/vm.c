@@ -226,17 +226,51 @@ static unsigned plan_slots(const struct plan *plan, struct range *r)
 	return m;
 }
 
+/* A slot vm_prepare made before the plan existed: keep it when it is
+ * the start of a range the plan wants, and say where the range goes on;
+ * otherwise drop it.  Returns the new start of range r. */
+static uint64_t keep_early_slot(struct vm *vm, const struct range *r)
+{
+	struct vm_slot *s = &vm->slots[0];
+
+	if (vm->nr_slots != 1 || s->gpa != r->start || s->size > r->end - r->start)
+		return r->start;
+	return s->gpa + s->size;
+}
+
+static void drop_slot(struct vm *vm, unsigned i)
+{
+	struct kvm_userspace_memory_region mr = {
+		.slot = i, .guest_phys_addr = vm->slots[i].gpa,
+	};
+
+	ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &mr);
+	munmap(vm->slots[i].hva, vm->slots[i].size);
+	vm->slots[i] = (struct vm_slot){ 0 };
+}
+
 int vm_load_plan(struct vm *vm, const struct plan *plan,
 		 struct db_error *err)
 {
 	struct range r[PLAN_REGIONS_MAX];
 	unsigned n = plan_slots(plan, r);
+	bool early = vm->nr_slots == 1;
 	int ret;
 
 	if (!n)
 		return db_fail(err, DB_ERR_INPUT, "kvm: the plan has no RAM");
+	if (early && keep_early_slot(vm, &r[0]) == r[0].start) {
+		drop_slot(vm, 0);
+		vm->nr_slots = 0;
+		early = false;
+	}
 	for (unsigned i = 0; i < n; i++) {
-		ret = vm_add_ram(vm, r[i].start, r[i].end - r[i].start, err);
+		uint64_t start = early && !i ? keep_early_slot(vm, &r[0])
+					     : r[i].start;
+
+		if (start == r[i].end)
+			continue;
+		ret = vm_add_ram(vm, start, r[i].end - start, err);
 		if (ret)
 			return ret;
 	}
@@ -248,7 +282,8 @@ int vm_load_plan(struct vm *vm, const struct plan *plan,
 		if (!dst)
 			return db_fail(err, DB_ERR_INPUT,
 				       "kvm: placement '%s' at 0x%llx+0x%llx "
-				       "is outside guest RAM",
+				       "is outside guest RAM (or spans two "
+				       "RAM ranges)",
 				       p->what ? p->what : "?",
 				       (unsigned long long)p->gpa,
 				       (unsigned long long)len);
