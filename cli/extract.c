@@ -99,13 +99,15 @@ static int extract(const char *image, const char *out, bool relocs,
 		goto out;
 	if (img->kind != IMAGE_BZIMAGE) {
 		ret = db_fail(err, DB_ERR_INPUT,
-			      "extract: %s is an %s image, not a bzImage: it carries no payload",
+			      "extract: %s is an %s image, not a bzImage: it "
+			      "carries no payload",
 			      image, image_kind_name(img->kind));
 		goto out;
 	}
 	if (!img->has_payload) {
 		ret = db_fail(err, DB_ERR_INPUT,
-			      "extract: payload_length=0 (protocol %u.%02u): the bzImage carries no payload (2.08+)",
+			      "extract: payload_length=0 (protocol %u.%02u): "
+			      "the bzImage carries no payload (2.08+)",
 			      img->bz.version >> 8, img->bz.version & 0xff);
 		goto out;
 	}
@@ -131,8 +133,10 @@ static void extract_usage(FILE *f)
 		"Write the vmlinux ELF that a bzImage carries as its payload,\n"
 		"decompressed.  FILE '-' is standard output.\n\n"
 		"  -o, --output FILE  where to write (replaced atomically)\n"
-		"  --with-relocs      keep the relocation table that follows the\n"
-		"                     ELF in the payload (the whole decompressed "
+		"  --with-relocs      keep the relocation table that follows "
+		"the\n"
+		"                     ELF in the payload (the whole "
+		"decompressed "
 		"stream)\n"
 		"  -h, --help         show this help\n\n"
 		"Exit status: 0 ok, 2 bad usage or bad image, 3 host error.\n");

@@ -76,8 +76,15 @@ void inspect_image_free(struct inspect_image *img)
 
 /* ---- the setup header, one table for text and JSON -------------------- */
 
-enum fmt { F_HEX, F_DEC, F_SIZE, F_LOADFLAGS, F_XLOADFLAGS, F_VERSION,
-	   F_SUBARCH };
+enum fmt {
+	F_HEX,
+	F_DEC,
+	F_SIZE,
+	F_LOADFLAGS,
+	F_XLOADFLAGS,
+	F_VERSION,
+	F_SUBARCH
+};
 
 struct field {
 	const char *name;
@@ -86,9 +93,11 @@ struct field {
 	uint16_t since; /* 0: every version */
 };
 
-#define FLDN(f, name, fmt, since)                                \
-	{ name, offsetof(struct setup_header, f),               \
-	  sizeof(((struct setup_header *)0)->f), fmt, since }
+#define FLDN(f, name, fmt, since)                                              \
+	{                                                                      \
+		name, offsetof(struct setup_header, f),                        \
+			sizeof(((struct setup_header *)0)->f), fmt, since      \
+	}
 #define FLD(f, fmt, since) FLDN(f, #f, fmt, since)
 
 /* Every field keeps its bootparam.h name but one: the kernel_version
@@ -138,8 +147,7 @@ static const struct field fields[] = {
 #define NR_FIELDS (sizeof(fields) / sizeof(fields[0]))
 
 /* A field of our own copy of the header (not of the image's bytes). */
-static uint64_t field_value(const struct setup_header *h,
-			    const struct field *f)
+static uint64_t field_value(const struct setup_header *h, const struct field *f)
 {
 	const uint8_t *p = (const uint8_t *)h + f->off;
 	uint64_t v = 0;
@@ -231,7 +239,8 @@ static void text_field(const struct bzimage *bz, const struct field *f)
 		snprintf(note, sizeof(note), "  [default: a field of %s+]",
 			 ver);
 	} else if (!strcmp(f->name, "setup_sects")) {
-		snprintf(note, sizeof(note), "  (%u sectors: setup %zu bytes, 0x%zx)",
+		snprintf(note, sizeof(note),
+			 "  (%u sectors: setup %zu bytes, 0x%zx)",
 			 bz->setup_sects, bz->setup_size, bz->setup_size);
 	} else if (!strcmp(f->name, "syssize")) {
 		snprintf(note, sizeof(note), "  (x16 = %zu bytes)",
@@ -242,8 +251,8 @@ static void text_field(const struct bzimage *bz, const struct field *f)
 		snprintf(note, sizeof(note), "  (2^%" PRIu64 " = 0x%llx)", v,
 			 1ull << v);
 	} else if (!strcmp(f->name, "kernel_version_ptr") && v) {
-		snprintf(note, sizeof(note), "  (string at file offset 0x%" PRIx64 ")",
-			 v + 0x200);
+		snprintf(note, sizeof(note),
+			 "  (string at file offset 0x%" PRIx64 ")", v + 0x200);
 	}
 	kv("", f->name, "%s%s", val, note);
 }
@@ -323,7 +332,8 @@ static void text_elf(const struct elf_image *elf, const char *in)
 		kv(in, "pvh_reloc",
 		   "align 0x%" PRIx32 " min 0x%" PRIx32 " max 0x%" PRIx32
 		   " (XEN_ELFNOTE_PHYS32_RELOC)",
-		   elf->pvh_reloc_align, elf->pvh_reloc_min, elf->pvh_reloc_max);
+		   elf->pvh_reloc_align, elf->pvh_reloc_min,
+		   elf->pvh_reloc_max);
 	text_size(in, "elf_size", elf->elf_size, " (end of the ELF proper)");
 	text_size(in, "trailing_size", elf->trailing_size, " after the ELF");
 }
@@ -339,7 +349,8 @@ static void text_bzimage(const struct inspect_image *img)
 		text_field(bz, &fields[i]);
 	if (bz->has_kernel_info)
 		kv("", "kernel_info",
-		   "header \"LToP\", size %u, size_total %u, setup_type_max 0x%x",
+		   "header \"LToP\", size %u, size_total %u, setup_type_max "
+		   "0x%x",
 		   ki->size, ki->size_total, ki->setup_type_max);
 	else
 		kv("", "kernel_info", "none");
@@ -350,7 +361,8 @@ static void text_bzimage(const struct inspect_image *img)
 	text_size("", "pm_load_size", bz->pm_load_size,
 		  " (what a loader copies)");
 	text_size("", "trailing_size", bz->trailing_size,
-		  " after syssize * 16 (a signature on signed images), not loaded");
+		  " after syssize * 16 (a signature on signed images), not "
+		  "loaded");
 	if (!img->has_payload) {
 		kv("", "payload", "none");
 		return;
@@ -500,8 +512,9 @@ static void json_bzimage(struct json *j, const struct inspect_image *img)
 		json_u64(j, fields[i].name, field_value(&bz->hdr, &fields[i]));
 	json_names(j, "loadflags_names",
 		   bzimage_loadflags_str(bz->hdr.loadflags, buf, sizeof(buf)));
-	json_names(j, "xloadflags_names",
-		   bzimage_xloadflags_str(bz->hdr.xloadflags, buf, sizeof(buf)));
+	json_names(
+		j, "xloadflags_names",
+		bzimage_xloadflags_str(bz->hdr.xloadflags, buf, sizeof(buf)));
 	json_str(j, "hardware_subarch_name",
 		 subarch_name(bz->hdr.hardware_subarch));
 	json_u64(j, "setup_size", bz->setup_size);
@@ -545,9 +558,11 @@ static void inspect_usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: directboot inspect IMAGE [--json]\n"
-		"Show every header field of a kernel image (bzImage or x86 ELF),\n"
+		"Show every header field of a kernel image (bzImage or x86 "
+		"ELF),\n"
 		"named as in bootparam.h and decoded; for a bzImage, also the\n"
-		"payload's format, its compressed and decompressed sizes, and the\n"
+		"payload's format, its compressed and decompressed sizes, and "
+		"the\n"
 		"ELF inside (segments, entry, notes, PVH entry).\n\n"
 		"  --json     write the same as one JSON object\n"
 		"  -h, --help show this help\n\n"

@@ -17,13 +17,13 @@ struct inspect_image {
 	const char *path;
 	struct image_file file;
 	enum image_kind kind;
-	struct bzimage bz;          /* kind == IMAGE_BZIMAGE */
+	struct bzimage bz; /* kind == IMAGE_BZIMAGE */
 
 	/* A bzImage's payload: its format, trailer and what came out. */
 	bool has_payload;
 	enum payload_format format;
 	uint32_t trailer_size;
-	uint8_t *out;               /* malloc'd decompressed bytes */
+	uint8_t *out; /* malloc'd decompressed bytes */
 	size_t out_size;
 
 	/* The ELF: the file itself, or the bzImage's payload. */

@@ -27,7 +27,7 @@
 #include "directboot/bzimage.h"
 
 #define VER_MAJ(v) ((v) >> 8)
-#define VER_MIN(v) ((v) & 0xff)
+#define VER_MIN(v) ((v)&0xff)
 
 /* Where the header fields the version defines end in the file. */
 static size_t header_end(uint16_t v)
@@ -159,18 +159,23 @@ static int check_setup(const uint8_t *buf, size_t size, struct bzimage *bz,
 	bz->setup_size = ((size_t)bz->setup_sects + 1) * BOOT_SECTOR_SIZE;
 	if (!range_ok(0, bz->setup_size, size))
 		return db_fail(err, DB_ERR_INPUT,
-			       "bzimage: setup_sects=%u puts the setup (%zu bytes) beyond the file end (size %zu)",
+			       "bzimage: setup_sects=%u puts the setup (%zu "
+			       "bytes) beyond the file end (size %zu)",
 			       h->setup_sects, bz->setup_size, size);
 	if (bz->setup_size == size)
-		return db_fail(err, DB_ERR_INPUT,
-			       "bzimage: setup_sects=%u leaves no protected-mode part: the setup fills the whole file (size %zu)",
-			       h->setup_sects, size);
+		return db_fail(
+			err, DB_ERR_INPUT,
+			"bzimage: setup_sects=%u leaves no protected-mode "
+			"part: the setup fills the whole file (size %zu)",
+			h->setup_sects, size);
 	size_pm(bz, size);
 	bz->pm = buf + bz->setup_size;
 	if (bz->pm_syssize > bz->pm_size)
-		return db_fail(err, DB_ERR_INPUT,
-			       "bzimage: syssize=0x%x (%zu bytes) is more than the %zu bytes after the setup: the image is truncated",
-			       h->syssize, bz->pm_syssize, bz->pm_size);
+		return db_fail(
+			err, DB_ERR_INPUT,
+			"bzimage: syssize=0x%x (%zu bytes) is more than the "
+			"%zu bytes after the setup: the image is truncated",
+			h->syssize, bz->pm_syssize, bz->pm_size);
 	if (bz->pm_syssize) {
 		bz->pm_load_size = bz->pm_syssize;
 		bz->trailing_size = bz->pm_size - bz->pm_syssize;
@@ -194,14 +199,17 @@ static int read_kernel_version(const uint8_t *buf, struct bzimage *bz,
 		return DB_OK;
 	if (off >= bz->setup_size)
 		return db_fail(err, DB_ERR_INPUT,
-			       "bzimage: kernel_version=0x%x points at 0x%zx, past the setup (%zu bytes)",
+			       "bzimage: kernel_version=0x%x points at 0x%zx, "
+			       "past the setup (%zu bytes)",
 			       ptr, off, bz->setup_size);
 	s = buf + off;
 	nul = memchr(s, '\0', bz->setup_size - off);
 	if (!nul)
-		return db_fail(err, DB_ERR_INPUT,
-			       "bzimage: kernel_version=0x%x: the string at 0x%zx has no NUL before the setup's end (0x%zx)",
-			       ptr, off, bz->setup_size);
+		return db_fail(
+			err, DB_ERR_INPUT,
+			"bzimage: kernel_version=0x%x: the string at 0x%zx has "
+			"no NUL before the setup's end (0x%zx)",
+			ptr, off, bz->setup_size);
 	for (; s + len < nul && len + 1 < sizeof(bz->kernel_version); len++) {
 		uint8_t c = s[len];
 
@@ -221,10 +229,11 @@ static int check_payload(struct bzimage *bz, struct db_error *err)
 	if (bz->version < SH_SINCE_payload_offset || !h->payload_length)
 		return DB_OK;
 	if (!range_ok(h->payload_offset, h->payload_length, bz->pm_load_size))
-		return db_fail(err, DB_ERR_INPUT,
-			       "bzimage: payload_offset=0x%x payload_length=0x%x reach past the protected-mode part (0x%zx bytes)",
-			       h->payload_offset, h->payload_length,
-			       bz->pm_load_size);
+		return db_fail(
+			err, DB_ERR_INPUT,
+			"bzimage: payload_offset=0x%x payload_length=0x%x "
+			"reach past the protected-mode part (0x%zx bytes)",
+			h->payload_offset, h->payload_length, bz->pm_load_size);
 	bz->payload = bz->pm + h->payload_offset;
 	bz->payload_size = h->payload_length;
 	return DB_OK;
@@ -242,7 +251,9 @@ static int check_kernel_info(struct bzimage *bz, struct db_error *err)
 		return DB_OK;
 	if (!range_ok(off, sizeof(*ki), bz->pm_load_size))
 		return db_fail(err, DB_ERR_INPUT,
-			       "bzimage: kernel_info_offset=0x%x puts the %zu-byte kernel_info past the protected-mode part (0x%zx bytes)",
+			       "bzimage: kernel_info_offset=0x%x puts the "
+			       "%zu-byte kernel_info past the protected-mode "
+			       "part (0x%zx bytes)",
 			       off, sizeof(*ki), bz->pm_load_size);
 	p = bz->pm + off;
 	ki->header = get_le32(p + offsetof(struct kernel_info, header));
@@ -251,20 +262,26 @@ static int check_kernel_info(struct bzimage *bz, struct db_error *err)
 	ki->setup_type_max =
 		get_le32(p + offsetof(struct kernel_info, setup_type_max));
 	if (ki->header != KERNEL_INFO_MAGIC)
-		return db_fail(err, DB_ERR_INPUT,
-			       "bzimage: kernel_info.header=0x%08x at kernel_info_offset=0x%x is not \"LToP\" (0x%08x)",
-			       ki->header, off, KERNEL_INFO_MAGIC);
+		return db_fail(
+			err, DB_ERR_INPUT,
+			"bzimage: kernel_info.header=0x%08x at "
+			"kernel_info_offset=0x%x is not \"LToP\" (0x%08x)",
+			ki->header, off, KERNEL_INFO_MAGIC);
 	if (ki->size < sizeof(*ki))
 		return db_fail(err, DB_ERR_INPUT,
-			       "bzimage: kernel_info.size=%u is less than the %zu bytes of its fixed fields",
+			       "bzimage: kernel_info.size=%u is less than the "
+			       "%zu bytes of its fixed fields",
 			       ki->size, sizeof(*ki));
 	if (ki->size > ki->size_total)
 		return db_fail(err, DB_ERR_INPUT,
-			       "bzimage: kernel_info.size=%u is more than kernel_info.size_total=%u",
+			       "bzimage: kernel_info.size=%u is more than "
+			       "kernel_info.size_total=%u",
 			       ki->size, ki->size_total);
 	if (!range_ok(off, ki->size_total, bz->pm_load_size))
 		return db_fail(err, DB_ERR_INPUT,
-			       "bzimage: kernel_info.size_total=%u at kernel_info_offset=0x%x reaches past the protected-mode part (0x%zx bytes)",
+			       "bzimage: kernel_info.size_total=%u at "
+			       "kernel_info_offset=0x%x reaches past the "
+			       "protected-mode part (0x%zx bytes)",
 			       ki->size_total, off, bz->pm_load_size);
 	bz->has_kernel_info = true;
 	return DB_OK;
@@ -288,12 +305,14 @@ static int check_alignment(const struct bzimage *bz, struct db_error *err)
 		return DB_OK;
 	if (!a || (a & (a - 1)))
 		return db_fail(err, DB_ERR_INPUT,
-			       "bzimage: kernel_alignment=0x%x of a relocatable kernel is not a power of two",
+			       "bzimage: kernel_alignment=0x%x of a "
+			       "relocatable kernel is not a power of two",
 			       a);
 	if (bz->version >= SH_SINCE_min_alignment &&
 	    h->min_alignment > log2_u32(a))
 		return db_fail(err, DB_ERR_INPUT,
-			       "bzimage: min_alignment=%u is more than log2(kernel_alignment=0x%x)=%u",
+			       "bzimage: min_alignment=%u is more than "
+			       "log2(kernel_alignment=0x%x)=%u",
 			       h->min_alignment, a, log2_u32(a));
 	return DB_OK;
 }
@@ -304,13 +323,16 @@ static int check_sizes(const struct bzimage *bz, struct db_error *err)
 {
 	const struct setup_header *h = &bz->hdr;
 
-	if (bz->version >= SH_SINCE_init_size && h->init_size < bz->pm_load_size)
+	if (bz->version >= SH_SINCE_init_size &&
+	    h->init_size < bz->pm_load_size)
 		return db_fail(err, DB_ERR_INPUT,
-			       "bzimage: init_size=0x%x is less than the protected-mode part it must hold (0x%zx bytes)",
+			       "bzimage: init_size=0x%x is less than the "
+			       "protected-mode part it must hold (0x%zx bytes)",
 			       h->init_size, bz->pm_load_size);
 	if (h->cmdline_size > BZIMAGE_CMDLINE_SIZE_MAX)
 		return db_fail(err, DB_ERR_INPUT,
-			       "bzimage: cmdline_size=%u is over the limit of %u bytes",
+			       "bzimage: cmdline_size=%u is over the limit of "
+			       "%u bytes",
 			       h->cmdline_size, BZIMAGE_CMDLINE_SIZE_MAX);
 	return DB_OK;
 }
@@ -326,13 +348,17 @@ static int check_handover(const struct bzimage *bz, struct db_error *err)
 		return DB_OK;
 	if ((h->xloadflags & XLF_EFI_HANDOVER_32) &&
 	    !range_ok(off, 1, bz->pm_load_size))
-		return db_fail(err, DB_ERR_INPUT,
-			       "bzimage: handover_offset=0x%x (XLF_EFI_HANDOVER_32) is past the protected-mode part (0x%zx bytes)",
-			       h->handover_offset, bz->pm_load_size);
+		return db_fail(
+			err, DB_ERR_INPUT,
+			"bzimage: handover_offset=0x%x (XLF_EFI_HANDOVER_32) "
+			"is past the protected-mode part (0x%zx bytes)",
+			h->handover_offset, bz->pm_load_size);
 	if ((h->xloadflags & XLF_EFI_HANDOVER_64) &&
 	    !range_ok(off + KERNEL_64BIT_ENTRY_OFFSET, 1, bz->pm_load_size))
 		return db_fail(err, DB_ERR_INPUT,
-			       "bzimage: handover_offset=0x%x + 0x200 (XLF_EFI_HANDOVER_64) is past the protected-mode part (0x%zx bytes)",
+			       "bzimage: handover_offset=0x%x + 0x200 "
+			       "(XLF_EFI_HANDOVER_64) is past the "
+			       "protected-mode part (0x%zx bytes)",
 			       h->handover_offset, bz->pm_load_size);
 	return DB_OK;
 }
@@ -347,25 +373,29 @@ int bzimage_parse(const uint8_t *buf, size_t size, struct bzimage *bz,
 	memset(bz, 0, sizeof(*bz));
 	if (!range_ok(HDRS_OFFSET, 4, size) ||
 	    get_le32(buf + HDRS_OFFSET) != HDRS_MAGIC)
-		return db_fail(err, DB_ERR_INPUT,
-			       "bzimage: header: no \"HdrS\" at 0x%x (size %zu)",
-			       HDRS_OFFSET, size);
+		return db_fail(
+			err, DB_ERR_INPUT,
+			"bzimage: header: no \"HdrS\" at 0x%x (size %zu)",
+			HDRS_OFFSET, size);
 	if (!range_ok(SH_OFF(version), 2, size))
 		return db_fail(err, DB_ERR_INPUT,
-			       "bzimage: version: the file (size %zu) ends before the version field at 0x%zx",
+			       "bzimage: version: the file (size %zu) ends "
+			       "before the version field at 0x%zx",
 			       size, SH_OFF(version));
 	bz->version = get_le16(buf + SH_OFF(version));
 	if (bz->version < BOOT_PROTOCOL_MIN)
 		return db_fail(err, DB_ERR_INPUT,
-			       "bzimage: version=0x%04x is older than protocol 2.00, the first with a bzImage",
+			       "bzimage: version=0x%04x is older than protocol "
+			       "2.00, the first with a bzImage",
 			       bz->version);
 	v = bz->version > BOOT_PROTOCOL_MAX ? BOOT_PROTOCOL_MAX : bz->version;
 	end = header_end(v);
 	if (!range_ok(0, end, size))
-		return db_fail(err, DB_ERR_INPUT,
-			       "bzimage: setup header: the file (size %zu) ends before the header of version %u.%02u does (0x%zx)",
-			       size, VER_MAJ(bz->version), VER_MIN(bz->version),
-			       end);
+		return db_fail(
+			err, DB_ERR_INPUT,
+			"bzimage: setup header: the file (size %zu) ends "
+			"before the header of version %u.%02u does (0x%zx)",
+			size, VER_MAJ(bz->version), VER_MIN(bz->version), end);
 	read_header(buf, v, &bz->hdr);
 	ret = check_setup(buf, size, bz, err);
 	if (!ret)
@@ -395,8 +425,8 @@ struct flag_name {
 };
 
 static const struct flag_name loadflag_names[] = {
-	{LOADED_HIGH, "LOADED_HIGH"},   {KASLR_FLAG, "KASLR_FLAG"},
-	{QUIET_FLAG, "QUIET_FLAG"},     {KEEP_SEGMENTS, "KEEP_SEGMENTS"},
+	{LOADED_HIGH, "LOADED_HIGH"},	{KASLR_FLAG, "KASLR_FLAG"},
+	{QUIET_FLAG, "QUIET_FLAG"},	{KEEP_SEGMENTS, "KEEP_SEGMENTS"},
 	{CAN_USE_HEAP, "CAN_USE_HEAP"},
 };
 

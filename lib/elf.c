@@ -34,7 +34,7 @@ static uint64_t rd(const uint8_t *p, size_t width)
 
 /* Field f of the ELF struct T (Ehdr, Phdr, Shdr) at p, for either class. */
 #define FIELD(p, T, f) rd((p) + offsetof(T, f), sizeof(((T *)0)->f))
-#define GET(is64, p, T, f) \
+#define GET(is64, p, T, f)                                                     \
 	((is64) ? FIELD(p, Elf64_##T, f) : FIELD(p, Elf32_##T, f))
 
 struct ehdr {
@@ -61,11 +61,13 @@ static int read_ehdr(const uint8_t *buf, size_t size, struct elf_image *elf,
 	class = buf[EI_CLASS];
 	if (class != ELFCLASS64 && class != ELFCLASS32)
 		return db_fail(err, DB_ERR_INPUT,
-			       "elf: e_ident[EI_CLASS]=%u is neither ELFCLASS32 nor ELFCLASS64",
+			       "elf: e_ident[EI_CLASS]=%u is neither "
+			       "ELFCLASS32 nor ELFCLASS64",
 			       class);
 	if (buf[EI_DATA] != ELFDATA2LSB)
 		return db_fail(err, DB_ERR_INPUT,
-			       "elf: e_ident[EI_DATA]=%u is not ELFDATA2LSB (x86 is little-endian)",
+			       "elf: e_ident[EI_DATA]=%u is not ELFDATA2LSB "
+			       "(x86 is little-endian)",
 			       buf[EI_DATA]);
 	eh->is64 = class == ELFCLASS64;
 	eh->ehsize = eh->is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
@@ -73,19 +75,22 @@ static int read_ehdr(const uint8_t *buf, size_t size, struct elf_image *elf,
 	eh->shsize = eh->is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
 	if (!range_ok(0, eh->ehsize, size))
 		return db_fail(err, DB_ERR_INPUT,
-			       "elf: the file (size %zu) ends inside the %zu-byte ELF header",
+			       "elf: the file (size %zu) ends inside the "
+			       "%zu-byte ELF header",
 			       size, eh->ehsize);
 	elf->elf_class = eh->is64 ? 64 : 32;
 	elf->machine = GET(eh->is64, buf, Ehdr, e_machine);
 	if (elf->machine != (eh->is64 ? EM_X86_64 : EM_386))
 		return db_fail(err, DB_ERR_INPUT,
 			       "elf: e_machine=%u is not %s for ELFCLASS%d",
-			       elf->machine, eh->is64 ? "EM_X86_64 (62)" : "EM_386 (3)",
+			       elf->machine,
+			       eh->is64 ? "EM_X86_64 (62)" : "EM_386 (3)",
 			       elf->elf_class);
 	eh->type = GET(eh->is64, buf, Ehdr, e_type);
 	if (eh->type != ET_EXEC && eh->type != ET_DYN)
 		return db_fail(err, DB_ERR_INPUT,
-			       "elf: e_type=%u is neither ET_EXEC nor ET_DYN: not a loadable image",
+			       "elf: e_type=%u is neither ET_EXEC nor ET_DYN: "
+			       "not a loadable image",
 			       eh->type);
 	elf->entry = GET(eh->is64, buf, Ehdr, e_entry);
 	eh->phoff = GET(eh->is64, buf, Ehdr, e_phoff);
@@ -106,19 +111,23 @@ static int check_phdr_table(size_t size, struct elf_image *elf,
 	uint64_t len = (uint64_t)eh->phnum * eh->phentsize;
 
 	if (!eh->phnum)
-		return db_fail(err, DB_ERR_INPUT,
-			       "elf: e_phnum=0: no program headers, nothing to load");
+		return db_fail(
+			err, DB_ERR_INPUT,
+			"elf: e_phnum=0: no program headers, nothing to load");
 	if (eh->phnum == PN_XNUM)
 		return db_fail(err, DB_ERR_INPUT,
-			       "elf: e_phnum=0x%x (PN_XNUM): extended program header numbering is not supported",
+			       "elf: e_phnum=0x%x (PN_XNUM): extended program "
+			       "header numbering is not supported",
 			       eh->phnum);
 	if (eh->phentsize != eh->phsize)
 		return db_fail(err, DB_ERR_INPUT,
-			       "elf: e_phentsize=%u is not the ELFCLASS%d program header size %zu",
+			       "elf: e_phentsize=%u is not the ELFCLASS%d "
+			       "program header size %zu",
 			       eh->phentsize, elf->elf_class, eh->phsize);
 	if (!range_ok(eh->phoff, len, size))
 		return db_fail(err, DB_ERR_INPUT,
-			       "elf: e_phoff=0x%llx + e_phnum=%u * %u reaches past the file end (size %zu)",
+			       "elf: e_phoff=0x%llx + e_phnum=%u * %u reaches "
+			       "past the file end (size %zu)",
 			       (unsigned long long)eh->phoff, eh->phnum,
 			       eh->phentsize, size);
 	grow(elf, eh->phoff + len);
@@ -132,12 +141,14 @@ static int add_load(struct elf_image *elf, const struct elf_segment *seg,
 
 	if (seg->filesz > seg->memsz)
 		return db_fail(err, DB_ERR_INPUT,
-			       "elf: phdr %u: p_filesz=0x%llx is more than p_memsz=0x%llx",
+			       "elf: phdr %u: p_filesz=0x%llx is more than "
+			       "p_memsz=0x%llx",
 			       idx, (unsigned long long)seg->filesz,
 			       (unsigned long long)seg->memsz);
 	if (seg->memsz && seg->memsz - 1 > limit - seg->paddr)
 		return db_fail(err, DB_ERR_INPUT,
-			       "elf: phdr %u: p_paddr=0x%llx + p_memsz=0x%llx wraps past the end of the %d-bit address space",
+			       "elf: phdr %u: p_paddr=0x%llx + p_memsz=0x%llx "
+			       "wraps past the end of the %d-bit address space",
 			       idx, (unsigned long long)seg->paddr,
 			       (unsigned long long)seg->memsz, is64 ? 64 : 32);
 	if (elf->nr_loads == ELF_SEGMENTS_MAX)
@@ -157,9 +168,10 @@ static int note_number(const struct elf_note *n, uint64_t *v,
 	else if (n->descsz == 8)
 		*v = get_le64(n->desc);
 	else
-		return db_fail(err, DB_ERR_INPUT,
-			       "elf: Xen note type %u: descsz=%u is neither 4 nor 8",
-			       n->type, n->descsz);
+		return db_fail(
+			err, DB_ERR_INPUT,
+			"elf: Xen note type %u: descsz=%u is neither 4 nor 8",
+			n->type, n->descsz);
 	return DB_OK;
 }
 
@@ -174,9 +186,11 @@ static int xen_note(struct elf_image *elf, const struct elf_note *n,
 		if (ret)
 			return ret;
 		if (v > UINT32_MAX)
-			return db_fail(err, DB_ERR_INPUT,
-				       "elf: XEN_ELFNOTE_PHYS32_ENTRY=0x%llx is above 4 GiB: PVH enters in 32-bit mode",
-				       (unsigned long long)v);
+			return db_fail(
+				err, DB_ERR_INPUT,
+				"elf: XEN_ELFNOTE_PHYS32_ENTRY=0x%llx is above "
+				"4 GiB: PVH enters in 32-bit mode",
+				(unsigned long long)v);
 		elf->has_pvh_entry = true;
 		elf->pvh_entry = (uint32_t)v;
 	} else if (n->type == XEN_ELFNOTE_PHYS32_RELOC) {
@@ -184,10 +198,12 @@ static int xen_note(struct elf_image *elf, const struct elf_note *n,
 		 * pvh_reloc_align is fixed up once p_align is known. */
 		elf->has_pvh_reloc = true;
 		elf->pvh_reloc_align = n->descsz >= 4 ? get_le32(n->desc) : 0;
-		elf->pvh_reloc_min = n->descsz >= 8 ? get_le32(n->desc + 4)
-						    : XEN_PHYS32_RELOC_MIN_DEFAULT;
-		elf->pvh_reloc_max = n->descsz >= 12 ? get_le32(n->desc + 8)
-						     : XEN_PHYS32_RELOC_MAX_DEFAULT;
+		elf->pvh_reloc_min = n->descsz >= 8
+					     ? get_le32(n->desc + 4)
+					     : XEN_PHYS32_RELOC_MIN_DEFAULT;
+		elf->pvh_reloc_max = n->descsz >= 12
+					     ? get_le32(n->desc + 8)
+					     : XEN_PHYS32_RELOC_MAX_DEFAULT;
 	}
 	return DB_OK;
 }
@@ -216,16 +232,19 @@ static int walk_notes(const uint8_t *buf, const struct elf_segment *seg,
 		if (!range_ok(name, namesz, len) ||
 		    !range_ok(desc, descsz, len))
 			return db_fail(err, DB_ERR_INPUT,
-				       "elf: phdr %u: note at 0x%llx: namesz=%u descsz=%u run past the PT_NOTE end (p_filesz=0x%llx)",
+				       "elf: phdr %u: note at 0x%llx: "
+				       "namesz=%u descsz=%u run past the "
+				       "PT_NOTE end (p_filesz=0x%llx)",
 				       idx, (unsigned long long)pos, namesz,
 				       descsz, (unsigned long long)len);
 		if (elf->nr_notes == ELF_NOTES_MAX)
 			return db_fail(err, DB_ERR_INPUT,
-				       "elf: phdr %u: more than %d notes",
-				       idx, ELF_NOTES_MAX);
+				       "elf: phdr %u: more than %d notes", idx,
+				       ELF_NOTES_MAX);
 		n = &elf->notes[elf->nr_notes++];
 		memset(n, 0, sizeof(*n));
-		for (uint32_t i = 0; i < namesz && i + 1 < sizeof(n->name); i++) {
+		for (uint32_t i = 0; i < namesz && i + 1 < sizeof(n->name);
+		     i++) {
 			if (!p[name + i])
 				break;
 			n->name[i] = (char)p[name + i];
@@ -248,7 +267,8 @@ static int read_phdrs(const uint8_t *buf, size_t size, struct elf_image *elf,
 		      const struct ehdr *eh, struct db_error *err)
 {
 	for (unsigned i = 0; i < eh->phnum; i++) {
-		const uint8_t *p = buf + eh->phoff + (uint64_t)i * eh->phentsize;
+		const uint8_t *p =
+			buf + eh->phoff + (uint64_t)i * eh->phentsize;
 		uint32_t type = GET(eh->is64, p, Phdr, p_type);
 		struct elf_segment seg = {
 			.offset = GET(eh->is64, p, Phdr, p_offset),
@@ -265,7 +285,9 @@ static int read_phdrs(const uint8_t *buf, size_t size, struct elf_image *elf,
 			continue;
 		if (!range_ok(seg.offset, seg.filesz, size))
 			return db_fail(err, DB_ERR_INPUT,
-				       "elf: phdr %u: p_offset=0x%llx + p_filesz=0x%llx reaches past the file end (size %zu)",
+				       "elf: phdr %u: p_offset=0x%llx + "
+				       "p_filesz=0x%llx reaches past the file "
+				       "end (size %zu)",
 				       i, (unsigned long long)seg.offset,
 				       (unsigned long long)seg.filesz, size);
 		grow(elf, seg.offset + seg.filesz);
@@ -278,7 +300,8 @@ static int read_phdrs(const uint8_t *buf, size_t size, struct elf_image *elf,
 	}
 	if (!elf->nr_loads)
 		return db_fail(err, DB_ERR_INPUT,
-			       "elf: e_phnum=%u program headers hold no PT_LOAD segment",
+			       "elf: e_phnum=%u program headers hold no "
+			       "PT_LOAD segment",
 			       eh->phnum);
 	return DB_OK;
 }
@@ -294,20 +317,24 @@ static int read_shdrs(const uint8_t *buf, size_t size, struct elf_image *elf,
 		return DB_OK;
 	if (!eh->shnum)
 		return db_fail(err, DB_ERR_INPUT,
-			       "elf: e_shoff=0x%llx with e_shnum=0: extended section numbering is not supported",
+			       "elf: e_shoff=0x%llx with e_shnum=0: extended "
+			       "section numbering is not supported",
 			       (unsigned long long)eh->shoff);
 	if (eh->shentsize != eh->shsize)
 		return db_fail(err, DB_ERR_INPUT,
-			       "elf: e_shentsize=%u is not the ELFCLASS%d section header size %zu",
+			       "elf: e_shentsize=%u is not the ELFCLASS%d "
+			       "section header size %zu",
 			       eh->shentsize, elf->elf_class, eh->shsize);
 	if (!range_ok(eh->shoff, len, size))
 		return db_fail(err, DB_ERR_INPUT,
-			       "elf: e_shoff=0x%llx + e_shnum=%u * %u reaches past the file end (size %zu)",
+			       "elf: e_shoff=0x%llx + e_shnum=%u * %u reaches "
+			       "past the file end (size %zu)",
 			       (unsigned long long)eh->shoff, eh->shnum,
 			       eh->shentsize, size);
 	grow(elf, eh->shoff + len);
 	for (unsigned i = 0; i < eh->shnum; i++) {
-		const uint8_t *p = buf + eh->shoff + (uint64_t)i * eh->shentsize;
+		const uint8_t *p =
+			buf + eh->shoff + (uint64_t)i * eh->shentsize;
 		uint32_t type = GET(eh->is64, p, Shdr, sh_type);
 		uint64_t off = GET(eh->is64, p, Shdr, sh_offset);
 		uint64_t sz = GET(eh->is64, p, Shdr, sh_size);
@@ -316,7 +343,9 @@ static int read_shdrs(const uint8_t *buf, size_t size, struct elf_image *elf,
 			continue;
 		if (!range_ok(off, sz, size))
 			return db_fail(err, DB_ERR_INPUT,
-				       "elf: section %u: sh_offset=0x%llx + sh_size=0x%llx reaches past the file end (size %zu)",
+				       "elf: section %u: sh_offset=0x%llx + "
+				       "sh_size=0x%llx reaches past the file "
+				       "end (size %zu)",
 				       i, (unsigned long long)off,
 				       (unsigned long long)sz, size);
 		grow(elf, off + sz);
@@ -342,7 +371,8 @@ static int check_pvh(struct elf_image *elf, struct db_error *err)
 	}
 	if (elf->has_pvh_entry && !found)
 		return db_fail(err, DB_ERR_INPUT,
-			       "elf: XEN_ELFNOTE_PHYS32_ENTRY=0x%x lies in no PT_LOAD segment's p_paddr range",
+			       "elf: XEN_ELFNOTE_PHYS32_ENTRY=0x%x lies in no "
+			       "PT_LOAD segment's p_paddr range",
 			       elf->pvh_entry);
 	if (elf->has_pvh_reloc && !elf->pvh_reloc_align)
 		elf->pvh_reloc_align =

@@ -34,8 +34,7 @@ const char *image_kind_name(enum image_kind kind)
 }
 
 /* "7f 45 4c 46" for the first bytes, as many as there are (up to 4). */
-static void first_bytes(const uint8_t *buf, size_t size, char *out,
-			size_t len)
+static void first_bytes(const uint8_t *buf, size_t size, char *out, size_t len)
 {
 	size_t n = size < 4 ? size : 4;
 	size_t pos = 0;
@@ -54,14 +53,16 @@ static int detect_elf(const uint8_t *buf, size_t size, enum image_kind *kind,
 
 	if (!range_ok(0, EI_NIDENT + 4, size))
 		return db_fail(err, DB_ERR_INPUT,
-			       "elf: file size %zu ends inside e_ident/e_machine (needs %d bytes)",
+			       "elf: file size %zu ends inside "
+			       "e_ident/e_machine (needs %d bytes)",
 			       size, EI_NIDENT + 4);
 	class = buf[EI_CLASS];
 	data = buf[EI_DATA];
 	machine = get_le16(buf + EI_NIDENT + 2);
 	if (data != ELFDATA2LSB)
 		return db_fail(err, DB_ERR_INPUT,
-			       "elf: e_ident[EI_DATA]=%u is not ELFDATA2LSB (x86 is little-endian)",
+			       "elf: e_ident[EI_DATA]=%u is not ELFDATA2LSB "
+			       "(x86 is little-endian)",
 			       data);
 	if (class == ELFCLASS64 && machine == EM_X86_64) {
 		*kind = IMAGE_ELF64;
@@ -72,7 +73,8 @@ static int detect_elf(const uint8_t *buf, size_t size, enum image_kind *kind,
 		return DB_OK;
 	}
 	return db_fail(err, DB_ERR_INPUT,
-		       "elf: e_ident[EI_CLASS]=%u e_machine=%u is neither ELFCLASS64+EM_X86_64 nor ELFCLASS32+EM_386",
+		       "elf: e_ident[EI_CLASS]=%u e_machine=%u is neither "
+		       "ELFCLASS64+EM_X86_64 nor ELFCLASS32+EM_386",
 		       class, machine);
 }
 
@@ -83,8 +85,9 @@ int image_detect(const uint8_t *buf, size_t size, enum image_kind *kind,
 
 	*kind = IMAGE_UNKNOWN;
 	if (size == 0)
-		return db_fail(err, DB_ERR_INPUT,
-			       "image: the file is empty (size 0): not a kernel");
+		return db_fail(
+			err, DB_ERR_INPUT,
+			"image: the file is empty (size 0): not a kernel");
 	if (size >= SELFMAG && !memcmp(buf, ELFMAG, SELFMAG))
 		return detect_elf(buf, size, kind, err);
 	if (range_ok(HDRS_OFFSET, 4, size) &&
@@ -94,7 +97,8 @@ int image_detect(const uint8_t *buf, size_t size, enum image_kind *kind,
 	}
 	first_bytes(buf, size, seen, sizeof(seen));
 	return db_fail(err, DB_ERR_INPUT,
-		       "image: unknown format (first bytes %s, size %zu): no ELF magic at 0 and no \"HdrS\" at 0x%x",
+		       "image: unknown format (first bytes %s, size %zu): no "
+		       "ELF magic at 0 and no \"HdrS\" at 0x%x",
 		       seen, size, HDRS_OFFSET);
 }
 
@@ -130,13 +134,15 @@ int image_file_open(const char *path, struct image_file *f,
 	}
 	if (st.st_size == 0) {
 		ret = db_fail(err, DB_ERR_INPUT,
-			      "image: %s is empty (size 0): not a kernel", path);
+			      "image: %s is empty (size 0): not a kernel",
+			      path);
 		goto out_close;
 	}
 	if ((unsigned long long)st.st_size > IMAGE_SIZE_MAX) {
-		ret = db_fail(err, DB_ERR_INPUT,
-			      "image: %s has size %lld, over the limit of %llu bytes",
-			      path, (long long)st.st_size, IMAGE_SIZE_MAX);
+		ret = db_fail(
+			err, DB_ERR_INPUT,
+			"image: %s has size %lld, over the limit of %llu bytes",
+			path, (long long)st.st_size, IMAGE_SIZE_MAX);
 		goto out_close;
 	}
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);

@@ -19,8 +19,8 @@
 #define SECTS 4
 #define SETUP ((SECTS + 1) * BOOT_SECTOR_SIZE)
 #define PM 4096
-#define KI_OFF 0x100     /* kernel_info, from the protected-mode start */
-#define PL_OFF 0x200     /* payload */
+#define KI_OFF 0x100 /* kernel_info, from the protected-mode start */
+#define PL_OFF 0x200 /* payload */
 #define PL_LEN 0x400
 
 /* Values the file carries for fields that some versions lack. */
@@ -40,10 +40,22 @@ static uint8_t img[SETUP + PM + 2048];
 static struct bzimage bz;
 static struct db_error err;
 
-static void set8(size_t off, uint8_t v) { img[off] = v; }
-static void set16(size_t off, uint16_t v) { put_le16(img + off, v); }
-static void set32(size_t off, uint32_t v) { put_le32(img + off, v); }
-static void set64(size_t off, uint64_t v) { put_le64(img + off, v); }
+static void set8(size_t off, uint8_t v)
+{
+	img[off] = v;
+}
+static void set16(size_t off, uint16_t v)
+{
+	put_le16(img + off, v);
+}
+static void set32(size_t off, uint32_t v)
+{
+	put_le32(img + off, v);
+}
+static void set64(size_t off, uint64_t v)
+{
+	put_le64(img + off, v);
+}
 
 /* A bzImage of the given version with every field set; returns its size. */
 static size_t mk(uint16_t version)
@@ -120,7 +132,8 @@ static void test_debian_like_215(void **state)
 	assert_int_equal(bz.kernel_info.size, 16);
 	assert_int_equal(bz.kernel_info.size_total, 24);
 	assert_int_equal(bz.kernel_info.setup_type_max, SETUP_TYPE_MAX);
-	assert_int_equal(bz.hdr.xloadflags, XLF_KERNEL_64 | XLF_EFI_HANDOVER_64);
+	assert_int_equal(bz.hdr.xloadflags,
+			 XLF_KERNEL_64 | XLF_EFI_HANDOVER_64);
 	assert_int_equal(bz.hdr.jump, 0x6aeb);
 	assert_false(bz.has_kernel_version);
 }
@@ -138,50 +151,60 @@ static void test_version_gates(void **state)
 		assert_int_equal(bz.version, v);
 		assert_int_equal(h->heap_end_ptr,
 				 v >= SH_SINCE_heap_end_ptr ? V_HEAP_END : 0);
-		assert_int_equal(h->cmd_line_ptr,
-				 v >= SH_SINCE_cmd_line_ptr ? V_CMD_LINE_PTR : 0);
+		assert_int_equal(h->cmd_line_ptr, v >= SH_SINCE_cmd_line_ptr
+							  ? V_CMD_LINE_PTR
+							  : 0);
 		assert_int_equal(h->ext_loader_type,
 				 v >= SH_SINCE_cmd_line_ptr ? 4 : 0);
 		assert_int_equal(bz.initrd_addr_max,
-				 v >= SH_SINCE_initrd_addr_max ?
-					 V_INITRD_ADDR_MAX : INITRD_ADDR_MAX_DEFAULT);
+				 v >= SH_SINCE_initrd_addr_max
+					 ? V_INITRD_ADDR_MAX
+					 : INITRD_ADDR_MAX_DEFAULT);
 		assert_int_equal(h->initrd_addr_max, bz.initrd_addr_max);
 		assert_int_equal(bz.kernel_alignment,
-				 v >= SH_SINCE_kernel_alignment ?
-					 V_KERNEL_ALIGNMENT : KERNEL_ALIGNMENT_DEFAULT);
+				 v >= SH_SINCE_kernel_alignment
+					 ? V_KERNEL_ALIGNMENT
+					 : KERNEL_ALIGNMENT_DEFAULT);
 		assert_int_equal(h->relocatable_kernel,
 				 v >= SH_SINCE_relocatable_kernel ? 1 : 0);
 		assert_int_equal(bz.cmdline_size,
-				 v >= SH_SINCE_cmdline_size ?
-					 V_CMDLINE_SIZE : CMDLINE_SIZE_DEFAULT);
-		assert_int_equal(h->hardware_subarch,
-				 v >= SH_SINCE_hardware_subarch ? X86_SUBARCH_XEN : 0);
-		assert_true(h->hardware_subarch_data ==
-			    (v >= SH_SINCE_hardware_subarch ? V_SUBARCH_DATA : 0));
+				 v >= SH_SINCE_cmdline_size
+					 ? V_CMDLINE_SIZE
+					 : CMDLINE_SIZE_DEFAULT);
+		assert_int_equal(
+			h->hardware_subarch,
+			v >= SH_SINCE_hardware_subarch ? X86_SUBARCH_XEN : 0);
+		assert_true(
+			h->hardware_subarch_data ==
+			(v >= SH_SINCE_hardware_subarch ? V_SUBARCH_DATA : 0));
 		assert_int_equal(h->payload_offset,
 				 v >= SH_SINCE_payload_offset ? PL_OFF : 0);
 		assert_int_equal(bz.payload_size,
 				 v >= SH_SINCE_payload_offset ? PL_LEN : 0);
 		assert_true(h->setup_data ==
 			    (v >= SH_SINCE_setup_data ? V_SETUP_DATA : 0));
-		assert_int_equal(h->min_alignment,
-				 v >= SH_SINCE_min_alignment ? V_MIN_ALIGNMENT : 0);
+		assert_int_equal(h->min_alignment, v >= SH_SINCE_min_alignment
+							   ? V_MIN_ALIGNMENT
+							   : 0);
 		assert_true(h->pref_address ==
 			    (v >= SH_SINCE_pref_address ? V_PREF_ADDRESS : 0));
 		assert_int_equal(bz.init_size,
 				 v >= SH_SINCE_init_size ? V_INIT_SIZE : 0);
 		assert_int_equal(h->handover_offset,
-				 v >= SH_SINCE_handover_offset ? V_HANDOVER : 0);
+				 v >= SH_SINCE_handover_offset ? V_HANDOVER
+							       : 0);
 		assert_int_equal(h->xloadflags,
-				 v >= SH_SINCE_xloadflags ?
-					 XLF_KERNEL_64 | XLF_EFI_HANDOVER_64 : 0);
+				 v >= SH_SINCE_xloadflags
+					 ? XLF_KERNEL_64 | XLF_EFI_HANDOVER_64
+					 : 0);
 		assert_int_equal(h->kernel_info_offset,
 				 v >= SH_SINCE_kernel_info_offset ? KI_OFF : 0);
 		assert_int_equal(bz.has_kernel_info,
 				 v >= SH_SINCE_kernel_info_offset);
 		/* Before 2.04 syssize is 16 bits and, with LOADED_HIGH,
 		 * unusable: the whole remainder is the kernel. */
-		assert_int_equal(bz.pm_syssize, v < BOOT_PROTOCOL(2, 4) ? 0 : PM);
+		assert_int_equal(bz.pm_syssize,
+				 v < BOOT_PROTOCOL(2, 4) ? 0 : PM);
 		assert_int_equal(bz.pm_load_size, PM);
 	}
 }
@@ -395,7 +418,8 @@ static void test_kernel_info_bad(void **state)
 
 	mk(BOOT_PROTOCOL(2, 15));
 	put_le32(ki + 4, 32);
-	refused(SETUP + PM, "kernel_info.size=32 is more than kernel_info.size_total=24");
+	refused(SETUP + PM,
+		"kernel_info.size=32 is more than kernel_info.size_total=24");
 
 	mk(BOOT_PROTOCOL(2, 15));
 	put_le32(ki + 8, PM);

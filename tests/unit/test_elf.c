@@ -18,8 +18,8 @@
 #include "directboot/elf.h"
 
 #define PHOFF 0x40
-#define NOTES 0x200     /* the PT_NOTE's bytes */
-#define LOAD 0x1000     /* the PT_LOAD's bytes */
+#define NOTES 0x200 /* the PT_NOTE's bytes */
+#define LOAD 0x1000 /* the PT_LOAD's bytes */
 #define LOAD_FILESZ 0x800
 #define LOAD_MEMSZ 0x2000
 #define LOAD_PADDR 0x1000000
@@ -35,14 +35,14 @@ static bool is64;
 static size_t notes_len;
 
 /* Set field f of ELF struct T at p, for the class being built. */
-#define SET(p, T, f, v)                                                    \
-	do {                                                               \
-		if (is64)                                                  \
-			put(p, offsetof(Elf64_##T, f),                     \
-			    sizeof(((Elf64_##T *)0)->f), v);               \
-		else                                                       \
-			put(p, offsetof(Elf32_##T, f),                     \
-			    sizeof(((Elf32_##T *)0)->f), v);               \
+#define SET(p, T, f, v)                                                        \
+	do {                                                                   \
+		if (is64)                                                      \
+			put(p, offsetof(Elf64_##T, f),                         \
+			    sizeof(((Elf64_##T *)0)->f), v);                   \
+		else                                                           \
+			put(p, offsetof(Elf32_##T, f),                         \
+			    sizeof(((Elf32_##T *)0)->f), v);                   \
 	} while (0)
 
 static void put(uint8_t *p, size_t off, size_t width, uint64_t v)
@@ -98,7 +98,8 @@ static size_t mk(bool want64)
 	SET(img, Ehdr, e_version, EV_CURRENT);
 	SET(img, Ehdr, e_entry, ENTRY);
 	SET(img, Ehdr, e_phoff, PHOFF);
-	SET(img, Ehdr, e_ehsize, is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr));
+	SET(img, Ehdr, e_ehsize,
+	    is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr));
 	SET(img, Ehdr, e_phentsize, phsize());
 	SET(img, Ehdr, e_phnum, 2);
 
@@ -226,7 +227,8 @@ static void test_sections(void **state)
 
 	/* A section past the file end: the file is truncated. */
 	SET(sh + shsz, Shdr, sh_size, 0x10000);
-	refused(shoff + 3 * shsz, "section 1: sh_offset=0x1800 + sh_size=0x10000");
+	refused(shoff + 3 * shsz,
+		"section 1: sh_offset=0x1800 + sh_size=0x10000");
 	SET(sh + shsz, Shdr, sh_size, 0xf0);
 	/* The table itself past the end. */
 	refused(shoff + 2 * shsz, "e_shoff=0x1900");
