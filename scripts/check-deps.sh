@@ -13,6 +13,7 @@ check lzo/lzo1x.h liblzo2-dev
 check lz4.h liblz4-dev
 check zstd.h libzstd-dev
 check seccomp.h libseccomp-dev
+check nettle/sha2.h nettle-dev
 check "stddef.h>
 #include <stdarg.h>
 #include <setjmp.h>
