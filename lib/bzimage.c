@@ -440,15 +440,14 @@ static const struct flag_name xloadflag_names[] = {
 	{XLF_5LEVEL_ENABLED, "XLF_5LEVEL_ENABLED"},
 };
 
-/* Append to buf, truncating and keeping it NUL-terminated. */
-static void append(char *buf, size_t len, size_t *pos, const char *fmt,
-		   unsigned v, const char *s)
+/* Append "|word" (or "word" first) to buf, truncating, kept terminated. */
+static void append(char *buf, size_t len, size_t *pos, const char *word)
 {
 	int n;
 
 	if (*pos >= len)
 		return;
-	n = snprintf(buf + *pos, len - *pos, fmt, *pos ? "|" : "", s, v);
+	n = snprintf(buf + *pos, len - *pos, "%s%s", *pos ? "|" : "", word);
 	if (n > 0)
 		*pos += (size_t)n;
 }
@@ -456,6 +455,7 @@ static void append(char *buf, size_t len, size_t *pos, const char *fmt,
 static const char *flags_str(unsigned flags, const struct flag_name *names,
 			     size_t n, char *buf, size_t len)
 {
+	char rest[16];
 	size_t pos = 0;
 
 	if (!len)
@@ -465,10 +465,12 @@ static const char *flags_str(unsigned flags, const struct flag_name *names,
 		if (!(flags & names[i].bit))
 			continue;
 		flags &= ~names[i].bit;
-		append(buf, len, &pos, "%s%s", 0, names[i].name);
+		append(buf, len, &pos, names[i].name);
 	}
-	if (flags)
-		append(buf, len, &pos, "%s%s0x%x", flags, "");
+	if (flags) {
+		snprintf(rest, sizeof(rest), "0x%x", flags);
+		append(buf, len, &pos, rest);
+	}
 	return buf;
 }
 
