@@ -9,9 +9,9 @@
  * kernel carries 1472 bytes of signature after syssize * 16, memdisk-style
  * images leave syssize at 0, and a truncated file is short of it; so the
  * protected-mode part is measured from the file length and syssize is only
- * checked against it.  Offsets count from three different bases:
- * kernel_version from 0x200, payload_offset, handover_offset and
- * kernel_info_offset from the start of the protected-mode part.
+ * checked against it.  Nor do the header's offsets count from the file's
+ * start: kernel_version counts from 0x200; payload_offset, handover_offset
+ * and kernel_info_offset from the start of the protected-mode part.
  *
  * Fields newer than the image's version are never read: they keep the
  * protocol's defaults (initrd_addr_max 0x37ffffff before 2.03, cmdline_size
