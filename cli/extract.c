@@ -157,7 +157,7 @@ int cmd_extract(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			out = optarg;
@@ -169,9 +169,10 @@ int cmd_extract(int argc, char **argv)
 			extract_usage(stdout);
 			return 0;
 		case ':':
-		case '?':
+			return cli_usage_error("extract", "'%s' needs a FILE",
+					       argv[optind - 1]);
 		default:
-			return cli_usage_error("extract", "bad option '%s'",
+			return cli_usage_error("extract", "unknown option '%s'",
 					       argv[optind - 1]);
 		}
 	}
