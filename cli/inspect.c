@@ -216,12 +216,14 @@ static void text_field(const struct bzimage *bz, const struct field *f)
 			 v, v);
 		break;
 	case F_LOADFLAGS:
+		bzimage_loadflags_str((uint8_t)v, buf, sizeof(buf));
 		snprintf(val, sizeof(val), "0x%02" PRIx64 " %s", v,
-			 bzimage_loadflags_str((uint8_t)v, buf, sizeof(buf)));
+			 v ? buf : "(none)");
 		break;
 	case F_XLOADFLAGS:
+		bzimage_xloadflags_str((uint16_t)v, buf, sizeof(buf));
 		snprintf(val, sizeof(val), "0x%02" PRIx64 " %s", v,
-			 bzimage_xloadflags_str((uint16_t)v, buf, sizeof(buf)));
+			 v ? buf : "(none)");
 		break;
 	case F_VERSION:
 		version_str((uint16_t)v, ver, sizeof(ver));
