@@ -100,7 +100,10 @@ void paging_init(void)
 	uint64_t *pdpt = pt_page(PT_PDPT_LOW);
 	uint64_t start, end;
 
-	memset(pml4, 0, PAGE_SIZE);
+	/*
+	 * A 32-bit entry runs on these very tables: rewrite each entry with
+	 * its same value, never clear one (the TLB need not cover the gap).
+	 */
 	pml4[0] = pa_of(pdpt) | PTE_P | PTE_RW;
 	for (unsigned int i = 0; i < 4; i++) {
 		uint64_t *pd = pt_page(PT_PD_LOW + i);
