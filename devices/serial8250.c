@@ -361,7 +361,7 @@ static int tty_fd = -1;
 void serial_console_restore_tty(void)
 {
 	if (tty_raw) {
-		tcsetattr(tty_fd, TCSAFLUSH, &saved_tty);
+		tcsetattr(tty_fd, TCSANOW, &saved_tty);
 		tty_raw = 0;
 	}
 }
@@ -378,7 +378,9 @@ static void tty_raw_on(int fd)
 	 * our own diagnostics on stderr still need newline mapping. */
 	t.c_oflag |= OPOST;
 	tty_fd = fd;
-	if (tcsetattr(fd, TCSAFLUSH, &t) == 0)
+	/* TCSANOW, not TCSAFLUSH: keys typed before the guest started are
+	 * the guest's, not ours to throw away. */
+	if (tcsetattr(fd, TCSANOW, &t) == 0)
 		tty_raw = 1;
 }
 
