@@ -137,22 +137,33 @@ fetch() { # kind
 	path=$(want_path "$kind" "$dir")
 	if [ -z "$path" ]; then
 		say "fetching $pkg $ver"
+		# The download goes to the temporary directory, which _apt can
+		# reach; the tree is unpacked beside its final place and renamed
+		# into it, so an interrupted fetch never leaves half a tree.
 		tmp=$(mktemp -d "${TMPDIR:-/tmp}/$me.XXXXXX") || exit 1
 		chmod 755 "$tmp"
-		mkdir "$tmp/dl" "$tmp/root"
+		mkdir "$tmp/dl"
+		part=$dir.part
+		rm -rf "$part"
+		mkdir "$part" || exit 1
 		deb=$(download "$pkg" "$ver" "$tmp/dl") ||
-			{ rm -rf "$tmp"; die "apt-get download $pkg=$ver failed"; }
-		if ! unpack "$kind" "$deb" "$tmp/root"; then
-			rm -rf "$tmp"
-			die "unpacking $deb failed"
-		fi
+			die "apt-get download $pkg=$ver failed"
+		unpack "$kind" "$deb" "$part" || die "unpacking $deb failed"
 		rm -rf "$dir"
-		mv "$tmp/root" "$dir" || { rm -rf "$tmp"; exit 1; }
+		mv "$part" "$dir" || exit 1
 		rm -rf "$tmp"
+		tmp=
+		part=
 		path=$(want_path "$kind" "$dir")
 		[ -n "$path" ] || die "$pkg $ver holds no $(want_path_name "$kind")"
 	fi
+	old=$(readlink "$link" 2>/dev/null)
 	ln -sfn "${dir##*/}" "$link"
+	# A security update replaced the package: drop the copy it replaced.
+	case $old in
+	"" | */* | .* | "${dir##*/}") ;;
+	*_*) rm -rf "${TEST_CACHE:?}/$old" ;;
+	esac
 	echo "$path"
 }
 
@@ -175,6 +186,10 @@ for k in "$@"; do
 done
 
 mkdir -p "$TEST_CACHE" || exit 1
+tmp=
+part=
+trap 'rm -rf ${tmp:+"$tmp"} ${part:+"$part"}' EXIT
+trap 'exit 130' INT TERM
 # Tests and engineers may fetch at the same time: one at a time.
 exec 9>"$TEST_CACHE/.lock"
 flock 9 2>/dev/null || true
