@@ -32,11 +32,12 @@ static int load_payload(struct inspect_image *img, struct db_error *err)
 	img->has_payload = true;
 	img->format = payload_detect(bz->payload, bz->payload_size);
 	img->trailer_size = payload_trailer_size(bz->payload, bz->payload_size);
+	/* Either step's message says which part of the image it was about:
+	 * the ELF's offsets are the decompressed stream's, not the file's. */
 	ret = payload_decompress(bz->payload, bz->payload_size, 0, &img->out,
 				 &img->out_size, err);
-	if (ret)
-		return ret;
-	ret = elf_parse(img->out, img->out_size, &img->elf, err);
+	if (!ret)
+		ret = elf_parse(img->out, img->out_size, &img->elf, err);
 	if (ret)
 		return db_error_prefix(err, "bzimage payload (%s)",
 				       payload_format_name(img->format));

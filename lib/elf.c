@@ -210,9 +210,11 @@ static int xen_note(struct elf_image *elf, const struct elf_note *n,
 
 /*
  * Walk one PT_NOTE segment: a 12-byte header (namesz, descsz, type), the
- * name and the desc, each padded to 4 bytes, or to 8 in a segment whose
- * p_align is 8 (as binutils' readelf does).  Bytes too few for another
- * header are padding.
+ * name, the desc.  The desc and the next note start at the next multiple
+ * of 4, or of 8 in a segment whose p_align is 8 (GNU property notes), as
+ * binutils' readelf counts them: from the note's start, header included,
+ * so an 8-aligned "GNU" note's desc is at 16, not 12 + 8.  Bytes too few
+ * for another header are padding.
  */
 static int walk_notes(const uint8_t *buf, const struct elf_segment *seg,
 		      unsigned idx, struct elf_image *elf, struct db_error *err)
@@ -225,7 +227,7 @@ static int walk_notes(const uint8_t *buf, const struct elf_segment *seg,
 		uint32_t namesz = FIELD(p + pos, Elf64_Nhdr, n_namesz);
 		uint32_t descsz = FIELD(p + pos, Elf64_Nhdr, n_descsz);
 		uint64_t name = pos + hdr;
-		uint64_t desc = name + align_up(namesz, align);
+		uint64_t desc = pos + align_up(hdr + (uint64_t)namesz, align);
 		struct elf_note *n;
 		int ret;
 

@@ -432,6 +432,39 @@ static void test_notes_bounds(void **state)
 	assert_memory_equal(elf.notes[0].desc, "linux", 6);
 }
 
+/* GNU property notes align to 8 from the note's start: the desc of a
+ * "GNU" note follows its 12-byte header and 4-byte name at 16. */
+static void test_notes_align8(void **state)
+{
+	uint8_t *p = img + NOTES;
+
+	(void)state;
+	mk(true);
+	SET(phdr(1), Phdr, p_align, 8);
+	put_le32(p, 4);
+	put_le32(p + 4, 16);
+	put_le32(p + 8, NT_GNU_PROPERTY_TYPE_0);
+	memcpy(p + 12, "GNU", 4);
+	memset(p + 16, 0xab, 16);
+	/* The next note at 32; its 5-byte name pads the desc to 32 + 24. */
+	put_le32(p + 32, 6);
+	put_le32(p + 36, 4);
+	put_le32(p + 40, 7);
+	memcpy(p + 44, "Linux", 6);
+	put_le32(p + 56, 0x12345678);
+	SET(phdr(1), Phdr, p_filesz, 64);
+	assert_int_equal(parse(END), DB_OK);
+	assert_int_equal(elf.nr_notes, 2);
+	assert_ptr_equal(elf.notes[0].desc, p + 16);
+	assert_int_equal(elf.notes[0].descsz, 16);
+	assert_string_equal(elf.notes[1].name, "Linux");
+	assert_ptr_equal(elf.notes[1].desc, p + 56);
+	/* Read 4-aligned, the second desc would start at 32 + 20. */
+	SET(phdr(1), Phdr, p_align, 4);
+	assert_int_equal(parse(END), DB_OK);
+	assert_ptr_equal(elf.notes[1].desc, p + 52);
+}
+
 static void test_too_many_notes(void **state)
 {
 	(void)state;
@@ -456,6 +489,7 @@ int main(void)
 		cmocka_unit_test(test_pvh_notes),
 		cmocka_unit_test(test_pvh_notes_bad),
 		cmocka_unit_test(test_notes_bounds),
+		cmocka_unit_test(test_notes_align8),
 		cmocka_unit_test(test_too_many_notes),
 	};
 
