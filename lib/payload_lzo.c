@@ -189,8 +189,8 @@ static int lzop_header(struct lzop_reader *r, struct lzop_header *h,
 		return DB_ERR_INPUT;
 	if (got != want)
 		return db_fail(err, DB_ERR_INPUT,
-			       "payload: lzo header %s is 0x%08x but the header "
-			       "hashes to 0x%08x",
+			       "payload: lzo header %s is 0x%08x but the "
+			       "header hashes to 0x%08x",
 			       crc ? "CRC-32" : "Adler-32", want, got);
 	if (!(h->flags & F_H_EXTRA_FIELD))
 		return DB_OK;

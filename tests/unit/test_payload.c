@@ -342,10 +342,12 @@ static void test_detect(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
-		assert_int_equal(payload_detect((const uint8_t *)magics[i].bytes,
-						magics[i].n),
+	for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++) {
+		const uint8_t *p = (const uint8_t *)magics[i].bytes;
+
+		assert_int_equal(payload_detect(p, magics[i].n),
 				 magics[i].fmt);
+	}
 	assert_int_equal(payload_detect(NULL, 10), PAYLOAD_UNKNOWN);
 }
 
