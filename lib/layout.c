@@ -264,8 +264,10 @@ int layout_initrd(struct plan *plan, const uint8_t *data, uint64_t size,
 
 	if (!size)
 		return DB_OK;
+	/* XLF_CAN_BE_LOADED_ABOVE_4G lifts the limit only above 4 GiB:
+	 * below it, initrd_addr_max still holds. */
 	if (above_4g &&
-	    layout_find_highest(plan, size, PLAN_PAGE, PLAN_HIGH_RAM_START,
+	    layout_find_highest(plan, size, PLAN_PAGE, PLAN_HOLE_END,
 				PLAN_HOLE_END + plan->mem_size, &at))
 		goto found;
 	if (!layout_find_highest(plan, size, PLAN_PAGE, PLAN_HIGH_RAM_START,
