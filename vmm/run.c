@@ -36,7 +36,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "../cli/cli.h"
@@ -456,13 +455,24 @@ static int start_aps(struct runner *r, struct db_error *err)
 	return ret;
 }
 
+/*
+ * The peak RSS of this process image: VmHWM, not getrusage()'s
+ * ru_maxrss, which also remembers the peak of the process before exec
+ * (the forked shell), a megabyte or two that is not ours.
+ */
 static uint64_t peak_rss_bytes(void)
 {
-	struct rusage ru;
+	char line[128];
+	unsigned long long kib = 0;
+	FILE *f = fopen("/proc/self/status", "r");
 
-	if (getrusage(RUSAGE_SELF, &ru) < 0)
+	if (!f)
 		return 0;
-	return (uint64_t)ru.ru_maxrss * 1024;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmHWM: %llu kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib * 1024;
 }
 
 static void print_memory(const struct runner *r)
