@@ -695,9 +695,10 @@ static void check_initrd(struct ctx *c, bool pvh)
 	if (!need(c, "initrd", "INITRD_ADDR", &addr) ||
 	    !need(c, "initrd", "INITRD_SIZE", &size))
 		return;
-	if (!x->has_initrd) {
-		verdict(c, size == 0, "initrd", "size 0x%llx; none was asked "
-			"for", (unsigned long long)size);
+	if (!x->has_initrd || !size) {
+		verdict(c, !x->has_initrd && !size, "initrd", "size 0x%llx; "
+			"%s", (unsigned long long)size, x->has_initrd ?
+			"one was asked for" : "none was asked for");
 		return;
 	}
 	if (!probe_transcript_u64(t, "INITRD_CRC32", &crc))
