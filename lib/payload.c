@@ -153,7 +153,7 @@ static int payload_unknown(const uint8_t *buf, size_t size,
 			   struct db_error *err)
 {
 	char seen[3 * 8] = "";
-	size_t n = size < 8 ? size : 8;
+	size_t n = !buf ? 0 : size < 8 ? size : 8;
 
 	for (size_t i = 0; i < n; i++)
 		snprintf(seen + 3 * i, sizeof(seen) - 3 * i, "%02x%s", buf[i],

@@ -591,6 +591,20 @@ static void test_lz4_short_block_then_more(void **state)
 	free(in.p);
 }
 
+/* liblzma's memory limit follows the trailer: a .lzma header asking for
+ * a 4 GiB dictionary to make 5000 bytes is refused as input. */
+static void test_lzma_hostile_dictionary(void **state)
+{
+	struct buf in = sample(5000, 43), p = make_lzma(&in);
+
+	(void)state;
+	put_le32(p.p + 1, 0xffff0000); /* dict_size: 5d 00 00 ff ff */
+	expect_refusal(&p, 0, DB_ERR_INPUT, "lzma stream needs",
+		       "size trailer (5000) allows");
+	free(p.p);
+	free(in.p);
+}
+
 static void test_lzo_header_checks(void **state)
 {
 	struct buf in = sample(5000, 31), p = make_lzo(&in);
@@ -676,6 +690,7 @@ int main(void)
 		cmocka_unit_test(test_stray_bytes),
 		cmocka_unit_test(test_xz_single_stream),
 		cmocka_unit_test(test_lz4_short_block_then_more),
+		cmocka_unit_test(test_lzma_hostile_dictionary),
 		cmocka_unit_test(test_lzo_header_checks),
 		cmocka_unit_test(test_hostile_trailer),
 		cmocka_unit_test(test_max_out),
