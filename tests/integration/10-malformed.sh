@@ -256,5 +256,5 @@ for b in $bins; do
 	t_run "$b: extract --help" "$b" extract --help
 	t_status "$b: inspect without IMAGE is a usage error" 2 "$b" inspect
 	t_status "$b: extract without -o is a usage error" 2 "$b" extract "$tmp/good.bz"
-	t_status "$b: inspect of a missing file is a host error" 3 "$b" inspect "$tmp/missing"
+	t_status "$b: inspect of a missing file is a usage error" 2 "$b" inspect "$tmp/missing"
 done
