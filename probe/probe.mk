@@ -37,7 +37,7 @@ PROBE_BZIMAGES := $(PROBE_FORMATS:%=$(PROBE_OUT)/probe-%.bzImage)
 
 .PHONY: probe probe-all probe-check probe-force
 probe: $(PROBE_OUT)/probe.bzImage $(PROBE_OUT)/probe.elf
-probe-all: $(PROBE_BZIMAGES) $(PROBE_OUT)/probe.elf
+probe-all: $(PROBE_BZIMAGES) $(PROBE_OUT)/probe.bzImage $(PROBE_OUT)/probe.elf
 probe-check: $(BUILD)/tests/probe_check
 TEST_EXTRA_TARGETS += probe probe-all probe-check
 
@@ -103,9 +103,13 @@ $(PROBE_OUT)/$(1)/setup.o: probe/setup.S probe/probe_abi.h \
 $(PROBE_OUT)/$(1)/setup.elf: $(PROBE_OUT)/$(1)/setup.o probe/setup.ld
 	$(PROBE_LD) -m elf_x86_64 -T probe/setup.ld -o $$@ $$<
 
+# The protected-mode part is padded to syssize paragraphs, as Linux's
+# arch/x86/boot/tools/build.c pads it: loaders may read all of them.
 $(PROBE_OUT)/probe-$(1).bzImage: $(PROBE_OUT)/$(1)/setup.bin \
 		$(PROBE_OUT)/$(1)/pm.bin
 	cat $$^ >$$@.tmp
+	sz=$$$$(wc -c <$(PROBE_OUT)/$(1)/pm.bin); \
+		head -c $$$$(((16 - sz % 16) % 16)) /dev/zero >>$$@.tmp
 	mv $$@.tmp $$@
 endef
 $(foreach f,$(PROBE_FORMATS),$(eval $(call PROBE_FORMAT_RULES,$(f))))

@@ -279,6 +279,7 @@ static void report_subarch(uint64_t bp_pa)
 		kv_str("BOOT_PARAMS_STATE", "unreachable");
 		return;
 	}
+	kv("BP_HEADER", h.header);
 	kv("HARDWARE_SUBARCH", h.hardware_subarch);
 	kv("HARDWARE_SUBARCH_DATA", h.hardware_subarch_data);
 }

@@ -502,9 +502,10 @@ static void check_entry_32(struct ctx *c, bool from_stub)
 {
 	uint64_t cr0, ebp, edi, ebx, keep;
 	const char *segs = probe_transcript_str(c->t, "SEGMENTS");
-	bool kept = c->x->keep_segments && !from_stub;
+	bool kept = c->x->keep_segments;
 
-	if (!kept) {
+	/* Behind the real-mode stub the segments are the stub's own. */
+	if (!kept || from_stub) {
 		check_boot_selectors(c);
 		check_descriptors(c, false, true);
 	}
