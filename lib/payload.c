@@ -32,7 +32,7 @@
 #include "directboot/payload.h"
 #include "payload_codec.h"
 
-#define ELF_MAGIC "\x7f" "ELF"
+#define ELF_MAGIC "\177ELF"
 
 /* Below this the output fits in a few pages anyway. */
 #define PAYLOAD_HUGE_MIN (4u << 20)
@@ -50,8 +50,8 @@ static const struct payload_codec codecs[] = {
 	{PAYLOAD_GZIP, "gzip", "\x1f\x8b", 2, payload_decode_gzip, 1},
 	{PAYLOAD_BZIP2, "bzip2", "BZh", 3, payload_decode_bzip2, 0},
 	{PAYLOAD_LZMA, "lzma", "\x5d\x00\x00", 3, payload_decode_lzma, 0},
-	{PAYLOAD_XZ, "xz", "\xfd" "7zXZ\x00", 6, payload_decode_xz, 0},
-	{PAYLOAD_LZO, "lzo", "\x89" "LZO", 4, payload_decode_lzo, 0},
+	{PAYLOAD_XZ, "xz", "\3757zXZ\0", 6, payload_decode_xz, 0},
+	{PAYLOAD_LZO, "lzo", "\211LZO", 4, payload_decode_lzo, 0},
 	{PAYLOAD_LZ4, "lz4", "\x02\x21\x4c\x18", 4, payload_decode_lz4, 0},
 	{PAYLOAD_ZSTD, "zstd", "\x28\xb5\x2f\xfd", 4, payload_decode_zstd, 0},
 };
@@ -205,8 +205,7 @@ int payload_decompress(const uint8_t *buf, size_t size, size_t max_out,
 	if (!max_out)
 		max_out = PAYLOAD_OUT_MAX;
 	if (fmt == PAYLOAD_NONE)
-		return payload_copy_elf(buf, size, max_out, out, out_size,
-					err);
+		return payload_copy_elf(buf, size, max_out, out, out_size, err);
 	c = codec_of(fmt);
 	if (!c)
 		return payload_unknown(buf, size, err);

@@ -59,8 +59,8 @@ static int bz_run(bz_stream *s, const uint8_t *in, size_t size,
 			if (out_pos == out->cap)
 				return payload_overrun(err, "bzip2", out);
 			s->next_out = (char *)out->buf + out_pos;
-			s->avail_out = min_size(out->cap - out_pos,
-						BZ_CHUNK_MAX);
+			s->avail_out =
+				min_size(out->cap - out_pos, BZ_CHUNK_MAX);
 			out_pos += s->avail_out;
 		}
 		ret = BZ2_bzDecompress(s);

@@ -25,9 +25,9 @@
 
 struct payload_out {
 	uint8_t *buf;
-	size_t cap;      /* want + PAYLOAD_SLACK */
-	size_t want;     /* what the size trailer says */
-	size_t len;      /* produced */
+	size_t cap;	 /* want + PAYLOAD_SLACK */
+	size_t want;	 /* what the size trailer says */
+	size_t len;	 /* produced */
 	size_t consumed; /* input bytes the stream took, up to its end */
 };
 

@@ -45,8 +45,8 @@ static int gzip_run(z_stream *s, const uint8_t *in, size_t size,
 			if (out_pos == out->cap)
 				return payload_overrun(err, "gzip", out);
 			s->next_out = out->buf + out_pos;
-			s->avail_out = min_size(out->cap - out_pos,
-						ZLIB_CHUNK_MAX);
+			s->avail_out =
+				min_size(out->cap - out_pos, ZLIB_CHUNK_MAX);
 			out_pos += s->avail_out;
 		}
 		ret = inflate(s, Z_NO_FLUSH);
@@ -65,8 +65,8 @@ static int gzip_run(z_stream *s, const uint8_t *in, size_t size,
 	}
 }
 
-int payload_decode_gzip(const uint8_t *in, size_t size,
-			struct payload_out *out, struct db_error *err)
+int payload_decode_gzip(const uint8_t *in, size_t size, struct payload_out *out,
+			struct db_error *err)
 {
 	z_stream s = {0};
 	int ret;

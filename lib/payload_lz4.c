@@ -68,8 +68,8 @@ static int lz4_block(const uint8_t *in, size_t size, size_t *pos,
 	return n;
 }
 
-int payload_decode_lz4(const uint8_t *in, size_t size,
-		       struct payload_out *out, struct db_error *err)
+int payload_decode_lz4(const uint8_t *in, size_t size, struct payload_out *out,
+		       struct db_error *err)
 {
 	size_t pos = 4; /* payload.c matched the magic */
 	unsigned index = 0;

@@ -92,8 +92,8 @@ int payload_liblzma_run(const char *fmt, lzma_stream *s, const uint8_t *in,
 	return ret;
 }
 
-int payload_decode_lzma(const uint8_t *in, size_t size,
-			struct payload_out *out, struct db_error *err)
+int payload_decode_lzma(const uint8_t *in, size_t size, struct payload_out *out,
+			struct db_error *err)
 {
 	lzma_stream s = LZMA_STREAM_INIT;
 	lzma_ret ret;

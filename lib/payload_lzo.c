@@ -39,9 +39,9 @@ static const uint8_t lzop_magic[9] = {0x89, 0x4c, 0x5a, 0x4f, 0x00,
 #define M_LZO1X_1_15 2
 #define M_LZO1X_999 3
 
-#define LZOP_VERSION_MIN 0x0900    /* lzop refuses older files */
+#define LZOP_VERSION_MIN 0x0900	   /* lzop refuses older files */
 #define LZOP_VERSION_FIELDS 0x0940 /* version_needed, level, mtime_high */
-#define LZOP_VERSION_MAX 0x1040    /* lzop 1.04, the newest format */
+#define LZOP_VERSION_MAX 0x1040	   /* lzop 1.04, the newest format */
 #define LZOP_BLOCK_MAX (64u << 20) /* lzop's MAX_BLOCK_SIZE */
 
 struct lzop_reader {
@@ -209,9 +209,9 @@ struct lzop_block {
 	const uint8_t *src;
 };
 
-static int lzop_check_sum(const struct lzop_block *b, bool crc,
-			  bool compressed, uint32_t want, const uint8_t *p,
-			  size_t n, struct db_error *err)
+static int lzop_check_sum(const struct lzop_block *b, bool crc, bool compressed,
+			  uint32_t want, const uint8_t *p, size_t n,
+			  struct db_error *err)
 {
 	uint32_t got = lzop_sum(crc, p, n);
 
@@ -270,8 +270,8 @@ static int lzop_decode_block(const struct lzop_block *b, uint32_t flags,
 		memcpy(dst, b->src, b->dst_len);
 	} else {
 		if ((flags & (F_ADLER32_C | F_CRC32_C)) &&
-		    lzop_check_sum(b, c_crc, true, b->sum_c, b->src,
-				   b->src_len, err))
+		    lzop_check_sum(b, c_crc, true, b->sum_c, b->src, b->src_len,
+				   err))
 			return DB_ERR_INPUT;
 		ret = lzo1x_decompress_safe(b->src, b->src_len, dst, &n, NULL);
 		if (ret != LZO_E_OK || n != b->dst_len)
@@ -315,8 +315,8 @@ static int lzop_blocks(struct lzop_reader *r, uint32_t flags,
 	return DB_OK;
 }
 
-int payload_decode_lzo(const uint8_t *in, size_t size,
-		       struct payload_out *out, struct db_error *err)
+int payload_decode_lzo(const uint8_t *in, size_t size, struct payload_out *out,
+		       struct db_error *err)
 {
 	struct lzop_reader r = {.in = in, .size = size};
 	struct lzop_header h = {0};

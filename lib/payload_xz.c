@@ -9,8 +9,8 @@
  */
 #include "payload_liblzma.h"
 
-int payload_decode_xz(const uint8_t *in, size_t size,
-		      struct payload_out *out, struct db_error *err)
+int payload_decode_xz(const uint8_t *in, size_t size, struct payload_out *out,
+		      struct db_error *err)
 {
 	lzma_stream s = LZMA_STREAM_INIT;
 	lzma_ret ret;

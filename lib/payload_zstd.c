@@ -84,8 +84,8 @@ static int zstd_run(ZSTD_DCtx *dctx, const uint8_t *in, size_t size,
 	}
 }
 
-int payload_decode_zstd(const uint8_t *in, size_t size,
-			struct payload_out *out, struct db_error *err)
+int payload_decode_zstd(const uint8_t *in, size_t size, struct payload_out *out,
+			struct db_error *err)
 {
 	ZSTD_DCtx *dctx = ZSTD_createDCtx();
 	int ret;

@@ -24,7 +24,7 @@
 #include "directboot/bootparam.h"
 
 #define KERNEL_VERSION_AT 0x300 /* in the setup, past the header */
-#define PM_STUB_SIZE 0x400      /* where a decompressor would be */
+#define PM_STUB_SIZE 0x400	/* where a decompressor would be */
 #define PM_PAYLOAD_AT (PM_STUB_SIZE + sizeof(struct kernel_info))
 #define HLT 0xf4
 #define JMP_SHORT 0xeb
@@ -68,8 +68,9 @@ static long long number(const char *opt, const char *s)
 	errno = 0;
 	v = strtoll(s, &end, 0);
 	if (errno || *end || v < 0 || v > 0xffffffffll) {
-		fprintf(stderr, "mkbzimage: %s: '%s' is not a number in "
-				"0..0xffffffff\n",
+		fprintf(stderr,
+			"mkbzimage: %s: '%s' is not a number in "
+			"0..0xffffffff\n",
 			opt, s);
 		exit(2);
 	}
@@ -197,8 +198,9 @@ static uint8_t *read_payload(const struct opts *o, size_t *size)
 		n += 4;
 	}
 	if (n < 4) {
-		fprintf(stderr, "mkbzimage: %s: %zu bytes cannot end in a "
-				"4-byte size trailer\n",
+		fprintf(stderr,
+			"mkbzimage: %s: %zu bytes cannot end in a "
+			"4-byte size trailer\n",
 			o->in, n);
 		exit(2);
 	}
@@ -257,9 +259,14 @@ static void put_header(uint8_t *img, const struct opts *o, size_t pm_size,
 int main(int argc, char **argv)
 {
 	struct opts o = {
-		.version = BOOT_PROTOCOL_MAX, .setup_sects = 1,
-		.syssize = -1, .payload_offset = -1, .payload_length = -1,
-		.init_size = -1, .trailer = -1, .signature = 0,
+		.version = BOOT_PROTOCOL_MAX,
+		.setup_sects = 1,
+		.syssize = -1,
+		.payload_offset = -1,
+		.payload_length = -1,
+		.init_size = -1,
+		.trailer = -1,
+		.signature = 0,
 		.loadflags = LOADED_HIGH,
 		.xloadflags = XLF_KERNEL_64 | XLF_CAN_BE_LOADED_ABOVE_4G,
 		.kernel_info = 1,
@@ -270,8 +277,9 @@ int main(int argc, char **argv)
 
 	parse_args(argc, argv, &o);
 	payload = read_payload(&o, &payload_size);
-	setup_size = ((o.setup_sects ? o.setup_sects : SETUP_SECTS_DEFAULT) +
-		      1) * BOOT_SECTOR_SIZE;
+	setup_size =
+		((o.setup_sects ? o.setup_sects : SETUP_SECTS_DEFAULT) + 1) *
+		BOOT_SECTOR_SIZE;
 	pm_size = align_up(PM_PAYLOAD_AT + payload_size, 16);
 	total = setup_size + pm_size + o.signature;
 	img = calloc(1, total);

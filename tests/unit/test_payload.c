@@ -34,9 +34,10 @@ struct buf {
  * compressor, more or less. */
 static struct buf sample(size_t n, uint32_t seed)
 {
-	static const char *words[] = {"vmlinux", " ", "\x7f" "ELF", "\0\0\0\0",
-				      "boot_params", "\n", "\xff\xfe",
-				      "payload_offset", "0123456789"};
+	static const char *words[] = {
+		"vmlinux",     " ",  "\177ELF",	 "\0\0\0\0",
+		"boot_params", "\n", "\xff\xfe", "payload_offset",
+		"0123456789"};
 	struct buf b = {malloc(n), n};
 	size_t pos = 0;
 
@@ -154,8 +155,8 @@ static struct buf make_zstd(const struct buf *in)
 	struct buf b = {malloc(cap), 0};
 	ZSTD_CCtx *cctx = ZSTD_createCCtx();
 
-	assert_false(ZSTD_isError(ZSTD_CCtx_setParameter(
-		cctx, ZSTD_c_checksumFlag, 1)));
+	assert_false(ZSTD_isError(
+		ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1)));
 	b.n = ZSTD_compress2(cctx, b.p, cap, in->p, in->n);
 	assert_false(ZSTD_isError(b.n));
 	ZSTD_freeCCtx(cctx);
@@ -175,7 +176,7 @@ static struct buf make_lz4(const struct buf *in)
 	put_le32(b.p, 0x184c2102);
 	for (size_t off = 0; off < in->n; off += LZ4_LEGACY_BLOCK) {
 		size_t len = in->n - off < LZ4_LEGACY_BLOCK ? in->n - off
-							     : LZ4_LEGACY_BLOCK;
+							    : LZ4_LEGACY_BLOCK;
 		int c = LZ4_compress_default((char *)in->p + off,
 					     (char *)b.p + b.n + 4, len,
 					     cap - b.n - 4);
@@ -227,20 +228,20 @@ static struct buf make_lzo_flags(const struct buf *in, uint32_t flags)
 	put_be(&b, 5, 1);      /* level */
 	put_be(&b, flags, 4);
 	put_be(&b, 0100644, 4); /* mode */
-	put_be(&b, 0, 4);       /* mtime_low */
-	put_be(&b, 0, 4);       /* mtime_high */
+	put_be(&b, 0, 4);	/* mtime_low */
+	put_be(&b, 0, 4);	/* mtime_high */
 	put_be(&b, 7, 1);
 	memcpy(b.p + b.n, "vmlinux", 7);
 	b.n += 7;
 	put_be(&b, lzop_sum(hcrc, b.p + 9, b.n - 9), 4);
 	for (size_t off = 0; off < in->n; off += LZOP_BLOCK) {
-		size_t len = in->n - off < LZOP_BLOCK ? in->n - off
-						       : LZOP_BLOCK;
+		size_t len =
+			in->n - off < LZOP_BLOCK ? in->n - off : LZOP_BLOCK;
 		lzo_uint clen;
 
-		assert_int_equal(lzo1x_1_compress(in->p + off, len, tmp, &clen,
-						  wrk),
-				 LZO_E_OK);
+		assert_int_equal(
+			lzo1x_1_compress(in->p + off, len, tmp, &clen, wrk),
+			LZO_E_OK);
 		put_be(&b, len, 4);
 		put_be(&b, clen < len ? clen : len, 4);
 		put_be(&b, lzop_sum(dcrc, in->p + off, len), 4);
@@ -291,9 +292,9 @@ static void expect_refusal(const struct buf *p, size_t max_out, int status,
 	uint8_t *out = (uint8_t *)"untouched";
 	size_t out_size = 1;
 
-	assert_int_equal(payload_decompress(p->p, p->n, max_out, &out,
-					    &out_size, &err),
-			 status);
+	assert_int_equal(
+		payload_decompress(p->p, p->n, max_out, &out, &out_size, &err),
+		status);
 	if (getenv("SHOW_MSGS"))
 		print_message("%s\n", err.msg);
 	assert_null(out);
@@ -329,13 +330,13 @@ static void test_detect(void **state)
 		{"\x1f\x8b\x08\x00", 4, PAYLOAD_GZIP},
 		{"BZh9", 4, PAYLOAD_BZIP2},
 		{"\x5d\x00\x00\x80\x00", 5, PAYLOAD_LZMA},
-		{"\xfd" "7zXZ\x00\x00\x01", 8, PAYLOAD_XZ},
+		{"\3757zXZ\x00\x00\x01", 8, PAYLOAD_XZ},
 		{"\x89LZO\x00\r\n\x1a\n", 9, PAYLOAD_LZO},
 		{"\x02\x21\x4c\x18", 4, PAYLOAD_LZ4},
 		{"\x28\xb5\x2f\xfd", 4, PAYLOAD_ZSTD},
-		{"\x7f" "ELF\x02\x01", 6, PAYLOAD_NONE},
-		{"\x1f", 1, PAYLOAD_UNKNOWN},       /* gzip, cut short */
-		{"\xfd" "7zXZ", 5, PAYLOAD_UNKNOWN}, /* xz, cut short */
+		{"\177ELF\x02\x01", 6, PAYLOAD_NONE},
+		{"\x1f", 1, PAYLOAD_UNKNOWN},	  /* gzip, cut short */
+		{"\3757zXZ", 5, PAYLOAD_UNKNOWN}, /* xz, cut short */
 		{"\x5d\x00\x01", 3, PAYLOAD_UNKNOWN},
 		{"MZ\x90\x00", 4, PAYLOAD_UNKNOWN},
 		{"", 0, PAYLOAD_UNKNOWN},
@@ -345,8 +346,7 @@ static void test_detect(void **state)
 	for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++) {
 		const uint8_t *p = (const uint8_t *)magics[i].bytes;
 
-		assert_int_equal(payload_detect(p, magics[i].n),
-				 magics[i].fmt);
+		assert_int_equal(payload_detect(p, magics[i].n), magics[i].fmt);
 	}
 	assert_int_equal(payload_detect(NULL, 10), PAYLOAD_UNKNOWN);
 }
@@ -408,7 +408,7 @@ static void test_roundtrip_lzo_variants(void **state)
 
 static void test_roundtrip_empty_and_elf(void **state)
 {
-	static const uint8_t elf[] = "\x7f" "ELF\x02\x01\x01 rest of it";
+	static const uint8_t elf[] = "\177ELF\x02\x01\x01 rest of it";
 	struct buf in = {malloc(1), 0}, p;
 	struct db_error err = {0};
 	uint8_t *out;
@@ -423,9 +423,8 @@ static void test_roundtrip_empty_and_elf(void **state)
 	free(p.p);
 	free(in.p);
 	/* Uncompressed: the ELF itself, no trailer. */
-	assert_int_equal(payload_decompress(elf, sizeof(elf), 0, &out, &n,
-					    &err),
-			 DB_OK);
+	assert_int_equal(
+		payload_decompress(elf, sizeof(elf), 0, &out, &n, &err), DB_OK);
 	assert_int_equal(n, sizeof(elf));
 	assert_memory_equal(out, elf, sizeof(elf));
 	free(out);
@@ -447,8 +446,7 @@ static void test_wrong_trailer(void **state)
 			expect_refusal(&p, 0, DB_ERR_INPUT, "gzip",
 				       "incorrect length check");
 		} else {
-			snprintf(said, sizeof(said), "decompressed %zu",
-				 in.n);
+			snprintf(said, sizeof(said), "decompressed %zu", in.n);
 			expect_refusal(&p, 0, DB_ERR_INPUT, cases[i].name,
 				       said);
 			snprintf(said, sizeof(said), "trailer says %zu",
@@ -648,11 +646,11 @@ static void test_max_out(void **state)
 		uint8_t *out;
 		size_t n;
 
-		expect_refusal(&p, in.n - 1, DB_ERR_INPUT,
-			       "says 100000 bytes", "bound of 99999");
-		assert_int_equal(payload_decompress(p.p, p.n, in.n, &out, &n,
-						    &err),
-				 DB_OK);
+		expect_refusal(&p, in.n - 1, DB_ERR_INPUT, "says 100000 bytes",
+			       "bound of 99999");
+		assert_int_equal(
+			payload_decompress(p.p, p.n, in.n, &out, &n, &err),
+			DB_OK);
 		assert_int_equal(n, in.n);
 		free(out);
 		free(p.p);
@@ -664,11 +662,10 @@ static void test_refusals_misc(void **state)
 {
 	struct buf junk = {(uint8_t *)"MZ\x90\x00 not a payload", 20};
 	struct buf tiny = {(uint8_t *)"\x28\xb5\x2f\xfd\x01\x02", 6};
-	struct buf elf = {(uint8_t *)"\x7f" "ELF1234", 8};
+	struct buf elf = {(uint8_t *)"\177ELF1234", 8};
 
 	(void)state;
-	expect_refusal(&junk, 0, DB_ERR_INPUT, "unknown format",
-		       "4d 5a 90 00");
+	expect_refusal(&junk, 0, DB_ERR_INPUT, "unknown format", "4d 5a 90 00");
 	expect_refusal(&tiny, 0, DB_ERR_INPUT, "zstd payload of 6 bytes",
 		       "too short");
 	expect_refusal(&elf, 4, DB_ERR_INPUT, "uncompressed ELF is 8 bytes",
