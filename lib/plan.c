@@ -263,6 +263,18 @@ static int resolve_entry(struct build *b, struct db_error *err)
 	return DB_OK;
 }
 
+/* Options that only the zero page carries make no sense without one. */
+static int check_zeropage_opts(struct build *b, struct db_error *err)
+{
+	const struct plan_options *o = b->opts;
+
+	if (b->plan->entry == PLAN_ENTRY_PVH &&
+	    (o->keep_segments || o->subarch || o->subarch_data))
+		return db_fail(err, DB_ERR_INPUT,
+			       "plan: --keep-segments and --subarch set zero-page fields, and the pvh entry has no zero page (it passes hvm_start_info)");
+	return DB_OK;
+}
+
 static int place_fixed(struct build *b, struct db_error *err)
 {
 	struct plan *plan = b->plan;
@@ -521,6 +533,8 @@ static int build(struct build *b, struct db_error *err)
 		ret = parse(b, err);
 	if (!ret)
 		ret = resolve_entry(b, err);
+	if (!ret)
+		ret = check_zeropage_opts(b, err);
 	if (!ret)
 		ret = place_fixed(b, err);
 	if (!ret)

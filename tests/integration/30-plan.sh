@@ -162,6 +162,24 @@ for bin in $bins; do
 		"$bin" plan "$k" --decompress host --entry 32
 done
 
+# The probe guest, where this build has made it (make probe / probe-all):
+# every entry path plans, and every payload format decompresses here.
+for bin in $bins; do
+	pd=$(dirname "$bin")/probe
+	b=$(basename "$(dirname "$bin")")
+	[ -f "$pd/probe.bzImage" ] || continue
+	for e in auto 32 64; do
+		t_run "plan $b: probe --entry $e" "$bin" plan "$pd/probe.bzImage" \
+			--entry "$e" -m 64M -i "$tmp/rd1"
+	done
+	t_run "plan $b: probe.elf pvh" "$bin" plan "$pd/probe.elf" --entry pvh
+	for f in "$pd"/probe-*.bzImage; do
+		[ -f "$f" ] || continue
+		"$bin" plan "$f" --decompress host --no-cache --json >"$j" 2>&1
+		jqv "plan $b: $(basename "$f") host pvh" pvh .entry "$j"
+	done
+done
+
 # The real Debian cloud kernel: host-decompressed entry points.
 if real=$(tests/fetch-kernels.sh cloud 2>"$tmp/ferr"); then
 	bin=${bins%% *}

@@ -164,6 +164,18 @@ static void test_elf_refusals(void **state)
 	o.decompress_host = true;
 	assert_int_equal(plan_build(elf, n, &o, &p, &err), DB_ERR_INPUT);
 	assert_non_null(strstr(err.msg, "needs a bzImage"));
+	/* Zero-page options without a zero page. */
+	o.decompress_host = false;
+	e.pvh_note = true;
+	n = fx_elf(elf, &e);
+	o.keep_segments = true;
+	assert_int_equal(plan_build(elf, n, &o, &p, &err), DB_ERR_INPUT);
+	assert_non_null(strstr(err.msg, "no zero page"));
+	o.keep_segments = false;
+	o.subarch = 1;
+	assert_int_equal(plan_build(elf, n, &o, &p, &err), DB_ERR_INPUT);
+	o.subarch = 0;
+	e.pvh_note = false;
 	/* Segments outside RAM. */
 	o.decompress_host = false;
 	e.paddr = 0x8000000;
