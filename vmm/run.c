@@ -9,10 +9,10 @@
  * vCPU the plan's entry state; then loop on KVM_RUN and answer the exits.
  *
  * Only port and MMIO accesses the kernel does not handle come back here:
- * COM1 and the i8042 have devices; a list of ports a PC kernel probes
- * (other COM ports, CMOS, PCI configuration, VGA, POST codes) is ignored
- * quietly; everything else reads as all ones, like an ISA bus with
- * nothing on it, and --debug names it once.
+ * COM1, the i8042 and the CMOS clock have devices; a list of ports a PC
+ * kernel probes (other COM ports, PCI configuration, VGA, POST codes) is
+ * ignored quietly; everything else reads as all ones, like an ISA bus
+ * with nothing on it, and --debug names it once.
  *
  * Halting: with the in-kernel irqchip a HLT never exits to us, so a guest
  * that halts with interrupts off (the probe after its reset request, if
@@ -41,6 +41,7 @@
 #include "../cli/cli.h"
 #include "../cli/run.h"
 #include "../devices/i8042.h"
+#include "../devices/rtc_cmos.h"
 #include "../devices/serial8250.h"
 #include "run.h"
 #include "vcpu.h"
@@ -57,6 +58,7 @@ struct runner {
 	unsigned nr_threads; /* vCPU 0's thread included */
 	struct serial serial;
 	struct i8042 kbd;
+	struct rtc_cmos rtc;
 	pthread_mutex_t io_lock;
 	atomic_int status;
 	bool debug;
@@ -113,7 +115,6 @@ static const struct {
 	uint16_t first, last;
 } quiet_ports[] = {
 	{ 0x0000, 0x001f }, /* DMA controller 1 */
-	{ 0x0070, 0x0071 }, /* CMOS/RTC index and data */
 	{ 0x0080, 0x008f }, /* POST code, DMA page registers */
 	{ 0x0092, 0x0092 }, /* system control port A */
 	{ 0x00c0, 0x00df }, /* DMA controller 2 */
@@ -176,6 +177,13 @@ static void pio_byte(struct runner *r, uint16_t port, bool out, uint8_t *val)
 		} else {
 			*val = i8042_read(&r->kbd, port);
 		}
+		return;
+	}
+	if (port == RTC_CMOS_INDEX_PORT || port == RTC_CMOS_DATA_PORT) {
+		if (out)
+			rtc_cmos_write(&r->rtc, port, *val);
+		else
+			*val = rtc_cmos_read(&r->rtc, port);
 		return;
 	}
 	if (port == RUN_PORT_RESET_CONTROL && out &&
