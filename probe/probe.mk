@@ -17,6 +17,7 @@ $(error PROBE_COMPRESS=$(PROBE_COMPRESS): choose one of $(PROBE_FORMATS))
 endif
 
 PROBE_OUT := $(BUILD)/probe
+PROBE_CC := gcc
 PROBE_LD := ld
 PROBE_OBJCOPY := objcopy
 PROBE_ELF_BASE := $(shell sed -n 's/^\#define PROBE_PREF_ADDRESS //p' probe/probe_abi.h)
@@ -45,7 +46,7 @@ $(PROBE_OUT)/asm-offsets.h: probe/asm-offsets.c probe/probe_abi.h \
 		include/directboot/bootparam.h \
 		include/directboot/hvm_start_info.h
 	@mkdir -p $(@D)
-	$(CC) $(PROBE_CFLAGS) -S -o $(@:.h=.s) $<
+	$(PROBE_CC) $(PROBE_CFLAGS) -S -o $(@:.h=.s) $<
 	{ echo '/* Generated from probe/asm-offsets.c; do not edit. */'; \
 	  sed -n 's/.*"->\([A-Za-z0-9_]*\) \(-*[0-9]*\)".*/#define \1 \2/p' \
 		$(@:.h=.s); } >$@.tmp
@@ -55,11 +56,11 @@ $(PROBE_OUT)/obj/%.o: probe/%.c probe/probe.h probe/probe_abi.h \
 		include/directboot/bootparam.h \
 		include/directboot/hvm_start_info.h
 	@mkdir -p $(@D)
-	$(CC) $(PROBE_CFLAGS) -c $< -o $@
+	$(PROBE_CC) $(PROBE_CFLAGS) -c $< -o $@
 
 $(PROBE_OUT)/obj/%.o: probe/%.S probe/probe_abi.h $(PROBE_OUT)/asm-offsets.h
 	@mkdir -p $(@D)
-	$(CC) $(PROBE_CFLAGS) -c $< -o $@
+	$(PROBE_CC) $(PROBE_CFLAGS) -c $< -o $@
 
 $(PROBE_OUT)/probe.elf: $(PROBE_OBJS) $(PROBE_OUT)/obj/pvh_note.o \
 		probe/probe.ld
@@ -73,7 +74,7 @@ $(PROBE_OUT)/$(1)/payload.bin: $(PROBE_OUT)/probe.elf probe/compress.sh
 	sh probe/compress.sh $(1) $$< $$@
 
 $(PROBE_OUT)/$(1)/payload.o: probe/payload.S $(PROBE_OUT)/$(1)/payload.bin
-	$(CC) $(PROBE_CFLAGS) \
+	$(PROBE_CC) $(PROBE_CFLAGS) \
 		-DPROBE_PAYLOAD_FILE='"$(PROBE_OUT)/$(1)/payload.bin"' \
 		-c $$< -o $$@
 
@@ -98,7 +99,7 @@ $(PROBE_OUT)/$(1)/pm_layout.h: probe/mklayout.sh $(PROBE_OUT)/$(1)/pm.elf \
 
 $(PROBE_OUT)/$(1)/setup.o: probe/setup.S probe/probe_abi.h \
 		$(PROBE_OUT)/asm-offsets.h $(PROBE_OUT)/$(1)/pm_layout.h
-	$(CC) $(PROBE_CFLAGS) -I$(PROBE_OUT)/$(1) -c $$< -o $$@
+	$(PROBE_CC) $(PROBE_CFLAGS) -I$(PROBE_OUT)/$(1) -c $$< -o $$@
 
 $(PROBE_OUT)/$(1)/setup.elf: $(PROBE_OUT)/$(1)/setup.o probe/setup.ld
 	$(PROBE_LD) -m elf_x86_64 -T probe/setup.ld -o $$@ $$<
