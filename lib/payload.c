@@ -204,6 +204,9 @@ int payload_decompress(const uint8_t *buf, size_t size, size_t max_out,
 	*out_size = 0;
 	if (!max_out)
 		max_out = PAYLOAD_OUT_MAX;
+	/* The slack must fit too, where size_t is 32 bits. */
+	if (max_out > SIZE_MAX - PAYLOAD_SLACK)
+		max_out = SIZE_MAX - PAYLOAD_SLACK;
 	if (fmt == PAYLOAD_NONE)
 		return payload_copy_elf(buf, size, max_out, out, out_size, err);
 	c = codec_of(fmt);
