@@ -6,6 +6,7 @@
 #
 #   cloud    linux-image-cloud-amd64's kernel (6.1, lz4 payload): boot/vmlinuz-*
 #   generic  linux-image-amd64's kernel (6.1, xz payload):        boot/vmlinuz-*
+#   i386     linux-image-686's kernel (6.1, i386, xz payload):     boot/vmlinuz-*
 #   busybox  busybox-static's bin/busybox
 #   source   linux-source-6.1's scripts/extract-vmlinux
 #
@@ -16,7 +17,12 @@
 # apt-cache cannot resolve a name; with no network and no lists, the last
 # unpacked copy is used, said aloud on stderr.
 #
-# Usage: tests/fetch-kernels.sh [--list] cloud|generic|busybox|source...
+# The host need not have i386 enabled: i386 names are resolved against
+# package lists of our own, in $TEST_CACHE/apt-i386 (fetched by
+# `apt-get update` under a private APT_CONFIG, refreshed daily, root not
+# needed), so the system's apt state is never touched.
+#
+# Usage: tests/fetch-kernels.sh [--list] cloud|generic|i386|busybox|source...
 #   --list  print the package name and version each would use, fetch nothing
 set -u
 
@@ -36,6 +42,7 @@ meta_of() {
 	case $1 in
 	cloud) echo linux-image-cloud-amd64 ;;
 	generic) echo linux-image-amd64 ;;
+	i386) echo linux-image-686 ;;
 	busybox) echo busybox-static ;;
 	source) echo linux-source-6.1 ;;
 	*) return 1 ;;
@@ -47,8 +54,8 @@ meta_of() {
 concrete() { # kind
 	meta=$(meta_of "$1") || return 1
 	case $1 in
-	cloud | generic)
-		apt-cache depends "$meta" 2>/dev/null |
+	cloud | generic | i386)
+		apt_for "$1" apt-cache depends "$meta" 2>/dev/null |
 			sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' |
 			head -n 1
 		;;
@@ -56,18 +63,60 @@ concrete() { # kind
 	esac
 }
 
-candidate() { # package
-	apt-cache policy "$1" 2>/dev/null |
+candidate() { # kind package
+	apt_for "$1" apt-cache policy "$2" 2>/dev/null |
 		sed -n 's/^ *Candidate: \(.*\)$/\1/p' | grep -v '(none)'
+}
+
+# The i386 lists: our own, never the system's.
+i386_dir=$TEST_CACHE/apt-i386
+i386_conf=$i386_dir/apt.conf
+
+# apt_for KIND CMD...: run an apt command against the lists KIND needs.
+apt_for() {
+	kind_=$1
+	shift
+	case $kind_ in
+	i386) APT_CONFIG=$i386_conf "$@" ;;
+	*) "$@" ;;
+	esac
+}
+
+# Fetch the private i386 lists when missing or a day old.  A list that
+# fails (a mirror mid-sync) is only a warning: what resolves, resolves.
+i386_update() { # force
+	# apt dates the lists by the server's Last-Modified: keep our own.
+	if [ -z "$1" ] && [ -n "$(find "$i386_dir/updated" -mtime -1 2>/dev/null)" ]; then
+		return 0
+	fi
+	mkdir -p "$i386_dir/lists/partial" "$i386_dir/cache/archives/partial" || return 1
+	cat >"$i386_conf" <<-EOF
+	Dir::State::Lists "$i386_dir/lists";
+	Dir::Cache "$i386_dir/cache";
+	Dir::State::status "/dev/null";
+	APT::Architecture "i386";
+	APT::Architectures { "i386"; };
+	EOF
+	say "updating the private i386 package lists in $i386_dir"
+	APT_CONFIG=$i386_conf apt-get update -qq 2>&1 |
+		grep -v '^W: Download is performed unsandboxed' >&2
+	touch "$i386_dir/updated"
 }
 
 # resolve KIND: sets pkg and ver, running `apt-get update` at most once.
 updated=
 resolve() {
+	[ "$1" = i386 ] && { i386_update "" || return 1; }
 	pkg=$(concrete "$1")
 	ver=
-	[ -n "$pkg" ] && ver=$(candidate "$pkg")
+	[ -n "$pkg" ] && ver=$(candidate "$1" "$pkg")
 	[ -n "$ver" ] && return 0
+	[ "$1" = i386 ] && [ -z "$updated" ] && {
+		updated=1
+		i386_update force
+		resolve "$1"
+		return
+	}
 	[ -n "$updated" ] && return 1
 	updated=1
 	if [ "$(id -u)" != 0 ]; then
@@ -82,7 +131,7 @@ resolve() {
 # The file each kind's caller wants, inside the unpacked tree.
 want_path() { # kind dir
 	case $1 in
-	cloud | generic)
+	cloud | generic | i386)
 		set -- "$2"/boot/vmlinuz-*
 		[ -f "$1" ] && echo "$1"
 		;;
@@ -95,7 +144,7 @@ want_path() { # kind dir
 # Unpack only what is used: a kernel package's modules are hundreds of MiB.
 unpack() { # kind deb dest
 	case $1 in
-	cloud | generic)
+	cloud | generic | i386)
 		dpkg-deb --fsys-tarfile "$2" | tar -x -C "$3" ./boot
 		;;
 	busybox)
@@ -113,12 +162,12 @@ unpack() { # kind deb dest
 
 # apt-get download runs as the _apt user when we are root; give it a
 # directory it may write, or apt warns and falls back to root.
-download() { # package version dir
+download() { # kind package version dir
 	if [ "$(id -u)" = 0 ] && id _apt >/dev/null 2>&1; then
-		chown _apt "$3" 2>/dev/null
+		chown _apt "$4" 2>/dev/null
 	fi
-	(cd "$3" && apt-get download -q "$1=$2" >&2) || return 1
-	set -- "$3"/*.deb
+	(cd "$4" && apt_for "$1" apt-get download -q "$2=$3" >&2) || return 1
+	set -- "$4"/*.deb
 	[ -f "$1" ] && echo "$1"
 }
 
@@ -146,7 +195,7 @@ fetch() { # kind
 		part=$dir.part
 		rm -rf "$part"
 		mkdir "$part" || exit 1
-		deb=$(download "$pkg" "$ver" "$tmp/dl") ||
+		deb=$(download "$kind" "$pkg" "$ver" "$tmp/dl") ||
 			die "apt-get download $pkg=$ver failed"
 		unpack "$kind" "$deb" "$part" || die "unpacking $deb failed"
 		rm -rf "$dir"
@@ -169,7 +218,7 @@ fetch() { # kind
 
 want_path_name() {
 	case $1 in
-	cloud | generic) echo boot/vmlinuz-* ;;
+	cloud | generic | i386) echo boot/vmlinuz-* ;;
 	busybox) echo bin/busybox ;;
 	source) echo scripts/extract-vmlinux ;;
 	esac
