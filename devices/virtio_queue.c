@@ -204,14 +204,17 @@ bool virtq_should_notify(struct virtq *q)
 	uint16_t old = q->signalled, ev;
 	bool valid = q->signalled_valid;
 
+	/* Nothing new in the used ring since the last interrupt. */
+	if (valid ? q->used_idx == old : !q->used_idx)
+		return false;
+	q->signalled = q->used_idx;
+	q->signalled_valid = true;
 	/* Our used->idx store before the driver's flags/used_event. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (!q->event_idx)
 		return !(load16(q->avail + VRING_AVAIL_FLAGS) &
 			 VRING_AVAIL_F_NO_INTERRUPT);
 	ev = load16(q->avail + VRING_AVAIL_RING + 2u * q->num);
-	q->signalled = q->used_idx;
-	q->signalled_valid = true;
 	return !valid || vring_need_event(ev, q->used_idx, old);
 }
 
