@@ -146,7 +146,14 @@ static int apply(struct bootopts *bo, const char *cmd, int id, const char *v)
 
 	switch (id) {
 	case OPT_MEMORY:
-		if (!bootopts_parse_size(v, &n) || !n)
+		/* A bare number is MiB, as with QEMU's -m. */
+		if (v[0] && strspn(v, "0123456789") == strlen(v) &&
+		    strlen(v) < 12) {
+			n = strtoull(v, NULL, 10) << 20;
+			if (!n)
+				return bad(cmd, "--memory", v,
+					   "want a size such as 512M or 4G");
+		} else if (!bootopts_parse_size(v, &n) || !n)
 			return bad(cmd, "--memory", v,
 				   "want a size such as 512M or 4G");
 		bo->plan.mem_size = n;
@@ -218,7 +225,8 @@ int bootopts_parse_one(struct bootopts *bo, const char *cmd, int argc,
 
 void bootopts_usage(FILE *f)
 {
-	fputs("  -m, --memory SIZE       guest RAM, with K/M/G suffix (default 512M)\n"
+	fputs("  -m, --memory SIZE       guest RAM: 512M, 4G, or a bare number of MiB\n"
+	      "                          (default 512M)\n"
 	      "  -a, --append CMDLINE    kernel command line (also --cmdline)\n"
 	      "  -i, --initrd FILE       initrd; repeat to concatenate several\n"
 	      "      --entry KIND        auto, 32, 64, pvh or elf (default auto:\n"

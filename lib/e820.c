@@ -37,8 +37,8 @@ int e820_build(uint64_t mem_size, struct plan_region *r, unsigned max,
 	*nr = 0;
 	if (mem_size < PLAN_MEM_MIN || mem_size > PLAN_MEM_MAX)
 		return db_fail(err, DB_ERR_INPUT,
-			       "plan: memory size %llu MiB is outside %llu MiB .. %llu GiB",
-			       (unsigned long long)(mem_size >> 20),
+			       "plan: memory size of %llu bytes is outside %llu MiB .. %llu GiB",
+			       (unsigned long long)mem_size,
 			       (unsigned long long)(PLAN_MEM_MIN >> 20),
 			       (unsigned long long)(PLAN_MEM_MAX >> 30));
 	if (mem_size % PLAN_PAGE)
