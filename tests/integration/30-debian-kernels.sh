@@ -1,6 +1,8 @@
 #!/bin/sh
-# Real Debian kernels: linux-image-cloud-amd64 (lz4 payload) and
-# linux-image-amd64 (xz payload), fetched by tests/fetch-kernels.sh.
+# Real Debian kernels, fetched by tests/fetch-kernels.sh:
+# linux-image-cloud-amd64 (lz4 payload), linux-image-amd64 (xz payload)
+# and linux-image-686 (i386: an ELF32 payload, 32-bit relocations, no
+# PVH note).
 # Everything `directboot inspect --json` and `extract` say is checked
 # against a second, independent reading: the header bytes read with od,
 # the payload cut out with tail/head and decoded by the lz4/xz CLI, and
@@ -61,10 +63,11 @@ readelf_pvh() {
 
 # What follows the ELF proper must be arch/x86/tools/relocs' table, the
 # one the decompressor walks down from the end (misc.c,
-# handle_relocations): u32 words in three zero-terminated lists, so
-# exactly three zeros, the first word one of them, and every other word
-# the low 32 bits of an address inside the kernel's mapped image.
-check_relocs() { # elf end
+# handle_relocations): u32 words in zero-terminated lists, three on
+# x86-64 (32-bit, inverse 32-bit, 64-bit) and one on i386, so exactly
+# that many zeros, the first word one of them, and every other word the
+# low 32 bits of an address inside the kernel's mapped image.
+check_relocs() { # elf end lists
 	# Addresses are 64-bit; dash's arithmetic is signed, so keep the low
 	# 32 bits as text first.
 	readelf -lW "$1" | awk '$1 == "LOAD" && $3 !~ /^0x0+$/ {
@@ -72,13 +75,14 @@ check_relocs() { # elf end
 	lo=$(($(head -n 1 "$tmp/loads" | cut -d' ' -f1)))
 	hi=$(while read -r v m; do echo $((v + m)); done <"$tmp/loads" |
 		sort -n | tail -n 1)
-	tail -c +$(($2 + 1)) "$1" | od -An -v -tu4 -w4 | awk -v lo="$lo" -v hi="$hi" '
+	tail -c +$(($2 + 1)) "$1" | od -An -v -tu4 -w4 |
+		awk -v lo="$lo" -v hi="$hi" -v lists="$3" '
 		NR == 1 && $1 != 0 { bad = "first word " $1 " is not 0" }
 		$1 == 0 { zeros++; next }
 		$1 < lo || $1 >= hi { bad = "word " NR " = " $1 " outside [" lo ", " hi ")" }
 		END {
 			if (NR * 4 == 0) bad = "empty"
-			if (zeros != 3) bad = bad " " zeros " zero words (want 3)"
+			if (zeros != lists) bad = bad " " zeros " zero words (want " lists ")"
 			print bad ? bad : "ok " NR
 		}' >"$tmp/relocs"
 	rsize=$(($(stat -c %s "$1") - $2))
@@ -92,10 +96,15 @@ check_relocs() { # elf end
 	esac
 }
 
-check_kernel() { # kind format
+# check_kernel KIND FORMAT XLOADFLAGS ELFCLASS: XLOADFLAGS is what
+# Debian's build gives: 0x7f on x86-64, 0x04 (XLF_EFI_HANDOVER_32 alone)
+# on i386.
+check_kernel() {
 	kind=$1
 	fmt=$2
-	echo "-- $kind ($fmt payload)"
+	want_xlf=$3
+	class=$4
+	echo "-- $kind ($fmt payload, ELFCLASS$class)"
 	img=$(tests/fetch-kernels.sh "$kind") || {
 		fail "$kind: fetch" "tests/fetch-kernels.sh $kind failed (no network and no cache?)"
 		return
@@ -117,7 +126,7 @@ check_kernel() { # kind format
 	trailing=$((size - pm - syssize * 16))
 
 	t_eq "$kind: protocol 2.15 in the file" 527 "$version"
-	t_eq "$kind: xloadflags 0x7f in the file" 127 "$xlf"
+	t_eq "$kind: xloadflags $(printf 0x%02x "$want_xlf") in the file" "$want_xlf" "$xlf"
 	t_eq "$kind: pref_address 0x1000000 in the file" 16777216 "$pref"
 	t_eq "$kind: signed image carries 1472 bytes after syssize*16" 1472 "$trailing"
 
@@ -133,16 +142,24 @@ check_kernel() { # kind format
 	ref_end=$(elf_end "$tmp/ref")
 	ref_entry=$(readelf -hW "$tmp/ref" | sed -n 's/.*Entry point address: *//p')
 	ref_loads=$(readelf -lW "$tmp/ref" | grep -c '^ *LOAD ')
+	t_eq "$kind: readelf sees ELFCLASS$class" "ELF$class" \
+		"$(readelf -hW "$tmp/ref" | sed -n 's/^ *Class: *//p')"
 	ref_pvh=$(readelf_pvh "$tmp/ref")
-	if [ -z "$ref_pvh" ] || [ $((ref_pvh)) = 0 ]; then
+	if [ "$class" = 32 ]; then
+		# Debian's 686 kernel is built without CONFIG_PVH.
+		t_eq "$kind: readelf finds no PVH entry note" "" "$ref_pvh"
+	elif [ -z "$ref_pvh" ] || [ $((ref_pvh)) = 0 ]; then
 		fail "$kind: readelf finds a non-zero PVH entry note" "got '$ref_pvh'"
-		ref_pvh=0
 	else
 		pass "$kind: readelf finds PVH entry $ref_pvh"
 	fi
-	check_relocs "$tmp/ref" "$ref_end"
+	if [ "$class" = 64 ]; then
+		check_relocs "$tmp/ref" "$ref_end" 3
+	else
+		check_relocs "$tmp/ref" "$ref_end" 1
+	fi
 	echo "   $img: $size bytes, setup_sects=$ss, payload $plen bytes of $fmt at $poff," \
-		"ELF $ref_end + relocs $((ref_size - ref_end)) bytes, PVH entry $ref_pvh"
+		"ELF $ref_end + relocs $((ref_size - ref_end)) bytes, PVH entry ${ref_pvh:-none}"
 
 	for bin in $bins; do
 		check_bin "$bin"
@@ -172,7 +189,7 @@ check_bin() { # directboot
 	t_eq "$n: setup_sects" "$ss" "$(j .setup_sects)"
 	t_eq "$n: syssize" "$syssize" "$(j .syssize)"
 	t_eq "$n: loadflags" "$loadflags" "$(j .loadflags)"
-	t_eq "$n: xloadflags 0x7f" 127 "$(j .xloadflags)"
+	t_eq "$n: xloadflags" "$want_xlf" "$(j .xloadflags)"
 	t_eq "$n: pref_address 0x1000000" 16777216 "$(j .pref_address)"
 	t_eq "$n: init_size" "$init_size" "$(j .init_size)"
 	t_eq "$n: payload_offset" "$poff" "$(j .payload_offset)"
@@ -183,20 +200,30 @@ check_bin() { # directboot
 	t_eq "$n: payload.decompressed_size" "$ref_size" "$(j .payload.decompressed_size)"
 	t_eq "$n: payload.elf.entry" "$((ref_entry))" "$(j .payload.elf.entry)"
 	t_eq "$n: payload.elf PT_LOAD count" "$ref_loads" "$(j '.payload.elf.segments | length')"
-	t_eq "$n: payload.elf.pvh_entry equals readelf -n" "$((ref_pvh))" "$(j .payload.elf.pvh_entry)"
+	t_eq "$n: payload.elf.class" "$class" "$(j .payload.elf.class)"
+	if [ -n "$ref_pvh" ]; then
+		t_eq "$n: payload.elf.pvh_entry equals readelf -n" "$((ref_pvh))" "$(j .payload.elf.pvh_entry)"
+	else
+		t_eq "$n: payload.elf.pvh_entry is null, as readelf -n finds none" null "$(j .payload.elf.pvh_entry)"
+	fi
 	t_eq "$n: payload.elf_size is readelf's end of the ELF" "$ref_end" "$(j .payload.elf_size)"
 	t_eq "$n: payload.relocs_size" "$((ref_size - ref_end))" "$(j .payload.relocs_size)"
 
 	# The human form names the same facts.
 	"$bin" inspect "$img" >"$tmp/text" 2>&1
 	t_eq "$n: inspect exits 0" 0 "$?"
-	pvh_hex=$(printf '%x' "$((ref_pvh))")
-	if grep -q 2.15 "$tmp/text" && grep -qi "$pvh_hex" "$tmp/text" &&
-		grep -qi "$fmt" "$tmp/text"; then
-		pass "$n: inspect text shows 2.15, $fmt and PVH 0x$pvh_hex"
+	if [ -n "$ref_pvh" ]; then
+		pvh_text="0x$(printf '%x' "$((ref_pvh))")"
 	else
-		fail "$n: inspect text shows 2.15, $fmt and PVH 0x$pvh_hex" \
-			"$(head -5 "$tmp/text" | tr '\n' ' ')"
+		pvh_text=none
+	fi
+	if grep -Eq '^protocol_version +2\.15$' "$tmp/text" &&
+		grep -Eq "^payload +$fmt\$" "$tmp/text" &&
+		grep -Eq "^ *pvh_entry +$pvh_text( |\$)" "$tmp/text"; then
+		pass "$n: inspect text shows 2.15, $fmt and pvh_entry $pvh_text"
+	else
+		fail "$n: inspect text shows 2.15, $fmt and pvh_entry $pvh_text" \
+			"$(grep -E 'protocol_version|^payload|pvh_entry' "$tmp/text" | tr '\n' ' ')"
 	fi
 
 	# extract --with-relocs: the whole decompressed stream, byte for byte.
@@ -225,5 +252,6 @@ check_bin() { # directboot
 	rm -f "$tmp/full" "$tmp/elf"
 }
 
-check_kernel cloud lz4
-check_kernel generic xz
+check_kernel cloud lz4 127 64
+check_kernel generic xz 127 64
+check_kernel i386 xz 4 32
