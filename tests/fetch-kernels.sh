@@ -27,6 +27,11 @@
 set -u
 
 me=fetch-kernels
+# A relative $TEST_CACHE is the caller's, not the repository root's.
+case ${TEST_CACHE:-} in
+"" | /*) ;;
+*) TEST_CACHE=$PWD/$TEST_CACHE ;;
+esac
 cd "$(dirname "$0")/.." || exit 1
 : "${TEST_CACHE:=$PWD/tests/.cache}"
 
