@@ -33,6 +33,7 @@
 #include "directboot/elf.h"
 #include "directboot/image.h"
 #include "directboot/payload.h"
+#include "plan_devices.h"
 #include "plan_int.h"
 
 struct owned {
@@ -278,7 +279,7 @@ static int check_zeropage_opts(struct build *b, struct db_error *err)
 static int place_fixed(struct build *b, struct db_error *err)
 {
 	struct plan *plan = b->plan;
-	const char *cmdline = b->opts->cmdline ? b->opts->cmdline : "";
+	const char *cmdline = plan->cmdline;
 	size_t len = strlen(cmdline);
 	uint32_t limit = b->has_bz ? b->bz.cmdline_size : PLAN_ELF_CMDLINE_SIZE;
 	uint8_t *gdt = plan_alloc(plan, PLAN_GDT_SIZE);
@@ -536,11 +537,15 @@ static int build(struct build *b, struct db_error *err)
 	if (!ret)
 		ret = check_zeropage_opts(b, err);
 	if (!ret)
+		ret = plan_virtio_place(plan, b->opts, err);
+	if (!ret)
 		ret = place_fixed(b, err);
 	if (!ret)
 		ret = place_kernel(b, err);
 	if (!ret)
 		ret = place_initrd(b, err);
+	if (!ret && b->opts->cpus > 1)
+		ret = plan_add_mptable(plan, b->opts->cpus, err);
 	if (!ret)
 		ret = place_low(b, err);
 	if (!ret)

@@ -40,7 +40,8 @@ struct plan_options {
 	                             decompressed payload (a cache hit); NULL
 	                             makes plan_build decompress it */
 	size_t elf_size;
-	unsigned cpus;            /* 0 means 1 */
+	unsigned cpus;            /* 0 means 1; over 1 adds an MP table */
+	unsigned nr_virtio;       /* virtio-mmio devices to give windows */
 };
 
 /* One e820 / memmap range. */
@@ -87,7 +88,16 @@ struct plan_cpu {
 	uint16_t idt_limit;
 };
 
+/* A virtio-mmio device's register window and interrupt line. */
+struct plan_mmio_window {
+	uint64_t gpa;
+	uint32_t size;
+	uint32_t irq;
+};
+
 #define PLAN_REGIONS_MAX 8
+#define PLAN_VIRTIO_MAX 8
+#define VIRTIO_MMIO_WINDOW 512
 #define PLAN_PLACEMENTS_MAX 32
 #define PLAN_RESERVATIONS_MAX 32
 
@@ -110,6 +120,10 @@ struct plan {
 	uint64_t cmdline_gpa;
 	uint64_t initrd_gpa, initrd_size;
 	uint64_t page_tables_gpa, page_tables_size;
+	const char *cmdline;                /* as placed, devices' included */
+	unsigned nr_virtio;                 /* windows, in device order */
+	struct plan_mmio_window virtio[PLAN_VIRTIO_MAX];
+	uint64_t mptable_gpa;               /* MP config table; 0: none */
 
 	void *owned; /* memory the placements point into */
 };

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The MP table (Intel MultiProcessor Specification 1.4), so that a
+ * kernel without ACPI finds every CPU, the I/O APIC and how the ISA
+ * interrupts reach it.  With --cpus N > 1 the plan places the floating
+ * pointer in the first KiB of memory, the first place Linux's mpparse.c
+ * scans, and the configuration table in a low page of its own; both
+ * lie in RAM the plan reserved, so nothing else is put over them.
+ *
+ * The fact a reader gets wrong: the I/O APIC pins.  KVM's in-kernel
+ * irqchip routes GSI n to IOAPIC pin n (the PIT included: pin 0, not
+ * the pin 2 of a real PC's override), so every ISA IRQ is listed on its
+ * own pin.  The virtio-mmio devices' IRQs are among them.
+ */
+#include <string.h>
+
+#include "directboot/mptable.h"
+#include "plan_devices.h"
+
+#define MP_BUS_ISA 0
+/* CPUID.1 as the processor entries describe it: family 6, with an FPU
+ * and a local APIC.  Linux takes the real values from CPUID. */
+#define MP_CPU_SIGNATURE 0x600
+#define MP_CPU_FEATURES ((1u << 0) | (1u << 9))
+#define MP_LINTSRCS 2
+
+static size_t entries_size(unsigned cpus)
+{
+	return cpus * sizeof(struct mpc_cpu) + sizeof(struct mpc_bus) +
+	       sizeof(struct mpc_ioapic) +
+	       MP_IOAPIC_PINS * sizeof(struct mpc_intsrc) +
+	       MP_LINTSRCS * sizeof(struct mpc_lintsrc);
+}
+
+size_t mptable_size(unsigned cpus)
+{
+	return sizeof(struct mpc_table) + entries_size(cpus);
+}
+
+uint8_t mptable_checksum(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint8_t sum = 0;
+
+	while (len--)
+		sum = (uint8_t)(sum + *b++);
+	return (uint8_t)-sum;
+}
+
+static uint8_t *put(uint8_t *at, const void *entry, size_t size)
+{
+	memcpy(at, entry, size);
+	return at + size;
+}
+
+static uint8_t *put_cpus(uint8_t *p, unsigned cpus)
+{
+	for (unsigned i = 0; i < cpus; i++) {
+		struct mpc_cpu c = {
+			.type = MP_PROCESSOR,
+			.apicid = (uint8_t)i,
+			.apicver = MP_LAPIC_VERSION,
+			.cpuflag = CPU_ENABLED | (i ? 0 : CPU_BOOTPROCESSOR),
+			.cpufeature = MP_CPU_SIGNATURE,
+			.featureflag = MP_CPU_FEATURES,
+		};
+
+		p = put(p, &c, sizeof(c));
+	}
+	return p;
+}
+
+static uint8_t *put_interrupts(uint8_t *p, uint8_t ioapic)
+{
+	struct mpc_lintsrc lint[MP_LINTSRCS] = {
+		{ MP_LINTSRC, mp_ExtINT, MP_IRQPOL_DEFAULT, MP_BUS_ISA, 0,
+		  MP_APIC_ALL, 0 },
+		{ MP_LINTSRC, mp_NMI, MP_IRQPOL_DEFAULT, MP_BUS_ISA, 0,
+		  MP_APIC_ALL, 1 },
+	};
+
+	for (unsigned pin = 0; pin < MP_IOAPIC_PINS; pin++) {
+		struct mpc_intsrc s = {
+			.type = MP_INTSRC,
+			.irqtype = mp_INT,
+			.irqflag = MP_IRQPOL_DEFAULT,
+			.srcbus = MP_BUS_ISA,
+			.srcbusirq = (uint8_t)pin,
+			.dstapic = ioapic,
+			.dstirq = (uint8_t)pin,
+		};
+
+		p = put(p, &s, sizeof(s));
+	}
+	return put(p, lint, sizeof(lint));
+}
+
+int mptable_build(uint8_t *buf, unsigned cpus, struct db_error *err)
+{
+	struct mpc_table h = {
+		.signature = MPC_SIGNATURE,
+		.spec = MPC_SPEC_1_4,
+		.oem = "DIRBOOT ",
+		.productid = "directboot  ",
+		.lapic = MP_LAPIC_ADDR,
+	};
+	struct mpc_bus bus = { MP_BUS, MP_BUS_ISA, "ISA   " };
+	struct mpc_ioapic io = { MP_IOAPIC, (uint8_t)cpus, MP_IOAPIC_VERSION,
+				 MPC_APIC_USABLE, MP_IOAPIC_ADDR };
+	uint8_t *p;
+
+	if (!cpus || cpus > MP_CPUS_MAX)
+		return db_fail(err, DB_ERR_INPUT, "mptable: %u CPUs, the MP "
+			       "table takes 1 to %u", cpus, MP_CPUS_MAX);
+	h.length = (uint16_t)mptable_size(cpus);
+	h.oemcount = (uint16_t)(cpus + 2 + MP_IOAPIC_PINS + MP_LINTSRCS);
+	p = buf + sizeof(h);
+	p = put_cpus(p, cpus);
+	p = put(p, &bus, sizeof(bus));
+	p = put(p, &io, sizeof(io));
+	put_interrupts(p, (uint8_t)cpus);
+	memcpy(buf, &h, sizeof(h));
+	buf[offsetof(struct mpc_table, checksum)] =
+		mptable_checksum(buf, h.length);
+	return DB_OK;
+}
+
+void mptable_floating(struct mpf_intel *mpf, uint32_t table_gpa)
+{
+	memset(mpf, 0, sizeof(*mpf));
+	memcpy(mpf->signature, MPF_SIGNATURE, 4);
+	mpf->physptr = table_gpa;
+	mpf->length = 1;
+	mpf->specification = MPC_SPEC_1_4;
+	mpf->checksum = mptable_checksum(mpf, sizeof(*mpf));
+}
+
+int plan_add_mptable(struct plan *plan, unsigned cpus, struct db_error *err)
+{
+	size_t size = mptable_size(cpus);
+	uint8_t *table = plan_alloc(plan, size);
+	struct mpf_intel *mpf = plan_alloc(plan, sizeof(*mpf));
+	uint64_t gpa;
+	int ret;
+
+	if (!table || !mpf)
+		return db_fail(err, DB_ERR_HOST, "plan: out of memory for "
+			       "the MP table");
+	ret = mptable_build(table, cpus, err);
+	if (!ret)
+		ret = layout_low(plan, table, size, "MP table", &gpa, err);
+	if (!ret)
+		ret = layout_reserve(plan, PLAN_MPF_GPA, sizeof(*mpf),
+				     "MP floating pointer", err);
+	if (ret)
+		return ret;
+	mptable_floating(mpf, (uint32_t)gpa);
+	plan->mptable_gpa = gpa;
+	return layout_place(plan, PLAN_MPF_GPA, mpf, sizeof(*mpf), 0,
+			    "MP floating pointer", err);
+}
