@@ -283,14 +283,17 @@ static int place_fixed(struct build *b, struct db_error *err)
 	size_t len = strlen(cmdline);
 	uint32_t limit = b->has_bz ? b->bz.cmdline_size : PLAN_ELF_CMDLINE_SIZE;
 	uint8_t *gdt = plan_alloc(plan, PLAN_GDT_SIZE);
+	char *copy;
 	int ret;
 
 	if (len > limit)
 		return db_fail(err, DB_ERR_INPUT,
 			       "plan: the command line is %zu bytes, over the kernel's cmdline_size of %u",
 			       len, limit);
-	if (!gdt)
-		return oom(err, "the GDT");
+	copy = plan_alloc(plan, len + 1);
+	if (!gdt || !copy)
+		return oom(err, "the GDT and command line");
+	memcpy(copy, cmdline, len + 1);
 	entry_gdt(gdt, b->long_mode);
 	ret = layout_reserve(plan, PLAN_GDT_GPA, PLAN_GDT_SIZE, "gdt", err);
 	if (!ret)
@@ -306,7 +309,7 @@ static int place_fixed(struct build *b, struct db_error *err)
 		ret = layout_reserve(plan, PLAN_CMDLINE_GPA, len + 1,
 				     "cmdline", err);
 	if (!ret)
-		ret = layout_place(plan, PLAN_CMDLINE_GPA, cmdline, len + 1, 0,
+		ret = layout_place(plan, PLAN_CMDLINE_GPA, copy, len + 1, 0,
 				   "cmdline", err);
 	plan->cmdline_gpa = PLAN_CMDLINE_GPA;
 	b->zp.cmdline_gpa = PLAN_CMDLINE_GPA;

@@ -68,6 +68,9 @@ struct plan_reservation {
 	const char *what;
 };
 
+/* A segment register's hidden part, as KVM's struct kvm_segment has it:
+ * limit in bytes (0xffffffff with g=1 for flat), type the 4-bit
+ * descriptor type.  present == 0 marks an unusable segment (the LDT). */
 struct plan_segment {
 	uint16_t selector;
 	uint64_t base;
@@ -131,7 +134,9 @@ struct plan {
 /*
  * Build a plan for image (a bzImage or an ELF) with opts.  On success
  * *out is a plan the caller releases with plan_free(); it refers to
- * image and opts->initrd, which must outlive it.  Returns DB_OK,
+ * image, opts->initrd and opts->elf, which must outlive it (the command
+ * line is copied).  The decisions are documented in docs/plan.md and
+ * lib/plan_int.h.  Returns DB_OK,
  * DB_ERR_INPUT (the image or an option breaks a rule: the message says
  * which, with the sizes) or DB_ERR_HOST (out of memory, no entropy).
  */

@@ -226,6 +226,7 @@ static void test_cmdline_limit(void **state)
 	assert_int_equal(c->size, 301);
 	assert_int_equal(c->data[300], '\0');
 	assert_memory_equal(c->data, line, 300);
+	assert_ptr_not_equal(c->data, line); /* copied: the plan owns it */
 	plan_free(p);
 	b.cmdline_size = 299;
 	refused_bz(&b, o, "300 bytes", "cmdline_size of 299");
