@@ -6,6 +6,7 @@ set -e
 PKGS="gcc make binutils pkg-config
 zlib1g-dev libbz2-dev liblzma-dev liblzo2-dev liblz4-dev libzstd-dev
 libcmocka-dev libseccomp-dev nettle-dev
+clang libclang-rt-dev
 gzip bzip2 xz-utils lzop lz4 zstd cpio jq
 qemu-system-x86 busybox-static
 apt-utils dpkg-dev ca-certificates"

@@ -1,0 +1,98 @@
+#!/bin/sh
+# seeds.sh BUILD OUT: write the seed corpora of the fuzz harnesses into
+# OUT/<harness>/, from what the build made and the test cache holds:
+#   - the probe's bzImages (all seven payload formats) and probe.elf;
+#   - synthetic bzImages from tests/tools/mkbzimage at each protocol
+#     version the parser gates on;
+#   - the first 64 KiB (the setup and the start of the payload, never a
+#     whole kernel) of the Debian kernels tests/fetch-kernels.sh fetched;
+#     said aloud and skipped when they cannot be had;
+#   - small streams in each payload format, from the CLI compressors.
+# Nothing here is committed: seeds are remade at every run.
+set -eu
+build=$1 out=$2
+probe=$build/probe
+mk=$build/tests/tools/mkbzimage
+formats="gzip bzip2 lzma xz lzo lz4 zstd"
+
+mkdir -p "$out/image" "$out/payload" "$out/plan" "$out/tmp"
+tmp=$out/tmp
+
+# le BYTES N: N as BYTES little-endian bytes, through printf escapes.
+le() {
+	i=0 s=
+	while [ $i -lt "$1" ]; do
+		s="$s$(printf '\\%03o' $(($2 >> (8 * i) & 255)))"
+		i=$((i + 1))
+	done
+	printf "$s"
+}
+
+# The kernels' headers.
+kernels=
+for k in cloud generic; do
+	if d=$(tests/fetch-kernels.sh "$k" 2>/dev/null) && [ -n "$d" ]; then
+		for f in $d/boot/vmlinuz-* $d; do
+			[ -f "$f" ] || continue
+			head -c 65536 "$f" >"$tmp/kernel-$k.head"
+			kernels="$kernels $tmp/kernel-$k.head"
+			break
+		done
+	fi
+done
+[ -n "$kernels" ] ||
+	echo "seeds: no Debian kernel headers (fetch-kernels.sh failed)" >&2
+
+# Small payload streams, each with its size trailer.
+head -c 3000 "$probe/probe.elf" >"$tmp/small.elf"
+for f in $formats; do
+	sh probe/compress.sh "$f" "$tmp/small.elf" "$tmp/small-$f.bin"
+done
+
+# Synthetic bzImages around a small payload, at each version gate.
+n=0
+for v in 2.00 2.01 2.02 2.03 2.05 2.06 2.08 2.10 2.12 2.15; do
+	"$mk" --protocol $v "$tmp/small-gzip.bin" "$out/image/mk-$v" \
+		>/dev/null 2>&1 && n=$((n + 1))
+done
+"$mk" --no-kernel-info "$tmp/small-xz.bin" "$out/image/mk-noki" >/dev/null
+"$mk" --signature 64 "$tmp/small-lz4.bin" "$out/image/mk-sig" >/dev/null
+
+for f in $probe/probe-*.bzImage $probe/probe.elf $kernels; do
+	cp "$f" "$out/image/$(basename "$f")"
+done
+
+# payload: one selector byte (the output bound), then the stream.
+for f in $formats; do
+	{ le 1 0; cat "$tmp/small-$f.bin"; } >"$out/payload/small-$f"
+	{ le 1 3; cat "$probe/$f/payload.bin"; } >"$out/payload/probe-$f"
+done
+{ le 1 0; cat "$tmp/small.elf"; } >"$out/payload/elf"
+
+# plan: the 18-byte option header of fuzz_plan.c, then the image.
+# plan_seed NAME MEM FLAGS SUBARCH CMDLEN INITRD CPUS IMAGE [ELF]
+plan_seed() {
+	sz=$(wc -c <"$8")
+	{ le 1 "$2"; le 1 "$3"; le 1 "$4"; le 2 "$5"; le 4 "$6"; le 1 "$7"
+	  le 4 0; le 4 "$sz"; cat "$8"; [ -z "${9:-}" ] || cat "$9"
+	} >"$out/plan/$1"
+}
+for f in $formats; do
+	plan_seed "$f-auto" 0 0 0 20 4096 1 "$probe/probe-$f.bzImage"
+	plan_seed "$f-host" 0 0x20 0 20 0 1 "$probe/probe-$f.bzImage"
+done
+plan_seed 32-keep 0 0x09 1 100 0 1 "$probe/probe.bzImage"
+plan_seed 64-hole 5 0x02 0 0 16777216 2 "$probe/probe.bzImage"
+plan_seed 64-6g 7 0x02 0 0 4096 4 "$probe/probe.bzImage"
+plan_seed pvh-elf 0 0x03 0 10 4096 1 "$probe/probe.elf"
+plan_seed elf-6g 7 0x04 0 10 4096 1 "$probe/probe.elf"
+plan_seed host-elf 0 0x63 0 10 0 1 "$probe/probe.bzImage" "$probe/probe.elf"
+plan_seed norng 1 0x10 0 2048 0 1 "$probe/probe.bzImage"
+plan_seed mk 0 0 0 0 0 1 "$out/image/mk-2.15"
+for k in $kernels; do
+	plan_seed "$(basename "$k")" 0 0x02 0 10 0 1 "$k"
+done
+rm -rf "$tmp"
+echo "seeds: image $(ls "$out/image" | wc -l), payload" \
+	"$(ls "$out/payload" | wc -l), plan $(ls "$out/plan" | wc -l)" \
+	"(mkbzimage versions: $n)"
