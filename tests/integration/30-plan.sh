@@ -134,6 +134,20 @@ for bin in $bins; do
 	refuse "plan $b: missing initrd" "initrd $tmp/none" \
 		"$bin" plan "$k" -i "$tmp/none"
 	t_status "plan $b: --help" 0 "$bin" plan --help
+	refuse "plan $b: missing value" "option '-m' needs a value" \
+		"$bin" plan "$k" -m
+	refuse "plan $b: bad --subarch" "want a 32-bit number" \
+		"$bin" plan "$k" --subarch 0x100000000
+	refuse "plan $b: bad --decompress" "want guest or host" \
+		"$bin" plan "$k" --decompress=cpu
+	refuse "plan $b: two images" "one IMAGE only" "$bin" plan "$k" "$k"
+	# Every spelling of a value: attached, --opt=, bare MiB, --cmdline.
+	"$bin" plan "$k" -m96 --cmdline=a=b --decompress=guest --json >"$j" 2>&1
+	jqv "plan $b: -m96 --cmdline=" "100663296 a=b guest" \
+		'"\(.mem_size) \(.cmdline) \(.decompress)"' "$j"
+	"$bin" plan "$k" --memory 0x8000000 --append "x y" --json >"$j" 2>&1
+	jqv "plan $b: --memory 0x.. --append" "134217728 x y" \
+		'"\(.mem_size) \(.cmdline)"' "$j"
 
 	# --decompress host: the payload's ELF, through the cache.
 	rm -rf "$XDG_CACHE_HOME"
