@@ -109,6 +109,9 @@ static int ramdisk(struct boot_params *bp, const struct zeropage_args *a,
 {
 	uint64_t end = a->initrd_gpa + a->initrd_size;
 
+	/* Write-fields: whatever the file held there is not ours to pass on. */
+	bp->hdr.ramdisk_image = 0;
+	bp->hdr.ramdisk_size = 0;
 	if (!a->initrd_size)
 		return DB_OK;
 	if (end > (1ull << 32) && !above_4g_ok(&bp->hdr))

@@ -135,6 +135,17 @@ static void test_header_length(void **state)
 	struct zeropage_args a = args_for(n);
 
 	(void)state;
+	/* Fields a loader writes are never the file's. */
+	put_le32(img + SH_OFF(ramdisk_image), 0x1234000);
+	put_le32(img + SH_OFF(ramdisk_size), 0x1000);
+	put_le64(img + SH_OFF(setup_data), 0x5000);
+	put_le32(img + SH_OFF(cmd_line_ptr), 0x90000);
+	assert_int_equal(zeropage_build(&bp, NULL, 0, &a, &err), DB_OK);
+	assert_int_equal(bp.hdr.ramdisk_image, 0);
+	assert_int_equal(bp.hdr.ramdisk_size, 0);
+	assert_int_equal(bp.hdr.setup_data, 0);
+	assert_int_equal(bp.hdr.cmd_line_ptr, 0x20000);
+
 	img[HDRS_OFFSET - 1] = 0x2e; /* up to 0x230: initrd_addr_max */
 	assert_int_equal(zeropage_build(&bp, NULL, 0, &a, &err), DB_OK);
 	assert_int_equal(bp.hdr.initrd_addr_max, 0x7fffffff);
