@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `directboot run --accel tcg`: the same boot plan on QEMU's software CPU.
+ *
+ * Where KVM is absent, or present but emulating guest instructions (as
+ * on the development machines), a full kernel only boots in reasonable
+ * time on a binary translator.  The loader decisions stay ours: every
+ * placement of the plan becomes a `-device loader,force-raw=on` blob at
+ * its guest physical address, and the plan's entry state goes into a
+ * parameter block of our own reset-vector trampoline (tcg/trampoline.S),
+ * which QEMU runs as the BIOS.  QEMU only supplies the CPU, the RAM and
+ * the PC devices.
+ *
+ * The machine is -M pc, not microvm, for the reset: Linux reboots a PC
+ * through the i8042 (0xfe to port 0x64) first, which pc has and microvm
+ * has not.  On microvm a guest reset only ends by a triple fault
+ * (reboot=t), which looks exactly like a crash; on pc a triple fault is
+ * a crash, and QEMU's `-d cpu_reset` log says "Triple fault" when one
+ * happens, so that both end QEMU with status 0 (-no-reboot) and the log
+ * tells them apart: 0 for the reset, 1 for the crash, as under KVM.
+ * A power-off needs ACPI, which neither machine offers without a
+ * firmware; like the KVM launcher, the guest leaves by a reset.
+ *
+ * pc's memory: RAM below 640 KiB, the VGA window and the BIOS ROMs in
+ * [0xa0000, 1 MiB), RAM from 1 MiB up to the 32-bit hole and above
+ * 4 GiB.  max-ram-below-4g=3G puts pc's hole where the plan's e820 puts
+ * it, and every placement is checked to fall in RAM.
+ *
+ * The blobs go to memfds handed to QEMU as /proc/self/fd/N: nothing is
+ * written to disk, and nothing is left behind if we are killed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../cli/cli.h"
+#include "../cli/run.h"
+#include "../vmm/run.h"
+#include "bytes.h"
+#include "trampoline.h"
+
+/* The trampoline image, built by tcg/tcg.mk and linked in. */
+extern const uint8_t tcg_trampoline[], tcg_trampoline_end[];
+
+#define TCG_QEMU "qemu-system-x86_64"
+#define TCG_LOW_RAM_END 0xa0000ull   /* VGA window and ROMs above */
+#define TCG_HIGH_RAM 0x100000ull
+#define TCG_BELOW_4G_MAX (3ull << 30) /* pc's max-ram-below-4g, the plan's hole */
+#define TCG_4G (1ull << 32)
+#define TCG_EFER_LMA (1ull << 10)     /* read-only to wrmsr; paging sets it */
+#define TCG_ARGS_MAX (64 + 2 * PLAN_PLACEMENTS_MAX)
+#define TCG_ARG_LEN 96
+
+struct tcg_run {
+	const struct plan *plan;
+	const struct run_config *cfg;
+	int bios_fd, log_fd;
+	int blob_fd[PLAN_PLACEMENTS_MAX];
+	char *argv[TCG_ARGS_MAX];
+	char args[TCG_ARGS_MAX][TCG_ARG_LEN];
+	unsigned argc;
+	pid_t pid;
+};
+
+static volatile sig_atomic_t tcg_signal, tcg_alarm;
+
+static void tcg_on_signal(int sig)
+{
+	if (sig == SIGALRM)
+		tcg_alarm = 1;
+	else
+		tcg_signal = sig;
+}
+
+static int tcg_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int tcg_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "directboot: tcg: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_HOST;
+}
+
+/* Is [gpa, gpa + size) RAM on QEMU's pc with this much memory? */
+static bool tcg_in_ram(uint64_t gpa, uint64_t size, uint64_t mem)
+{
+	uint64_t below = mem < TCG_BELOW_4G_MAX ? mem : TCG_BELOW_4G_MAX;
+	uint64_t above = mem - below;
+
+	if (size == 0)
+		return true;
+	if (gpa < TCG_LOW_RAM_END)
+		return range_ok(gpa, size, TCG_LOW_RAM_END);
+	if (gpa >= TCG_HIGH_RAM && gpa < below)
+		return range_ok(gpa, size, below);
+	return gpa >= TCG_4G && range_ok(gpa - TCG_4G, size, above);
+}
+
+/* The trampoline can take only what it was written for. */
+static int tcg_check_plan(const struct plan *plan)
+{
+	const struct plan_cpu *c = &plan->cpu;
+
+	for (unsigned i = 0; i < plan->nr_placements; i++) {
+		const struct plan_placement *p = &plan->placements[i];
+
+		if (!tcg_in_ram(p->gpa, p->mem_size, plan->mem_size))
+			return tcg_fail("placement '%s' at [%#" PRIx64
+					", %#" PRIx64 ") is not in QEMU pc's "
+					"RAM with %" PRIu64 " MiB (RAM: below "
+					"0xa0000, from 1 MiB to 3 GiB, above "
+					"4 GiB)",
+					p->what, p->gpa, p->gpa + p->mem_size,
+					plan->mem_size >> 20);
+	}
+	if (c->mode != 32 && c->mode != 64)
+		return tcg_fail("the plan's CPU mode %d is neither 32 nor 64",
+				c->mode);
+	if (c->cr3 >= TCG_4G || (c->mode == 32 && c->rip >= TCG_4G))
+		return tcg_fail("CR3 %#" PRIx64 " or RIP %#" PRIx64
+				" is above 4 GiB, out of the trampoline's reach",
+				c->cr3, c->rip);
+	if (c->mode == 64 && !(c->cr0 & (1ull << 31)))
+		return tcg_fail("a 64-bit plan with paging off (CR0 %#" PRIx64
+				")", c->cr0);
+	return 0;
+}
+
+/* The trampoline image with the plan's entry state in its block. */
+static int tcg_bios_image(const struct plan *plan, uint8_t *img)
+{
+	const struct plan_cpu *c = &plan->cpu;
+	size_t size = (size_t)(tcg_trampoline_end - tcg_trampoline);
+
+	if (size != TRAMP_SIZE || get_le32(tcg_trampoline) != TRAMP_MAGIC)
+		return tcg_fail("the built-in trampoline is %zu bytes with "
+				"magic %#x (a bad build)", size,
+				get_le32(tcg_trampoline));
+	memcpy(img, tcg_trampoline, TRAMP_SIZE);
+	put_le32(img + TRAMP_P_MODE, (uint32_t)c->mode);
+	put_le64(img + TRAMP_P_CR0, c->cr0);
+	put_le64(img + TRAMP_P_CR3, c->cr3);
+	put_le64(img + TRAMP_P_CR4, c->cr4);
+	put_le64(img + TRAMP_P_EFER, c->efer & ~TCG_EFER_LMA);
+	put_le16(img + TRAMP_P_GDT, c->gdt_limit);
+	put_le64(img + TRAMP_P_GDT + 2, c->gdt_base);
+	put_le16(img + TRAMP_P_IDT, c->idt_limit);
+	put_le64(img + TRAMP_P_IDT + 2, c->idt_base);
+	put_le16(img + TRAMP_P_DS, c->ds.selector);
+	put_le16(img + TRAMP_P_ES, c->es.selector);
+	put_le16(img + TRAMP_P_FS, c->fs.selector);
+	put_le16(img + TRAMP_P_GS, c->gs.selector);
+	put_le64(img + TRAMP_P_RAX, c->rax);
+	put_le64(img + TRAMP_P_RBX, c->rbx);
+	put_le64(img + TRAMP_P_RCX, c->rcx);
+	put_le64(img + TRAMP_P_RDX, c->rdx);
+	put_le64(img + TRAMP_P_RSI, c->rsi);
+	put_le64(img + TRAMP_P_RDI, c->rdi);
+	put_le64(img + TRAMP_P_RBP, c->rbp);
+	put_le64(img + TRAMP_P_RIP, c->rip);
+	put_le64(img + TRAMP_P_CS, c->cs.selector);
+	put_le64(img + TRAMP_P_RFLAGS, c->rflags);
+	put_le64(img + TRAMP_P_RSP, c->rsp);
+	put_le64(img + TRAMP_P_SS, c->ss.selector);
+	put_le32(img + TRAMP_P_FAR32, (uint32_t)c->rip);
+	put_le16(img + TRAMP_P_FAR32 + 4, c->cs.selector);
+	return 0;
+}
+
+/* A memfd holding size bytes of data; -1 on failure (said). */
+static int tcg_memfd(const char *name, const void *data, uint64_t size)
+{
+	const uint8_t *p = data;
+	int fd = memfd_create(name, 0); /* inherited by QEMU */
+
+	if (fd < 0) {
+		tcg_fail("memfd_create: %s", strerror(errno));
+		return -1;
+	}
+	while (size) {
+		ssize_t n = write(fd, p, size > (1u << 30) ? 1u << 30 : size);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			tcg_fail("writing the '%s' blob: %s", name,
+				 n < 0 ? strerror(errno) : "short write");
+			close(fd);
+			return -1;
+		}
+		p += n;
+		size -= (uint64_t)n;
+	}
+	return fd;
+}
+
+static void tcg_arg(struct tcg_run *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void tcg_arg(struct tcg_run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->argc + 1 >= TCG_ARGS_MAX)
+		return; /* cannot happen: TCG_ARGS_MAX counts every blob */
+	va_start(ap, fmt);
+	vsnprintf(r->args[r->argc], TCG_ARG_LEN, fmt, ap);
+	va_end(ap);
+	r->argv[r->argc] = r->args[r->argc];
+	r->argv[++r->argc] = NULL;
+}
+
+/* QEMU's -m wants a unit; K keeps every plan size exact in practice. */
+static void tcg_arg_mem(struct tcg_run *r, uint64_t mem)
+{
+	if (mem % 1024)
+		tcg_arg(r, "%" PRIu64 "B", mem);
+	else
+		tcg_arg(r, "%" PRIu64 "K", mem >> 10);
+}
+
+static void tcg_build_argv(struct tcg_run *r)
+{
+	const struct plan *plan = r->plan;
+
+	tcg_arg(r, "%s", r->cfg->qemu ? r->cfg->qemu : TCG_QEMU);
+	tcg_arg(r, "-M");
+	tcg_arg(r, "pc,max-ram-below-4g=3G");
+	tcg_arg(r, "-accel");
+	tcg_arg(r, "tcg");
+	tcg_arg(r, "-m");
+	tcg_arg_mem(r, plan->mem_size);
+	tcg_arg(r, "-smp");
+	tcg_arg(r, "%u", r->cfg->cpus ? r->cfg->cpus : 1);
+	/* No VGA, NIC, drives or option ROMs: only what a kernel console
+	 * needs, and our trampoline as the only firmware. */
+	tcg_arg(r, "-nodefaults");
+	tcg_arg(r, "-no-user-config");
+	tcg_arg(r, "-display");
+	tcg_arg(r, "none");
+	tcg_arg(r, "-no-reboot");
+	/* COM1 and QEMU's monitor share stdio: Ctrl-A x quits, Ctrl-A
+	 * Ctrl-A sends one, as on the KVM console; Ctrl-C goes to the
+	 * guest. */
+	tcg_arg(r, "-chardev");
+	tcg_arg(r, "stdio,id=con,mux=on,signal=off");
+	tcg_arg(r, "-serial");
+	tcg_arg(r, "chardev:con");
+	tcg_arg(r, "-mon");
+	tcg_arg(r, "chardev=con,mode=readline");
+	tcg_arg(r, "-d");
+	tcg_arg(r, r->cfg->debug ? "cpu_reset,guest_errors,unimp"
+				 : "cpu_reset");
+	tcg_arg(r, "-D");
+	tcg_arg(r, "/proc/self/fd/%d", r->log_fd);
+	tcg_arg(r, "-bios");
+	tcg_arg(r, "/proc/self/fd/%d", r->bios_fd);
+	for (unsigned i = 0; i < plan->nr_placements; i++) {
+		if (r->blob_fd[i] < 0)
+			continue;
+		tcg_arg(r, "-device");
+		tcg_arg(r, "loader,file=/proc/self/fd/%d,addr=%#" PRIx64
+			",force-raw=on", r->blob_fd[i],
+			plan->placements[i].gpa);
+	}
+}
+
+static int tcg_write_blobs(struct tcg_run *r)
+{
+	const struct plan *plan = r->plan;
+	uint8_t *img = malloc(TRAMP_SIZE);
+	int ret;
+
+	if (!img)
+		return tcg_fail("no memory for the trampoline image");
+	ret = tcg_bios_image(plan, img);
+	if (!ret) {
+		r->bios_fd = tcg_memfd("directboot-bios", img, TRAMP_SIZE);
+		ret = r->bios_fd < 0 ? EXIT_HOST : 0;
+	}
+	free(img);
+	if (ret)
+		return ret;
+	r->log_fd = tcg_memfd("directboot-qemu-log", NULL, 0);
+	if (r->log_fd < 0)
+		return EXIT_HOST;
+	for (unsigned i = 0; i < plan->nr_placements; i++) {
+		const struct plan_placement *p = &plan->placements[i];
+
+		/* Fresh RAM is zero: a placement without bytes needs no
+		 * blob, and a blob's tail past size is zero already. */
+		if (!p->size)
+			continue;
+		r->blob_fd[i] = tcg_memfd(p->what, p->data, p->size);
+		if (r->blob_fd[i] < 0)
+			return EXIT_HOST;
+	}
+	return 0;
+}
+
+static void tcg_close_all(struct tcg_run *r)
+{
+	if (r->bios_fd >= 0)
+		close(r->bios_fd);
+	if (r->log_fd >= 0)
+		close(r->log_fd);
+	for (unsigned i = 0; i < PLAN_PLACEMENTS_MAX; i++)
+		if (r->blob_fd[i] >= 0)
+			close(r->blob_fd[i]);
+}
+
+/* Start QEMU; an exec failure comes back through a CLOEXEC pipe. */
+static int tcg_spawn(struct tcg_run *r)
+{
+	int pfd[2], err = 0;
+	ssize_t n;
+
+	if (pipe2(pfd, O_CLOEXEC))
+		return tcg_fail("pipe: %s", strerror(errno));
+	r->pid = fork();
+	if (r->pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return tcg_fail("fork: %s", strerror(errno));
+	}
+	if (r->pid == 0) {
+		close(pfd[0]);
+		execvp(r->argv[0], r->argv);
+		err = errno;
+		if (write(pfd[1], &err, sizeof(err)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(pfd[1]);
+	do
+		n = read(pfd[0], &err, sizeof(err));
+	while (n < 0 && errno == EINTR);
+	close(pfd[0]);
+	if (n == sizeof(err)) {
+		waitpid(r->pid, NULL, 0);
+		return tcg_fail("cannot run %s: %s (install qemu-system-x86, "
+				"or name it with --qemu)", r->argv[0],
+				strerror(err));
+	}
+	return 0;
+}
+
+/* Did QEMU's cpu_reset log see a triple fault?  Prints the log's tail
+ * with --debug. */
+static bool tcg_triple_fault(struct tcg_run *r)
+{
+	char buf[65536];
+	off_t size = lseek(r->log_fd, 0, SEEK_END);
+	off_t off = size > (off_t)sizeof(buf) - 1 ? size - (off_t)sizeof(buf) + 1 : 0;
+	ssize_t n = pread(r->log_fd, buf, sizeof(buf) - 1, off);
+
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	if (!strstr(buf, "Triple fault"))
+		return false;
+	if (r->cfg->debug)
+		fprintf(stderr, "directboot: tcg: QEMU's log ends:\n%s", buf);
+	return true;
+}
+
+static int tcg_wait(struct tcg_run *r)
+{
+	struct sigaction sa = { .sa_handler = tcg_on_signal };
+	bool timed_out = false;
+	int status, sig;
+
+	sigaction(SIGALRM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if (r->cfg->timeout_s)
+		alarm(r->cfg->timeout_s);
+	while (waitpid(r->pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return tcg_fail("waitpid: %s", strerror(errno));
+		if (tcg_alarm && !timed_out) {
+			timed_out = true;
+			kill(r->pid, SIGTERM); /* QEMU restores the tty */
+		}
+		if (tcg_signal) {
+			kill(r->pid, SIGTERM);
+			tcg_signal = 0;
+		}
+	}
+	alarm(0);
+	if (timed_out) {
+		fprintf(stderr, "directboot: --timeout %u s reached, guest "
+				"stopped\n", r->cfg->timeout_s);
+		return EXIT_TIMEOUT;
+	}
+	if (WIFSIGNALED(status)) {
+		sig = WTERMSIG(status);
+		return tcg_fail("QEMU was killed by signal %d (%s)", sig,
+				strsignal(sig));
+	}
+	if (WEXITSTATUS(status))
+		return tcg_fail("QEMU failed with status %d (its message is "
+				"above)", WEXITSTATUS(status));
+	if (tcg_triple_fault(r)) {
+		fprintf(stderr, "directboot: the guest crashed: triple fault "
+				"(QEMU TCG; --debug shows QEMU's log)\n");
+		return EXIT_GUEST_CRASH;
+	}
+	return EXIT_GUEST_OK;
+}
+
+static void tcg_print_argv(const struct tcg_run *r)
+{
+	fprintf(stderr, "directboot: tcg:");
+	for (unsigned i = 0; i < r->argc; i++)
+		fprintf(stderr, " %s", r->argv[i]);
+	fputc('\n', stderr);
+}
+
+int tcg_run_plan(const struct plan *plan, const struct run_config *cfg)
+{
+	struct tcg_run *r = calloc(1, sizeof(*r));
+	uint64_t t0 = run_now_ns(), t1;
+	int ret;
+
+	if (!r)
+		return tcg_fail("no memory");
+	r->plan = plan;
+	r->cfg = cfg;
+	r->bios_fd = r->log_fd = -1;
+	for (unsigned i = 0; i < PLAN_PLACEMENTS_MAX; i++)
+		r->blob_fd[i] = -1;
+	ret = tcg_check_plan(plan);
+	if (!ret)
+		ret = tcg_write_blobs(r);
+	if (ret)
+		goto out;
+	tcg_build_argv(r);
+	if (cfg->debug)
+		tcg_print_argv(r);
+	fflush(NULL);
+	t1 = run_now_ns();
+	ret = tcg_spawn(r);
+	if (ret)
+		goto out;
+	ret = tcg_wait(r);
+	if (cfg->timings) {
+		run_print_timing("tcg blobs written", t1 - t0);
+		run_print_timing("qemu run (start to exit)", run_now_ns() - t1);
+		if (cfg->t_start_ns)
+			run_print_timing("total (exec to exit)",
+					 run_now_ns() - cfg->t_start_ns);
+	}
+out:
+	tcg_close_all(r);
+	free(r);
+	return ret;
+}
