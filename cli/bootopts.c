@@ -256,7 +256,8 @@ static int read_initrd(struct bootopts *bo, const char *path,
 {
 	struct stat st;
 	uint8_t *buf;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO is refused below, not waited on. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0)
 		return db_fail(err, DB_ERR_INPUT, "initrd %s: %s", path,

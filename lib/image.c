@@ -127,7 +127,9 @@ int image_file_open(const char *path, struct image_file *f,
 
 	f->data = NULL;
 	f->size = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer before
+	 * fstat() can refuse it. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return db_fail(err, open_errno_status(errno),
 			       "image: cannot open %s: %s", path,
