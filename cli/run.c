@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../vmm/run.h"
+#include "../vmm/virtio_host.h"
 #include "bootopts.h"
 #include "cli.h"
 #include "run.h"
@@ -53,6 +54,9 @@ static void usage(FILE *f)
 		"once each\n"
 		"  --qemu PATH           qemu-system-x86_64 for --accel tcg\n"
 		"  -h, --help            this text\n\n"
+		"Devices (virtio-mmio, --accel kvm):\n");
+	virtio_host_usage(f);
+	fprintf(f, "\n"
 		"On the console, Ctrl-A x quits and Ctrl-A Ctrl-A sends "
 		"Ctrl-A.\n"
 		"Exit status: 0 the guest reset or powered off (or Ctrl-A x), "
@@ -102,6 +106,7 @@ static int parse_uint(const char *cmd, const char *opt, const char *s,
 struct run_args {
 	struct run_config cfg;
 	const char *image;
+	struct virtio_host_config virtio;
 };
 
 /* One run option at argv[*i]: 1 taken, 0 not ours, -1 bad (printed). */
@@ -113,7 +118,10 @@ static int parse_run_opt(struct run_args *a, int argc, char **argv, int *i)
 	static const char *const with_val[] = { "--accel", "--timeout",
 						"--cpus", "-c", "--qemu" };
 	bool wants = false;
+	int dev = virtio_host_parse(&a->virtio, "run", argc, argv, i);
 
+	if (dev)
+		return dev;
 	for (size_t k = 0; k < sizeof(with_val) / sizeof(with_val[0]); k++)
 		if (strlen(with_val[k]) == len && !strncmp(arg, with_val[k], len))
 			wants = true;
@@ -269,6 +277,8 @@ int cmd_run(int argc, char **argv)
 		return ret < 0 ? EXIT_USAGE : 0;
 	}
 	bo.plan.cpus = a.cfg.cpus;
+	bo.plan.nr_virtio = virtio_host_count(&a.virtio);
+	a.cfg.virtio = &a.virtio;
 	if (a.cfg.accel == RUN_ACCEL_KVM)
 		kvm_prepare();
 	ret = bootopts_plan(&bo, a.image, &plan, &err);

@@ -15,6 +15,8 @@
 
 enum run_accel { RUN_ACCEL_AUTO, RUN_ACCEL_KVM, RUN_ACCEL_TCG };
 
+struct virtio_host_config; /* vmm/virtio_host.h */
+
 struct run_config {
 	enum run_accel accel;
 	bool debug;         /* log unknown port/MMIO accesses, once each */
@@ -23,6 +25,7 @@ struct run_config {
 	unsigned cpus;      /* vCPUs, 1 by default */
 	const char *qemu;   /* qemu-system-x86_64 for tcg; NULL: from PATH */
 	uint64_t t_start_ns; /* CLOCK_MONOTONIC at exec, for --timings */
+	const struct virtio_host_config *virtio; /* --disk, --net, ... */
 };
 
 int kvm_run_plan(const struct plan *plan, const struct run_config *cfg);

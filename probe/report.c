@@ -9,6 +9,7 @@
  * the CPU state from the record head.S filled before it changed a thing.
  */
 #include "probe.h"
+#include "probe_virtio.h"
 
 #define CMDLINE_READ_MAX 4096
 #define SETUP_DATA_MAX_NODES 64
@@ -365,5 +366,6 @@ void probe_main(void)
 		report_subarch(e->rsi);
 	else
 		report_boot_params(e->rsi);
+	virtio_probe(e);
 	probe_end();
 }

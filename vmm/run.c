@@ -43,6 +43,7 @@
 #include "../devices/i8042.h"
 #include "../devices/rtc_cmos.h"
 #include "../devices/serial8250.h"
+#include "virtio_host.h"
 #include "run.h"
 #include "vcpu.h"
 #include "vm.h"
@@ -220,6 +221,9 @@ static void handle_mmio(struct runner *r, struct kvm_run *run)
 	bool seen = false;
 
 	serial_flush(&r->serial);
+	if (virtio_host_mmio(addr, run->mmio.data, run->mmio.len,
+			     run->mmio.is_write))
+		return;
 	if (!run->mmio.is_write)
 		memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
 	if (!r->debug)
@@ -580,10 +584,14 @@ int kvm_run_plan(const struct plan *plan, const struct run_config *cfg)
 	atomic_init(&r->status, STATUS_RUNNING);
 	pthread_mutex_init(&r->io_lock, NULL);
 	i8042_init(&r->kbd);
-	serial_init(&r->serial, STDIN_FILENO, STDOUT_FILENO, on_serial_irq,
-		    on_quit_key, r);
+	serial_init(&r->serial, virtio_host_takes_stdin(cfg->virtio) ? -1
+		    : STDIN_FILENO, STDOUT_FILENO, on_serial_irq, on_quit_key, r);
 	ret = runner_setup(r, plan, cfg, &err);
+	if (!ret)
+		ret = virtio_host_start(cfg->virtio, &r->vm, plan, on_quit_key,
+					r, &err);
 	if (ret) {
+		virtio_host_stop();
 		runner_teardown(r);
 		serial_destroy(&r->serial);
 		return cli_report(&err);
@@ -607,6 +615,7 @@ int kvm_run_plan(const struct plan *plan, const struct run_config *cfg)
 	for (unsigned i = 1; i < r->nr_threads; i++)
 		pthread_join(r->threads[i], NULL);
 	serial_console_stop(&r->serial);
+	virtio_host_stop();
 	bsp_run = NULL;
 	if (cfg->timings) {
 		uint64_t t_end = run_now_ns();

@@ -1,0 +1,564 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The virtio devices of a KVM run, wired to the VM.
+ *
+ * Register accesses (every read, and writes other than QueueNotify) are
+ * MMIO exits that the vCPU thread that made them answers directly, under
+ * the device's lock: they are short and the guest waits for them.
+ *
+ * Queue notifications never leave the kernel as exits: each queue has
+ * an ioeventfd on its device's QueueNotify register, matched on the
+ * queue index, and ONE I/O thread runs every queue of every device, in
+ * an epoll loop that also watches the host side (the TAP, stdin for the
+ * console) and the rng's rate-limit timer.  Why a thread and not the
+ * vCPU: a disk FLUSH is an fdatasync() that can take milliseconds, and
+ * on the vCPU thread the guest CPU would stand still for it; with the
+ * I/O thread the vCPU returns to the guest as soon as KVM has signalled
+ * the eventfd.  Why only one: the devices then need no ordering between
+ * threads beyond their lock, host input and queue kicks are serialised
+ * for free, and a small guest's I/O does not need more.
+ *
+ * Interrupts: one irqfd per device on its GSI, so the I/O thread raises
+ * an edge with one write(); where KVM_IRQFD is missing, KVM_IRQ_LINE
+ * 1 then 0 does the same.  virtio-mmio's interrupt is edge-like for the
+ * driver: it reads InterruptStatus and processes every queue on each.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "../cli/cli.h"
+#include "../devices/virtio_console.h"
+#include "../devices/virtio_net.h"
+#include "../devices/virtio_rng.h"
+#include "run.h"
+#include "virtio_host.h"
+
+#define DEVICES_MAX PLAN_VIRTIO_MAX
+#define EVENTS_MAX 16
+
+/* What an epoll event is about. */
+enum { EV_STOP, EV_QUEUE, EV_STDIN, EV_TAP };
+#define EV(kind, dev, q) ((uint64_t)(kind) | (uint64_t)(dev) << 8 | \
+			  (uint64_t)(q) << 16)
+
+struct host_dev {
+	struct virtio_mmio *mmio;
+	int irqfd;
+	int ioeventfd[VIRTIO_MMIO_QUEUES_MAX];
+	unsigned gsi;
+};
+
+static struct {
+	bool started;
+	const struct vm *vm;
+	struct virtio_mem mem;
+	unsigned nr;
+	struct host_dev dev[DEVICES_MAX];
+	struct virtio_blk blk[VIRTIO_HOST_DISKS_MAX];
+	unsigned nr_blk;
+	struct virtio_net net;
+	int net_dev;                   /* index in dev[], or -1 */
+	struct virtio_console console;
+	int console_dev;
+	struct virtio_rng rng;
+	int rng_dev;
+	int epfd, stopfd;
+	pthread_t thread;
+} h = { .net_dev = -1, .console_dev = -1, .rng_dev = -1, .epfd = -1,
+	.stopfd = -1 };
+
+/* Options. */
+
+static int parse_net(struct virtio_host_config *c, const char *cmd,
+		     const char *val)
+{
+	char buf[128], *opt, *save;
+
+	if (strlen(val) >= sizeof(buf)) {
+		cli_usage_error(cmd, "--net '%s' is too long", val);
+		return -1;
+	}
+	strcpy(buf, val);
+	c->net = true;
+	for (opt = strtok_r(buf, ",", &save); opt;
+	     opt = strtok_r(NULL, ",", &save)) {
+		unsigned m[6];
+
+		if (!strcmp(opt, "tap")) {
+			c->tap = NULL;
+		} else if (!strncmp(opt, "tap=", 4) && opt[4]) {
+			c->tap = strdup(opt + 4);
+		} else if (!strncmp(opt, "mac=", 4) &&
+			   sscanf(opt + 4, "%2x:%2x:%2x:%2x:%2x:%2x", &m[0],
+				  &m[1], &m[2], &m[3], &m[4], &m[5]) == 6 &&
+			   strlen(opt + 4) == 17) {
+			for (int i = 0; i < 6; i++)
+				c->mac[i] = (uint8_t)m[i];
+			c->mac_set = true;
+		} else {
+			cli_usage_error(cmd, "--net takes tap, tap=NAME and "
+					"mac=xx:xx:xx:xx:xx:xx, not '%s'", opt);
+			return -1;
+		}
+	}
+	return 1;
+}
+
+static int parse_rate(const char *cmd, const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (*end == 'K' || *end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	if (errno || end == s || *end || *s == '-' || !v || v > (1ull << 32)) {
+		cli_usage_error(cmd, "--rng=RATE wants bytes per second, 1 "
+				"to 4G (K and M allowed), not '%s'", s);
+		return -1;
+	}
+	*out = v;
+	return 1;
+}
+
+int virtio_host_parse(struct virtio_host_config *c, const char *cmd,
+		      int argc, char **argv, int *i)
+{
+	const char *arg = argv[*i], *val = NULL;
+	struct db_error err = { 0 };
+	const char *eq = strchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+	bool is_disk = len == 6 && !strncmp(arg, "--disk", 6);
+	bool is_net = len == 5 && !strncmp(arg, "--net", 5);
+	bool is_console = len == 9 && !strncmp(arg, "--console", 9);
+
+	if (len == 5 && !strncmp(arg, "--rng", 5)) {
+		c->rng = true;
+		return eq ? parse_rate(cmd, eq + 1, &c->rng_rate) : 1;
+	}
+	if (!is_disk && !is_net && !is_console)
+		return 0;
+	if (eq) {
+		val = eq + 1;
+	} else if (*i + 1 < argc) {
+		val = argv[++*i];
+	} else {
+		cli_usage_error(cmd, "%s needs a value", arg);
+		return -1;
+	}
+	if (is_console) {
+		if (!strcmp(val, "virtio"))
+			c->console = true;
+		else if (strcmp(val, "serial")) {
+			cli_usage_error(cmd, "--console takes virtio or "
+					"serial, not '%s'", val);
+			return -1;
+		}
+		return 1;
+	}
+	if (is_net)
+		return parse_net(c, cmd, val);
+	if (c->nr_disks == VIRTIO_HOST_DISKS_MAX) {
+		cli_usage_error(cmd, "at most %d --disk", VIRTIO_HOST_DISKS_MAX);
+		return -1;
+	}
+	if (virtio_blk_parse(val, &c->disks[c->nr_disks], &err)) {
+		cli_usage_error(cmd, "%s", err.msg);
+		return -1;
+	}
+	c->nr_disks++;
+	return 1;
+}
+
+void virtio_host_usage(FILE *f)
+{
+	fprintf(f,
+		"  --disk PATH[,ro][,cache=none|writeback]\n"
+		"                        a virtio-blk disk on a raw image "
+		"(repeatable, up to %d)\n"
+		"  --net tap[=NAME][,mac=xx:xx:xx:xx:xx:xx]\n"
+		"                        virtio-net on TAP NAME, or a new "
+		"TAP\n"
+		"  --console virtio      the guest's hvc0 on stdin/stdout "
+		"(COM1 stays for\n"
+		"                        earlyprintk)\n"
+		"  --rng[=RATE]          virtio-rng from getrandom(), at most "
+		"RATE bytes/s\n",
+		VIRTIO_HOST_DISKS_MAX);
+}
+
+unsigned virtio_host_count(const struct virtio_host_config *c)
+{
+	return c ? c->nr_disks + c->net + c->console + c->rng : 0;
+}
+
+bool virtio_host_takes_stdin(const struct virtio_host_config *c)
+{
+	return c && c->console;
+}
+
+/* Wiring. */
+
+static void irq_raise(void *opaque)
+{
+	struct host_dev *d = opaque;
+	uint64_t one = 1;
+
+	if (d->irqfd >= 0 && write(d->irqfd, &one, sizeof(one)) == 8)
+		return;
+	vm_irq_line(h.vm, d->gsi, 1);
+	vm_irq_line(h.vm, d->gsi, 0);
+}
+
+static void mem_from_vm(const struct vm *vm)
+{
+	h.mem.nr = 0;
+	for (unsigned i = 0; i < vm->nr_slots && i < VIRTIO_MEM_REGIONS_MAX;
+	     i++)
+		h.mem.r[h.mem.nr++] = (struct virtio_mem_region){
+			vm->slots[i].gpa, vm->slots[i].size, vm->slots[i].hva
+		};
+}
+
+static int epoll_add(int fd, uint32_t events, uint64_t tag)
+{
+	struct epoll_event ev = { .events = events, .data.u64 = tag };
+
+	return epoll_ctl(h.epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static void epoll_watch(int fd, uint64_t tag, bool on)
+{
+	struct epoll_event ev = { .events = on ? EPOLLIN : 0,
+				  .data.u64 = tag };
+
+	epoll_ctl(h.epfd, EPOLL_CTL_MOD, fd, &ev);
+}
+
+static int wire(struct vm *vm, unsigned i, struct db_error *err)
+{
+	struct host_dev *d = &h.dev[i];
+	struct virtio_mmio *m = d->mmio;
+	struct kvm_irqfd irqfd = { .gsi = m->irq };
+
+	d->gsi = m->irq;
+	d->irqfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	irqfd.fd = (uint32_t)d->irqfd;
+	if (d->irqfd >= 0 && ioctl(vm->fd, KVM_IRQFD, &irqfd) < 0) {
+		close(d->irqfd);
+		d->irqfd = -1;
+	}
+	for (unsigned q = 0; q < m->ops->nr_queues; q++) {
+		struct kvm_ioeventfd io = {
+			.datamatch = q,
+			.addr = m->base + VIRTIO_MMIO_QUEUE_NOTIFY,
+			.len = 4,
+			.flags = KVM_IOEVENTFD_FLAG_DATAMATCH,
+		};
+		int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+
+		d->ioeventfd[q] = fd;
+		if (fd < 0)
+			return db_fail(err, DB_ERR_HOST, "virtio: eventfd: %s",
+				       strerror(errno));
+		io.fd = fd;
+		if (ioctl(vm->fd, KVM_IOEVENTFD, &io) < 0)
+			return db_fail(err, DB_ERR_HOST, "virtio: "
+				       "KVM_IOEVENTFD at 0x%" PRIx64 ": %s",
+				       (uint64_t)io.addr, strerror(errno));
+		if (epoll_add(fd, EPOLLIN, EV(EV_QUEUE, i, q)) < 0)
+			return db_fail(err, DB_ERR_HOST, "virtio: epoll: %s",
+				       strerror(errno));
+	}
+	return DB_OK;
+}
+
+static uint64_t clock_ns(void)
+{
+	return run_now_ns();
+}
+
+/* A locally administered, unicast MAC: 52:54:00 plus three random. */
+static void default_mac(uint8_t mac[6])
+{
+	mac[0] = 0x52;
+	mac[1] = 0x54;
+	mac[2] = 0x00;
+	if (getrandom(mac + 3, 3, 0) != 3)
+		mac[3] = mac[4] = mac[5] = 0x12;
+}
+
+static struct host_dev *next_dev(const struct plan *plan, uint64_t *base,
+				 unsigned *irq)
+{
+	struct host_dev *d = &h.dev[h.nr];
+
+	d->irqfd = -1;
+	for (unsigned q = 0; q < VIRTIO_MMIO_QUEUES_MAX; q++)
+		d->ioeventfd[q] = -1;
+	*base = plan->virtio[h.nr].gpa;
+	*irq = plan->virtio[h.nr].irq;
+	h.nr++;
+	return d;
+}
+
+static int attach_net(const struct virtio_host_config *c,
+		      const struct plan *plan, struct db_error *err)
+{
+	char ifname[IFNAMSIZ];
+	uint8_t mac[6];
+	uint64_t base;
+	unsigned irq;
+	struct host_dev *d;
+	int fd = virtio_net_open_tap(c->tap, ifname, err);
+
+	if (fd < 0)
+		return fd;
+	if (c->mac_set)
+		memcpy(mac, c->mac, 6);
+	else
+		default_mac(mac);
+	h.net_dev = (int)h.nr;
+	d = next_dev(plan, &base, &irq);
+	virtio_net_init(&h.net, fd, mac, &h.mem, base, irq, irq_raise, d);
+	d->mmio = &h.net.mmio;
+	fprintf(stderr, "directboot: virtio-net on TAP %s, MAC "
+			"%02x:%02x:%02x:%02x:%02x:%02x\n", ifname, mac[0],
+		mac[1], mac[2], mac[3], mac[4], mac[5]);
+	return epoll_add(fd, EPOLLIN, EV(EV_TAP, 0, 0)) < 0
+		? db_fail(err, DB_ERR_HOST, "virtio: epoll: %s",
+			  strerror(errno)) : DB_OK;
+}
+
+static int attach_all(const struct virtio_host_config *c,
+		      const struct plan *plan, void (*quit)(void *),
+		      void *opaque, struct db_error *err)
+{
+	struct host_dev *d;
+	uint64_t base;
+	unsigned irq;
+	int ret;
+
+	for (unsigned i = 0; i < c->nr_disks; i++) {
+		ret = virtio_blk_open(&h.blk[i], &c->disks[i], i, err);
+		if (ret)
+			return ret;
+		h.nr_blk++;
+		d = next_dev(plan, &base, &irq);
+		virtio_blk_attach(&h.blk[i], &h.mem, base, irq, irq_raise, d);
+		d->mmio = &h.blk[i].mmio;
+	}
+	if (c->net) {
+		ret = attach_net(c, plan, err);
+		if (ret)
+			return ret;
+	}
+	if (c->console) {
+		h.console_dev = (int)h.nr;
+		d = next_dev(plan, &base, &irq);
+		virtio_console_init(&h.console, STDIN_FILENO, STDOUT_FILENO,
+				    &h.mem, base, irq, irq_raise, d);
+		h.console.quit = quit;
+		h.console.quit_opaque = opaque;
+		d->mmio = &h.console.mmio;
+		/* Watched once the driver posts receive buffers. */
+		if (epoll_add(STDIN_FILENO, 0, EV(EV_STDIN, 0, 0)) < 0)
+			h.console.in_eof = true;
+	}
+	if (c->rng) {
+		h.rng_dev = (int)h.nr;
+		d = next_dev(plan, &base, &irq);
+		virtio_rng_init(&h.rng, c->rng_rate, clock_ns, &h.mem, base,
+				irq, irq_raise, d);
+		d->mmio = &h.rng.mmio;
+	}
+	return DB_OK;
+}
+
+/* The I/O thread. */
+
+static void on_queue(unsigned dev, unsigned q)
+{
+	uint64_t n;
+
+	if (read(h.dev[dev].ioeventfd[q], &n, sizeof(n)) < 0 &&
+	    errno != EAGAIN)
+		return;
+	virtio_mmio_notify(h.dev[dev].mmio, q);
+	/* New receive buffers: look at the host side again. */
+	if ((int)dev == h.console_dev && q == VIRTIO_CONSOLE_RX &&
+	    !h.console.in_eof)
+		epoll_watch(STDIN_FILENO, EV(EV_STDIN, 0, 0), true);
+	if ((int)dev == h.net_dev && q == VIRTIO_NET_RX)
+		epoll_watch(h.net.tap_fd, EV(EV_TAP, 0, 0), true);
+}
+
+static void on_stdin(void)
+{
+	/* One read per wake-up: level-triggered epoll says if there is
+	 * more, and the queues get their turn in between. */
+	enum virtio_console_input r = virtio_console_input(&h.console);
+
+	if (r == VIRTIO_CONSOLE_NO_BUFFER)
+		epoll_watch(STDIN_FILENO, EV(EV_STDIN, 0, 0), false);
+	else if (r == VIRTIO_CONSOLE_EOF)
+		epoll_ctl(h.epfd, EPOLL_CTL_DEL, STDIN_FILENO, NULL);
+}
+
+static void on_tap(void)
+{
+	enum virtio_net_rx r;
+
+	do
+		r = virtio_net_rx(&h.net);
+	while (r == VIRTIO_NET_RX_MORE);
+	if (r == VIRTIO_NET_RX_NO_BUFFER)
+		epoll_watch(h.net.tap_fd, EV(EV_TAP, 0, 0), false);
+}
+
+/* The rng's wait, in ms for epoll_wait, or -1. */
+static int rng_timeout(void)
+{
+	uint64_t w;
+
+	if (h.rng_dev < 0)
+		return -1;
+	virtio_mmio_lock(&h.rng.mmio);
+	w = h.rng.wait_ns;
+	virtio_mmio_unlock(&h.rng.mmio);
+	return w ? (int)((w + 999999) / 1000000) : -1;
+}
+
+static void *io_thread(void *arg)
+{
+	struct epoll_event ev[EVENTS_MAX];
+
+	for (;;) {
+		int timeout = rng_timeout();
+		int n = epoll_wait(h.epfd, ev, EVENTS_MAX, timeout);
+
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n == 0 && timeout >= 0)
+			virtio_mmio_notify(&h.rng.mmio, 0);
+		for (int i = 0; i < n; i++) {
+			uint64_t tag = ev[i].data.u64;
+
+			switch (tag & 0xff) {
+			case EV_STOP:
+				return arg;
+			case EV_QUEUE:
+				on_queue((tag >> 8) & 0xff, (tag >> 16) & 0xff);
+				break;
+			case EV_STDIN:
+				on_stdin();
+				break;
+			case EV_TAP:
+				on_tap();
+				break;
+			}
+		}
+	}
+	return arg;
+}
+
+int virtio_host_start(const struct virtio_host_config *c, struct vm *vm,
+		      const struct plan *plan, void (*quit)(void *),
+		      void *opaque, struct db_error *err)
+{
+	sigset_t all, old;
+	int ret;
+
+	if (!virtio_host_count(c))
+		return DB_OK;
+	if (plan->nr_virtio != virtio_host_count(c))
+		return db_fail(err, DB_ERR_HOST, "virtio: the plan has %u "
+			       "windows for %u devices", plan->nr_virtio,
+			       virtio_host_count(c));
+	h.vm = vm;
+	mem_from_vm(vm);
+	h.epfd = epoll_create1(EPOLL_CLOEXEC);
+	h.stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (h.epfd < 0 || h.stopfd < 0 ||
+	    epoll_add(h.stopfd, EPOLLIN, EV(EV_STOP, 0, 0)) < 0)
+		return db_fail(err, DB_ERR_HOST, "virtio: epoll: %s",
+			       strerror(errno));
+	ret = attach_all(c, plan, quit, opaque, err);
+	for (unsigned i = 0; !ret && i < h.nr; i++)
+		ret = wire(vm, i, err);
+	if (ret)
+		return ret;
+	/* The I/O thread takes no process signal. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	ret = pthread_create(&h.thread, NULL, io_thread, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ret)
+		return db_fail(err, DB_ERR_HOST, "virtio: cannot start the "
+			       "I/O thread: %s", strerror(ret));
+	h.started = true;
+	return DB_OK;
+}
+
+bool virtio_host_mmio(uint64_t addr, uint8_t *data, unsigned len,
+		      bool is_write)
+{
+	for (unsigned i = 0; i < h.nr; i++) {
+		struct virtio_mmio *m = h.dev[i].mmio;
+
+		if (!m || addr < m->base ||
+		    addr - m->base >= VIRTIO_MMIO_WINDOW)
+			continue;
+		if (len > 8 || addr - m->base + len > VIRTIO_MMIO_WINDOW)
+			return true;
+		if (is_write)
+			virtio_mmio_write(m, addr - m->base, data, len);
+		else
+			virtio_mmio_read(m, addr - m->base, data, len);
+		return true;
+	}
+	return false;
+}
+
+void virtio_host_stop(void)
+{
+	uint64_t one = 1;
+
+	if (h.started) {
+		if (write(h.stopfd, &one, sizeof(one)) != sizeof(one))
+			pthread_cancel(h.thread);
+		pthread_join(h.thread, NULL);
+		h.started = false;
+	}
+	for (unsigned i = 0; i < h.nr; i++) {
+		if (h.dev[i].irqfd >= 0)
+			close(h.dev[i].irqfd);
+		for (unsigned q = 0; q < VIRTIO_MMIO_QUEUES_MAX; q++)
+			if (h.dev[i].ioeventfd[q] >= 0)
+				close(h.dev[i].ioeventfd[q]);
+	}
+	for (unsigned i = 0; i < h.nr_blk; i++)
+		virtio_blk_close(&h.blk[i]);
+	if (h.net_dev >= 0)
+		close(h.net.tap_fd);
+	if (h.epfd >= 0)
+		close(h.epfd);
+	if (h.stopfd >= 0)
+		close(h.stopfd);
+	h.nr = h.nr_blk = 0;
+	h.epfd = h.stopfd = -1;
+	h.net_dev = h.console_dev = h.rng_dev = -1;
+}
