@@ -516,13 +516,19 @@ static struct {
 	struct vm vm;
 	struct db_error err;
 	int ret;
+	uint64_t create_ns, slot_ns; /* for --timings */
 } prep;
 
 static void *prepare_thread(void *arg)
 {
+	uint64_t t0 = run_now_ns(), t1;
+
 	prep.ret = vm_create(&prep.vm, true, &prep.err);
+	t1 = run_now_ns();
 	if (!prep.ret)
 		prep.ret = vm_add_ram(&prep.vm, 0, PREPARE_SLOT_SIZE, &prep.err);
+	prep.create_ns = t1 - t0;
+	prep.slot_ns = run_now_ns() - t1;
 	return arg;
 }
 
@@ -621,6 +627,12 @@ int kvm_run_plan(const struct plan *plan, const struct run_config *cfg)
 		uint64_t t_end = run_now_ns();
 
 		run_print_timing("vm setup", t_setup - t0);
+		if (prep.slot_ns) {
+			run_print_timing(" prepared: VM, irqchip, PIT",
+					 prep.create_ns);
+			run_print_timing(" prepared: first memory slot",
+					 prep.slot_ns);
+		}
 		if (cfg->t_start_ns)
 			run_print_timing("setup (exec to first KVM_RUN)",
 					 t_setup - cfg->t_start_ns);
