@@ -386,14 +386,23 @@ static void net_test(uint64_t base)
 	f[13] = ETH_P_DIRECTBOOT & 0xff;
 	memcpy(f + 14, msg, sizeof(msg));
 	kv("VIRTIO_NET_TX", vq_run(&vqs[1], &tx, 1) >= 0);
-	r = vq_wait(&vqs[0], 4 * WAIT_TICKS);
-	kv("VIRTIO_NET_RX_LEN", r < 0 ? 0 : (uint64_t)r);
-	if (r >= 12 + 14) {
-		kv("VIRTIO_NET_RX_TYPE", (uint64_t)net_rx[12 + 12] << 8 |
-		   net_rx[12 + 13]);
-		kv("VIRTIO_NET_RX_CRC",
-		   crc32_update(0, net_rx + 12, (uint64_t)r - 12));
+	/* The host may send its own frames (IPv6 router solicitations):
+	 * skip them, up to a few, until ours arrives. */
+	for (int skipped = 0; skipped < 16; skipped++) {
+		r = vq_wait(&vqs[0], 4 * WAIT_TICKS);
+		if (r < 12 + 14)
+			break;
+		if ((net_rx[12 + 12] << 8 | net_rx[12 + 13]) ==
+		    ETH_P_DIRECTBOOT) {
+			kv("VIRTIO_NET_RX_LEN", (uint64_t)r);
+			kv("VIRTIO_NET_RX_TYPE", ETH_P_DIRECTBOOT);
+			kv("VIRTIO_NET_RX_CRC",
+			   crc32_update(0, net_rx + 12, (uint64_t)r - 12));
+			return;
+		}
+		vq_post(&vqs[0], &rx, 1);
 	}
+	kv("VIRTIO_NET_RX_LEN", 0);
 }
 
 static uint64_t cmdline_pa(const struct probe_entry_record *e)

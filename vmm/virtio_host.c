@@ -95,9 +95,10 @@ static int parse_net(struct virtio_host_config *c, const char *cmd,
 		unsigned m[6];
 
 		if (!strcmp(opt, "tap")) {
-			c->tap = NULL;
-		} else if (!strncmp(opt, "tap=", 4) && opt[4]) {
-			c->tap = strdup(opt + 4);
+			c->tap[0] = '\0';
+		} else if (!strncmp(opt, "tap=", 4) && opt[4] &&
+			   strlen(opt + 4) < sizeof(c->tap)) {
+			strcpy(c->tap, opt + 4);
 		} else if (!strncmp(opt, "mac=", 4) &&
 			   sscanf(opt + 4, "%2x:%2x:%2x:%2x:%2x:%2x", &m[0],
 				  &m[1], &m[2], &m[3], &m[4], &m[5]) == 6 &&
@@ -323,7 +324,7 @@ static int attach_net(const struct virtio_host_config *c,
 	uint64_t base;
 	unsigned irq;
 	struct host_dev *d;
-	int fd = virtio_net_open_tap(c->tap, ifname, err);
+	int fd = virtio_net_open_tap(c->tap[0] ? c->tap : NULL, ifname, err);
 
 	if (fd < 0)
 		return fd;

@@ -24,7 +24,7 @@ struct virtio_host_config {
 	unsigned nr_disks;
 	struct virtio_blk_opts disks[VIRTIO_HOST_DISKS_MAX];
 	bool net;
-	const char *tap;        /* --net tap=NAME; NULL: create one */
+	char tap[16];           /* --net tap=NAME; "": create one */
 	uint8_t mac[6];
 	bool mac_set;
 	bool console;           /* --console virtio */
