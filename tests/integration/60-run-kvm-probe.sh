@@ -79,6 +79,13 @@ mkbz() {
 #   2: mov $0xfe,%al; out %al,$0x64; hlt
 mkbz "$T/echo.bz" 66 ba fd 03 ec a8 01 74 f7 66 ba f8 03 ec 3c 71 74 03 \
 	ee eb eb b0 fe e6 64 f4
+# Unknown accesses (32-bit entry): read MMIO in the hole and port 0x99
+# twice, send each byte read to COM1, then reset.
+#   mov 0xd0000000,%eax; mov $0x3f8,%dx; out %al,(%dx)
+#   in $0x99,%al; out %al,(%dx); in $0x99,%al; out %al,(%dx)
+#   mov $0xfe,%al; out %al,$0x64; hlt
+mkbz "$T/unknown.bz" a1 00 00 00 d0 66 ba f8 03 ee e4 99 ee e4 99 ee \
+	b0 fe e6 64 f4
 mkbz "$T/ud2.bz" 0f 0b   # no IDT: #UD, #GP, #DF, triple fault
 mkbz "$T/spin.bz" eb fe  # jmp .
 head -c 3000 /dev/urandom >"$T/garbage"
@@ -206,6 +213,18 @@ statuses() {
 
 	run "$T/spin.bz" --accel kvm -m 64M --timeout 1
 	t_eq "$tag/status-124-on-timeout" 124 $?
+
+	# Unknown ports and MMIO read as all ones; --debug names each once.
+	run "$T/unknown.bz" --accel kvm -m 64M --entry 32 --timeout 50 --debug
+	t_eq "$tag/unknown-access-status" 0 $?
+	t_eq "$tag/unknown-access-reads-all-ones" "$(printf '\377\377\377' |
+		od -An -tx1)" "$(od -An -tx1 <"$T/st.out")"
+	t_eq "$tag/debug-names-port-once" 1 \
+		"$(grep -c 'unknown port 0x0099' "$T/st.err")"
+	t_eq "$tag/debug-names-mmio" 1 \
+		"$(grep -c 'unknown MMIO 0xd0000000' "$T/st.err")"
+	run "$T/unknown.bz" --accel kvm -m 64M --entry 32 --timeout 50
+	t_eq "$tag/no-debug-is-quiet" "" "$(cat "$T/st.err")"
 
 	if command -v unshare >/dev/null &&
 		unshare -m true 2>/dev/null; then
