@@ -184,6 +184,10 @@ statuses() {
 
 	run "$P/probe.elf" --accel kvm -m 64M --timeout 50
 	t_eq "$tag/status-0-on-i8042-reset" 0 $?
+	# Extra vCPUs wait for a SIPI the probe never sends; the reset must
+	# still end the run, every vCPU thread included.
+	run "$P/probe.elf" --accel kvm -m 64M --timeout 50 -c 4
+	t_eq "$tag/status-0-with-4-vcpus" 0 $?
 
 	run "$T/ud2.bz" --accel kvm -m 64M --timeout 50
 	st=$?
