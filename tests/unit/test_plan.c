@@ -323,43 +323,45 @@ static void test_matrix(void **state)
 			}
 }
 
-/* The probe guest, when its build is around (make -C probe). */
+/* The probe guest, when this build has made it (make probe): the
+ * binary is BUILD/tests/unit/test_plan, the probe BUILD/probe/. */
+static char probe_path[4096];
+
 static void test_probe(void **state)
 {
-	static const char *paths[] = {
-		"build/probe/probe.bzImage", "build-plan/probe/probe.bzImage",
-	};
 	static uint8_t buf[8 << 20];
-	const char *path = NULL;
-	FILE *f = NULL;
+	FILE *f = fopen(probe_path, "rb");
 	size_t n;
 
 	(void)state;
-	for (unsigned i = 0; i < 2 && !f; i++) {
-		f = fopen(paths[i], "rb");
-		path = paths[i];
-	}
 	if (!f) {
-		printf("  (no probe.bzImage built: probe plan checked by tests/integration/30-plan.sh)\n");
+		printf("  (no %s: make probe builds it; 30-plan.sh plans it too)\n",
+		       probe_path);
 		return;
 	}
 	n = fread(buf, 1, sizeof(buf), f);
 	fclose(f);
-	for (unsigned e = 0; e < 3; e++) {
+	for (unsigned e = 0; e < 4; e++) {
+		static const enum plan_entry entries[] = {
+			PLAN_ENTRY_AUTO, PLAN_ENTRY_32, PLAN_ENTRY_64,
+			PLAN_ENTRY_PVH,
+		};
 		struct plan_options o = FX_OPTS(64);
 		struct plan *p = NULL;
 
-		o.entry = e == 0 ? PLAN_ENTRY_AUTO : e == 1 ? PLAN_ENTRY_32
-							   : PLAN_ENTRY_64;
+		o.entry = entries[e];
+		o.decompress_host = entries[e] == PLAN_ENTRY_PVH;
 		if (plan_build(buf, n, &o, &p, &err))
-			fail_msg("%s: %s", path, err.msg);
+			fail_msg("%s: %s", probe_path, err.msg);
 		check_invariants(p);
+		assert_int_equal(p->entry, e ? entries[e] : PLAN_ENTRY_64);
 		plan_free(p);
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	const char *slash = argc > 0 ? strstr(argv[0], "/tests/unit/") : NULL;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_entry_names),
 		cmocka_unit_test(test_entry_32),
@@ -373,5 +375,7 @@ int main(void)
 		cmocka_unit_test(test_probe),
 	};
 
+	snprintf(probe_path, sizeof(probe_path), "%.*s/probe/probe.bzImage",
+		 slash ? (int)(slash - argv[0]) : 5, slash ? argv[0] : "build");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
