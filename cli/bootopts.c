@@ -38,12 +38,29 @@ bool bootopts_parse_size(const char *s, uint64_t *out)
 	if (errno || end == s)
 		return false;
 	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	case 't': case 'T': shift = 40; end++; break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	case 't':
+	case 'T':
+		shift = 40;
+		end++;
+		break;
 	}
-	if (shift && (*end == 'i' || *end == 'I') && (end[1] == 'B' || end[1] == 'b'))
+	if (shift && (*end == 'i' || *end == 'I') &&
+	    (end[1] == 'B' || end[1] == 'b'))
 		end += 2;
 	if (*end || (shift && v > UINT64_MAX >> shift))
 		return false;
@@ -110,9 +127,12 @@ static int bad(const char *cmd, const char *opt, const char *v,
 
 static int parse_entry(struct bootopts *bo, const char *cmd, const char *v)
 {
-	static const struct { const char *name; enum plan_entry e; } t[] = {
+	static const struct {
+		const char *name;
+		enum plan_entry e;
+	} t[] = {
 		{"auto", PLAN_ENTRY_AUTO}, {"32", PLAN_ENTRY_32},
-		{"64", PLAN_ENTRY_64}, {"pvh", PLAN_ENTRY_PVH},
+		{"64", PLAN_ENTRY_64},	   {"pvh", PLAN_ENTRY_PVH},
 		{"elf", PLAN_ENTRY_ELF},
 	};
 
@@ -125,17 +145,27 @@ static int parse_entry(struct bootopts *bo, const char *cmd, const char *v)
 	return bad(cmd, "--entry", v, "want auto, 32, 64, pvh or elf");
 }
 
-enum { OPT_MEMORY, OPT_APPEND, OPT_INITRD, OPT_ENTRY, OPT_SUBARCH, OPT_SUBARCH_DATA,
-       OPT_DECOMPRESS };
+enum {
+	OPT_MEMORY,
+	OPT_APPEND,
+	OPT_INITRD,
+	OPT_ENTRY,
+	OPT_SUBARCH,
+	OPT_SUBARCH_DATA,
+	OPT_DECOMPRESS
+};
 
 static const struct {
 	const char *lng;
 	char shrt;
 	int id;
 } value_opts[] = {
-	{"memory", 'm', OPT_MEMORY},       {"append", 'a', OPT_APPEND},
-	{"cmdline", 0, OPT_APPEND},        {"initrd", 'i', OPT_INITRD},
-	{"entry", 0, OPT_ENTRY},           {"subarch", 0, OPT_SUBARCH},
+	{"memory", 'm', OPT_MEMORY},
+	{"append", 'a', OPT_APPEND},
+	{"cmdline", 0, OPT_APPEND},
+	{"initrd", 'i', OPT_INITRD},
+	{"entry", 0, OPT_ENTRY},
+	{"subarch", 0, OPT_SUBARCH},
 	{"subarch-data", 0, OPT_SUBARCH_DATA},
 	{"decompress", 0, OPT_DECOMPRESS},
 };
@@ -225,20 +255,30 @@ int bootopts_parse_one(struct bootopts *bo, const char *cmd, int argc,
 
 void bootopts_usage(FILE *f)
 {
-	fputs("  -m, --memory SIZE       guest RAM: 512M, 4G, or a bare number of MiB\n"
+	fputs("  -m, --memory SIZE       guest RAM: 512M, 4G, or a bare number "
+	      "of MiB\n"
 	      "                          (default 512M)\n"
 	      "  -a, --append CMDLINE    kernel command line (also --cmdline)\n"
-	      "  -i, --initrd FILE       initrd; repeat to concatenate several\n"
-	      "      --entry KIND        auto, 32, 64, pvh or elf (default auto:\n"
-	      "                          64 for an XLF_KERNEL_64 bzImage, else 32;\n"
-	      "                          pvh for an ELF with the PVH note, else elf)\n"
+	      "  -i, --initrd FILE       initrd; repeat to concatenate "
+	      "several\n"
+	      "      --entry KIND        auto, 32, 64, pvh or elf (default "
+	      "auto:\n"
+	      "                          64 for an XLF_KERNEL_64 bzImage, else "
+	      "32;\n"
+	      "                          pvh for an ELF with the PVH note, "
+	      "else elf)\n"
 	      "      --keep-segments     set KEEP_SEGMENTS in loadflags\n"
-	      "      --subarch N         hardware_subarch (0 PC, 1 lguest, 2 Xen)\n"
+	      "      --subarch N         hardware_subarch (0 PC, 1 lguest, 2 "
+	      "Xen)\n"
 	      "      --subarch-data ADDR hardware_subarch_data\n"
-	      "      --no-rng-seed       leave out the SETUP_RNG_SEED setup_data\n"
-	      "      --decompress WHERE  guest (the kernel's own decompressor) or\n"
-	      "                          host (load the payload's vmlinux ELF)\n"
-	      "      --no-cache          with --decompress host, do not use the\n"
+	      "      --no-rng-seed       leave out the SETUP_RNG_SEED "
+	      "setup_data\n"
+	      "      --decompress WHERE  guest (the kernel's own decompressor) "
+	      "or\n"
+	      "                          host (load the payload's vmlinux "
+	      "ELF)\n"
+	      "      --no-cache          with --decompress host, do not use "
+	      "the\n"
 	      "                          cache in $XDG_CACHE_HOME/directboot\n",
 	      f);
 }
@@ -265,9 +305,10 @@ static int read_initrd(struct bootopts *bo, const char *path,
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
 	    (uint64_t)st.st_size > IMAGE_SIZE_MAX) {
 		close(fd);
-		return db_fail(err, DB_ERR_INPUT,
-			       "initrd %s: not a regular file of at most %llu bytes",
-			       path, (unsigned long long)IMAGE_SIZE_MAX);
+		return db_fail(
+			err, DB_ERR_INPUT,
+			"initrd %s: not a regular file of at most %llu bytes",
+			path, (unsigned long long)IMAGE_SIZE_MAX);
 	}
 	buf = realloc(bo->initrd, bo->initrd_size + st.st_size + 1);
 	if (!buf) {
@@ -284,9 +325,9 @@ static int read_initrd(struct bootopts *bo, const char *path,
 			continue;
 		if (n <= 0) {
 			close(fd);
-			return db_fail(err, DB_ERR_HOST, "initrd %s: %s",
-				       path, n ? strerror(errno)
-					       : "file shrank while read");
+			return db_fail(err, DB_ERR_HOST, "initrd %s: %s", path,
+				       n ? strerror(errno)
+					 : "file shrank while read");
 		}
 		done += n;
 	}
@@ -300,7 +341,7 @@ static int decompress(struct bootopts *bo, const char *key,
 		      struct db_error *err)
 {
 	struct bzimage *bz = malloc(sizeof(*bz));
-	struct db_error cerr = { 0 };
+	struct db_error cerr = {0};
 	uint8_t *out = NULL;
 	size_t out_size = 0;
 	int ret;
@@ -310,11 +351,12 @@ static int decompress(struct bootopts *bo, const char *key,
 	ret = bzimage_parse(bo->image.data, bo->image.size, bz, err);
 	if (!ret && !bz->payload)
 		ret = db_fail(err, DB_ERR_INPUT,
-			      "--decompress host needs the payload of boot protocol 2.08, the kernel has %u.%02u",
+			      "--decompress host needs the payload of boot "
+			      "protocol 2.08, the kernel has %u.%02u",
 			      bz->version >> 8, bz->version & 0xff);
 	if (!ret)
-		ret = payload_decompress(bz->payload, bz->payload_size, 0,
-					 &out, &out_size, err);
+		ret = payload_decompress(bz->payload, bz->payload_size, 0, &out,
+					 &out_size, err);
 	free(bz);
 	if (ret)
 		return ret;

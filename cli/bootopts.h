@@ -42,20 +42,20 @@ struct bootopts {
 	struct plan_options plan;
 	const char *initrd_paths[BOOTOPTS_INITRD_MAX];
 	unsigned nr_initrds;
-	bool no_cache;  /* --no-cache: neither read nor write the ELF cache */
+	bool no_cache; /* --no-cache: neither read nor write the ELF cache */
 
 	/* What bootopts_plan() keeps alive for the plan, and how long each
 	 * phase took (CLOCK_MONOTONIC ns), for run --timings. */
 	struct image_file image;
-	uint8_t *initrd;         /* the -i files, concatenated */
+	uint8_t *initrd; /* the -i files, concatenated */
 	size_t initrd_size;
-	const uint8_t *elf;      /* host-decompressed payload, or NULL */
+	const uint8_t *elf; /* host-decompressed payload, or NULL */
 	size_t elf_size;
-	bool elf_mapped;         /* elf is a cache mapping, else malloc'd */
+	bool elf_mapped; /* elf is a cache mapping, else malloc'd */
 	bool cache_hit;
-	uint64_t t_read_ns;       /* image and initrds read */
+	uint64_t t_read_ns;	  /* image and initrds read */
 	uint64_t t_decompress_ns; /* payload decompressed or cache mapped */
-	uint64_t t_plan_ns;       /* plan_build */
+	uint64_t t_plan_ns;	  /* plan_build */
 };
 
 void bootopts_init(struct bootopts *bo);

@@ -140,7 +140,8 @@ int cache_store(const char *key, const uint8_t *data, size_t size,
 	char dir[PATH_LEN], tmp[PATH_LEN], path[PATH_LEN];
 	int fd;
 
-	if (!cache_dir(dir, sizeof(dir)) || !entry_path(key, path, sizeof(path)))
+	if (!cache_dir(dir, sizeof(dir)) ||
+	    !entry_path(key, path, sizeof(path)))
 		return db_fail(err, DB_ERR_HOST,
 			       "cache: neither XDG_CACHE_HOME nor HOME is set");
 	if (mkdirs(dir))
@@ -151,8 +152,8 @@ int cache_store(const char *key, const uint8_t *data, size_t size,
 		return db_fail(err, DB_ERR_HOST, "cache: %s is too long", dir);
 	fd = mkstemp(tmp);
 	if (fd < 0)
-		return db_fail(err, DB_ERR_HOST, "cache: create in %s: %s",
-			       dir, strerror(errno));
+		return db_fail(err, DB_ERR_HOST, "cache: create in %s: %s", dir,
+			       strerror(errno));
 	if (write_all(fd, data, size) || fchmod(fd, 0644) || fsync(fd)) {
 		int e = errno;
 

@@ -30,7 +30,10 @@ struct view {
 	bool has_bp;
 	struct boot_params bp;
 	unsigned nr_nodes;
-	struct { uint64_t gpa; uint32_t type, len; } nodes[SETUP_NODES_MAX];
+	struct {
+		uint64_t gpa;
+		uint32_t type, len;
+	} nodes[SETUP_NODES_MAX];
 	bool has_si;
 	struct hvm_start_info si;
 	struct hvm_modlist_entry mod;
@@ -39,14 +42,18 @@ struct view {
 static void usage(FILE *f)
 {
 	fputs("Usage: directboot plan IMAGE [OPTIONS] [--json]\n"
-	      "Print the boot plan for IMAGE: memory map, placements, the zero\n"
+	      "Print the boot plan for IMAGE: memory map, placements, the "
+	      "zero\n"
 	      "page, setup_data, hvm_start_info, page tables and CPU state.\n\n"
-	      "Options:\n", f);
+	      "Options:\n",
+	      f);
 	bootopts_usage(f);
 	fputs("      --json              print the plan as JSON\n"
 	      "  -h, --help              this help\n\n"
-	      "Exit status: 0 planned, 2 bad usage or a plan the image or options\n"
-	      "rule out (the message names the limit), 3 host resources.\n", f);
+	      "Exit status: 0 planned, 2 bad usage or a plan the image or "
+	      "options\n"
+	      "rule out (the message names the limit), 3 host resources.\n",
+	      f);
 }
 
 /* The plan's bytes at [gpa, gpa+len), from the placement holding them. */
@@ -69,8 +76,9 @@ static void read_back(struct view *v)
 	const uint8_t *b;
 	uint64_t gpa;
 
-	b = plan->boot_params_gpa ? bytes_at(plan, plan->boot_params_gpa,
-					     sizeof(v->bp)) : NULL;
+	b = plan->boot_params_gpa
+		    ? bytes_at(plan, plan->boot_params_gpa, sizeof(v->bp))
+		    : NULL;
 	if (b) {
 		v->has_bp = true;
 		memcpy(&v->bp, b, sizeof(v->bp));
@@ -88,13 +96,15 @@ static void read_back(struct view *v)
 			gpa = sd.next;
 		}
 	}
-	b = plan->start_info_gpa ? bytes_at(plan, plan->start_info_gpa,
-					    sizeof(v->si)) : NULL;
+	b = plan->start_info_gpa
+		    ? bytes_at(plan, plan->start_info_gpa, sizeof(v->si))
+		    : NULL;
 	if (b) {
 		v->has_si = true;
 		memcpy(&v->si, b, sizeof(v->si));
 		b = v->si.nr_modules ? bytes_at(plan, v->si.modlist_paddr,
-						sizeof(v->mod)) : NULL;
+						sizeof(v->mod))
+				     : NULL;
 		if (b)
 			memcpy(&v->mod, b, sizeof(v->mod));
 	}
@@ -103,12 +113,18 @@ static void read_back(struct view *v)
 static const char *e820_name(uint32_t type)
 {
 	switch (type) {
-	case E820_TYPE_RAM: return "ram";
-	case E820_TYPE_RESERVED: return "reserved";
-	case E820_TYPE_ACPI: return "acpi";
-	case E820_TYPE_NVS: return "nvs";
-	case E820_TYPE_UNUSABLE: return "unusable";
-	case E820_TYPE_PMEM: return "pmem";
+	case E820_TYPE_RAM:
+		return "ram";
+	case E820_TYPE_RESERVED:
+		return "reserved";
+	case E820_TYPE_ACPI:
+		return "acpi";
+	case E820_TYPE_NVS:
+		return "nvs";
+	case E820_TYPE_UNUSABLE:
+		return "unusable";
+	case E820_TYPE_PMEM:
+		return "pmem";
 	}
 	return "other";
 }
@@ -116,8 +132,10 @@ static const char *e820_name(uint32_t type)
 static const char *setup_name(uint32_t type)
 {
 	switch (type) {
-	case SETUP_E820_EXT: return "SETUP_E820_EXT";
-	case SETUP_RNG_SEED: return "SETUP_RNG_SEED";
+	case SETUP_E820_EXT:
+		return "SETUP_E820_EXT";
+	case SETUP_RNG_SEED:
+		return "SETUP_RNG_SEED";
 	}
 	return "other";
 }
@@ -162,23 +180,26 @@ static void text_range(uint64_t start, uint64_t size)
 static void text_seg(const char *name, const struct plan_segment *s)
 {
 	printf("  %-4s sel=0x%02x base=0x%" PRIx64 " limit=0x%x type=0x%x s=%u"
-	       " dpl=%u p=%u avl=%u l=%u db=%u g=%u\n", name, s->selector,
-	       s->base, s->limit, s->type, s->s, s->dpl, s->present, s->avl,
-	       s->l, s->db, s->g);
+	       " dpl=%u p=%u avl=%u l=%u db=%u g=%u\n",
+	       name, s->selector, s->base, s->limit, s->type, s->s, s->dpl,
+	       s->present, s->avl, s->l, s->db, s->g);
 }
 
 static void text_cpu(const struct plan_cpu *c)
 {
-	printf("\ncpu (%s)\n", c->mode == 64 ? "64-bit long mode, paging on"
-					     : "32-bit protected mode, paging off");
+	printf("\ncpu (%s)\n", c->mode == 64
+				       ? "64-bit long mode, paging on"
+				       : "32-bit protected mode, paging off");
 	printf("  rip=0x%" PRIx64 " rsp=0x%" PRIx64 " rflags=0x%" PRIx64 "\n",
 	       c->rip, c->rsp, c->rflags);
 	printf("  rax=0x%" PRIx64 " rbx=0x%" PRIx64 " rcx=0x%" PRIx64
-	       " rdx=0x%" PRIx64 "\n", c->rax, c->rbx, c->rcx, c->rdx);
+	       " rdx=0x%" PRIx64 "\n",
+	       c->rax, c->rbx, c->rcx, c->rdx);
 	printf("  rsi=0x%" PRIx64 " rdi=0x%" PRIx64 " rbp=0x%" PRIx64 "\n",
 	       c->rsi, c->rdi, c->rbp);
 	printf("  cr0=0x%" PRIx64 " cr3=0x%" PRIx64 " cr4=0x%" PRIx64
-	       " efer=0x%" PRIx64 "\n", c->cr0, c->cr3, c->cr4, c->efer);
+	       " efer=0x%" PRIx64 "\n",
+	       c->cr0, c->cr3, c->cr4, c->efer);
 	text_seg("cs", &c->cs);
 	text_seg("ds", &c->ds);
 	text_seg("es", &c->es);
@@ -188,8 +209,8 @@ static void text_cpu(const struct plan_cpu *c)
 	text_seg("tr", &c->tr);
 	text_seg("ldt", &c->ldt);
 	printf("  gdt base=0x%" PRIx64 " limit=0x%x  idt base=0x%" PRIx64
-	       " limit=0x%x\n", c->gdt_base, c->gdt_limit, c->idt_base,
-	       c->idt_limit);
+	       " limit=0x%x\n",
+	       c->gdt_base, c->gdt_limit, c->idt_base, c->idt_limit);
 }
 
 static void text_bp(const struct view *v)
@@ -205,19 +226,21 @@ static void text_bp(const struct view *v)
 	       bzimage_loadflags_str(h->loadflags, buf, sizeof(buf)),
 	       h->heap_end_ptr);
 	printf("  code32_start=0x%x cmd_line_ptr=0x%x ext_cmd_line_ptr=0x%x"
-	       " cmdline_size=%u (the kernel's)\n", h->code32_start,
-	       h->cmd_line_ptr, v->bp.ext_cmd_line_ptr, h->cmdline_size);
+	       " cmdline_size=%u (the kernel's)\n",
+	       h->code32_start, h->cmd_line_ptr, v->bp.ext_cmd_line_ptr,
+	       h->cmdline_size);
 	printf("  ramdisk_image=0x%x ramdisk_size=0x%x ext_ramdisk_image=0x%x"
-	       " ext_ramdisk_size=0x%x\n", h->ramdisk_image, h->ramdisk_size,
-	       v->bp.ext_ramdisk_image, v->bp.ext_ramdisk_size);
+	       " ext_ramdisk_size=0x%x\n",
+	       h->ramdisk_image, h->ramdisk_size, v->bp.ext_ramdisk_image,
+	       v->bp.ext_ramdisk_size);
 	printf("  hardware_subarch=%u hardware_subarch_data=0x%" PRIx64 "\n",
 	       h->hardware_subarch, (uint64_t)h->hardware_subarch_data);
 	printf("  e820_entries=%u setup_data=0x%" PRIx64 "\n",
 	       v->bp.e820_entries, (uint64_t)h->setup_data);
 	for (unsigned i = 0; i < v->nr_nodes; i++)
-		printf("    0x%" PRIx64 ": %s (%u), %u bytes\n", v->nodes[i].gpa,
-		       setup_name(v->nodes[i].type), v->nodes[i].type,
-		       v->nodes[i].len);
+		printf("    0x%" PRIx64 ": %s (%u), %u bytes\n",
+		       v->nodes[i].gpa, setup_name(v->nodes[i].type),
+		       v->nodes[i].type, v->nodes[i].len);
 }
 
 static void text_si(const struct view *v)
@@ -226,8 +249,9 @@ static void text_si(const struct view *v)
 
 	printf("\nhvm_start_info at 0x%" PRIx64 "\n", v->plan->start_info_gpa);
 	printf("  magic=0x%x version=%u flags=0x%x cmdline_paddr=0x%" PRIx64
-	       " rsdp_paddr=0x%" PRIx64 "\n", si->magic, si->version,
-	       si->flags, si->cmdline_paddr, si->rsdp_paddr);
+	       " rsdp_paddr=0x%" PRIx64 "\n",
+	       si->magic, si->version, si->flags, si->cmdline_paddr,
+	       si->rsdp_paddr);
 	printf("  memmap_paddr=0x%" PRIx64 " memmap_entries=%u"
 	       " modlist_paddr=0x%" PRIx64 " nr_modules=%u\n",
 	       si->memmap_paddr, si->memmap_entries, si->modlist_paddr,
@@ -248,7 +272,8 @@ static void text_plan(const struct view *v)
 	printf("decompress   %s\n", decompress_name(v->bo));
 	printf("memory       ");
 	text_size(p->mem_size);
-	printf("\ncmdline      0x%" PRIx64 " \"%s\"\n", p->cmdline_gpa, cmdline);
+	printf("\ncmdline      0x%" PRIx64 " \"%s\"\n", p->cmdline_gpa,
+	       cmdline);
 	printf("kernel       0x%" PRIx64 ", 0x%" PRIx64 " bytes reserved\n",
 	       p->kernel_gpa, p->kernel_size);
 	if (p->initrd_size)
@@ -258,7 +283,8 @@ static void text_plan(const struct view *v)
 		printf("initrd       none\n");
 	if (p->page_tables_size)
 		printf("page tables  0x%" PRIx64 ", %" PRIu64
-		       " pages (PML4, PDPT, %" PRIu64 " directories of 2 MiB pages)\n",
+		       " pages (PML4, PDPT, %" PRIu64
+		       " directories of 2 MiB pages)\n",
 		       p->page_tables_gpa, p->page_tables_size >> 12,
 		       (p->page_tables_size >> 12) - 2);
 
@@ -453,8 +479,8 @@ static void json_plan(const struct view *v)
 	json_str(&j, "image", v->path);
 	json_str(&j, "entry", plan_entry_name(p->entry));
 	json_str(&j, "entry_asked", plan_entry_name(v->bo->plan.entry));
-	json_str(&j, "decompress", v->bo->plan.decompress_host ? "host"
-							       : "guest");
+	json_str(&j, "decompress",
+		 v->bo->plan.decompress_host ? "host" : "guest");
 	json_str(&j, "cache", cache_name(v->bo));
 	json_u64(&j, "mem_size", p->mem_size);
 	json_str(&j, "cmdline", v->bo->plan.cmdline ? v->bo->plan.cmdline : "");
@@ -477,8 +503,8 @@ static void json_plan(const struct view *v)
 int cmd_plan(int argc, char **argv)
 {
 	struct bootopts bo;
-	struct view v = { 0 };
-	struct db_error err = { 0 };
+	struct view v = {0};
+	struct db_error err = {0};
 	struct plan *plan = NULL;
 	const char *path = NULL;
 	bool json = false;
@@ -502,7 +528,8 @@ int cmd_plan(int argc, char **argv)
 			return cli_usage_error("plan", "unknown option '%s'",
 					       argv[i]);
 		} else if (path) {
-			return cli_usage_error("plan", "one IMAGE only, got '%s' too",
+			return cli_usage_error("plan",
+					       "one IMAGE only, got '%s' too",
 					       argv[i]);
 		} else {
 			path = argv[i];

@@ -18,8 +18,8 @@ static int add(struct plan_region *r, unsigned max, unsigned *nr,
 	       struct db_error *err)
 {
 	if (*nr >= max)
-		return db_fail(err, DB_ERR_INPUT,
-			       "e820: more than %u regions", max);
+		return db_fail(err, DB_ERR_INPUT, "e820: more than %u regions",
+			       max);
 	r[*nr].start = start;
 	r[*nr].size = end - start;
 	r[*nr].type = type;
@@ -30,21 +30,23 @@ static int add(struct plan_region *r, unsigned max, unsigned *nr,
 int e820_build(uint64_t mem_size, struct plan_region *r, unsigned max,
 	       unsigned *nr, struct db_error *err)
 {
-	uint64_t low_top = mem_size < PLAN_HOLE_START ? mem_size
-						      : PLAN_HOLE_START;
+	uint64_t low_top =
+		mem_size < PLAN_HOLE_START ? mem_size : PLAN_HOLE_START;
 	int ret;
 
 	*nr = 0;
 	if (mem_size < PLAN_MEM_MIN || mem_size > PLAN_MEM_MAX)
 		return db_fail(err, DB_ERR_INPUT,
-			       "plan: memory size of %llu bytes is outside %llu MiB .. %llu GiB",
+			       "plan: memory size of %llu bytes is outside "
+			       "%llu MiB .. %llu GiB",
 			       (unsigned long long)mem_size,
 			       (unsigned long long)(PLAN_MEM_MIN >> 20),
 			       (unsigned long long)(PLAN_MEM_MAX >> 30));
 	if (mem_size % PLAN_PAGE)
-		return db_fail(err, DB_ERR_INPUT,
-			       "plan: memory size 0x%llx is not a multiple of 4 KiB",
-			       (unsigned long long)mem_size);
+		return db_fail(
+			err, DB_ERR_INPUT,
+			"plan: memory size 0x%llx is not a multiple of 4 KiB",
+			(unsigned long long)mem_size);
 	ret = add(r, max, nr, 0, PLAN_LOW_RAM_END, E820_TYPE_RAM, err);
 	if (!ret)
 		ret = add(r, max, nr, PLAN_LOW_RAM_END, PLAN_HIGH_RAM_START,
@@ -68,11 +70,11 @@ uint64_t e820_low_ram_top(const struct plan_region *r, unsigned n)
 	return 0;
 }
 
-unsigned e820_to_zeropage(struct boot_params *bp,
-			  const struct plan_region *r, unsigned n)
+unsigned e820_to_zeropage(struct boot_params *bp, const struct plan_region *r,
+			  unsigned n)
 {
-	unsigned fit = n < E820_MAX_ENTRIES_ZEROPAGE ? n
-						     : E820_MAX_ENTRIES_ZEROPAGE;
+	unsigned fit =
+		n < E820_MAX_ENTRIES_ZEROPAGE ? n : E820_MAX_ENTRIES_ZEROPAGE;
 
 	for (unsigned i = 0; i < fit; i++) {
 		bp->e820_table[i].addr = r[i].start;
@@ -85,7 +87,8 @@ unsigned e820_to_zeropage(struct boot_params *bp,
 
 void e820_ext_encode(uint8_t *dst, const struct plan_region *r, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++, dst += sizeof(struct boot_e820_entry)) {
+	for (unsigned i = 0; i < n;
+	     i++, dst += sizeof(struct boot_e820_entry)) {
 		put_le64(dst + offsetof(struct boot_e820_entry, addr),
 			 r[i].start);
 		put_le64(dst + offsetof(struct boot_e820_entry, size),

@@ -30,17 +30,25 @@
 static struct plan_segment flat(uint16_t sel, uint8_t type, bool l)
 {
 	return (struct plan_segment){
-		.selector = sel, .base = 0, .limit = 0xffffffff,
-		.type = type, .s = 1, .present = 1,
-		.l = l, .db = !l, .g = 1,
+		.selector = sel,
+		.base = 0,
+		.limit = 0xffffffff,
+		.type = type,
+		.s = 1,
+		.present = 1,
+		.l = l,
+		.db = !l,
+		.g = 1,
 	};
 }
 
 static struct plan_segment tss(uint8_t type)
 {
 	return (struct plan_segment){
-		.selector = PLAN_BOOT_TSS, .limit = TSS_LIMIT,
-		.type = type, .present = 1,
+		.selector = PLAN_BOOT_TSS,
+		.limit = TSS_LIMIT,
+		.type = type,
+		.present = 1,
 	};
 }
 
@@ -61,8 +69,8 @@ uint64_t entry_descriptor(const struct plan_segment *s)
 
 void entry_gdt(uint8_t gdt[PLAN_GDT_SIZE], bool long_mode)
 {
-	struct plan_segment cs = flat(PLAN_BOOT_CS, SEG_TYPE_CODE_XRA,
-				      long_mode);
+	struct plan_segment cs =
+		flat(PLAN_BOOT_CS, SEG_TYPE_CODE_XRA, long_mode);
 	struct plan_segment ds = flat(PLAN_BOOT_DS, SEG_TYPE_DATA_RWA, false);
 	struct plan_segment tr = tss(SEG_TYPE_TSS_AVAIL);
 
@@ -88,21 +96,21 @@ static void common(struct plan_cpu *c, bool long_mode, uint64_t rip,
 	c->cs = flat(PLAN_BOOT_CS, SEG_TYPE_CODE_XRA, long_mode);
 	c->ds = c->es = c->fs = c->gs = c->ss = ds;
 	c->tr = tss(SEG_TYPE_TSS_BUSY);
-	c->ldt = (struct plan_segment){ .type = SEG_TYPE_LDT };
+	c->ldt = (struct plan_segment){.type = SEG_TYPE_LDT};
 	c->gdt_base = PLAN_GDT_GPA;
 	c->gdt_limit = PLAN_GDT_SIZE - 1;
 }
 
-void entry_cpu_32(struct plan_cpu *c, uint64_t eip, uint64_t esi,
-		  uint64_t ebx, uint64_t rsp)
+void entry_cpu_32(struct plan_cpu *c, uint64_t eip, uint64_t esi, uint64_t ebx,
+		  uint64_t rsp)
 {
 	common(c, false, eip, rsp);
 	c->rsi = esi;
 	c->rbx = ebx;
 }
 
-void entry_cpu_64(struct plan_cpu *c, uint64_t rip, uint64_t rsi,
-		  uint64_t cr3, uint64_t rsp)
+void entry_cpu_64(struct plan_cpu *c, uint64_t rip, uint64_t rsi, uint64_t cr3,
+		  uint64_t rsp)
 {
 	common(c, true, rip, rsp);
 	c->rsi = rsi;

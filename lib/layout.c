@@ -82,11 +82,12 @@ int layout_reserve(struct plan *plan, uint64_t start, uint64_t size,
 			       c->start + c->size);
 	if (plan->nr_reservations >= PLAN_RESERVATIONS_MAX)
 		return db_fail(err, DB_ERR_INPUT,
-			       "plan: %s would be reservation %u, over the limit of %u",
+			       "plan: %s would be reservation %u, over the "
+			       "limit of %u",
 			       what, plan->nr_reservations + 1,
 			       PLAN_RESERVATIONS_MAX);
 	plan->reservations[plan->nr_reservations++] =
-		(struct plan_reservation){ start, size, what };
+		(struct plan_reservation){start, size, what};
 	return DB_OK;
 }
 
@@ -95,20 +96,22 @@ int layout_place(struct plan *plan, uint64_t gpa, const void *data,
 		 struct db_error *err)
 {
 	if (plan->nr_placements >= PLAN_PLACEMENTS_MAX)
-		return db_fail(err, DB_ERR_INPUT,
-			       "plan: %s would be placement %u, over the limit of %u",
-			       what, plan->nr_placements + 1,
-			       PLAN_PLACEMENTS_MAX);
+		return db_fail(
+			err, DB_ERR_INPUT,
+			"plan: %s would be placement %u, over the limit of %u",
+			what, plan->nr_placements + 1, PLAN_PLACEMENTS_MAX);
 	plan->placements[plan->nr_placements++] = (struct plan_placement){
-		.gpa = gpa, .data = data, .size = size,
-		.mem_size = mem_size < size ? size : mem_size, .what = what,
+		.gpa = gpa,
+		.data = data,
+		.size = size,
+		.mem_size = mem_size < size ? size : mem_size,
+		.what = what,
 	};
 	return DB_OK;
 }
 
-bool layout_find_lowest(const struct plan *plan, uint64_t size,
-			uint64_t align, uint64_t lo, uint64_t hi,
-			uint64_t *gpa)
+bool layout_find_lowest(const struct plan *plan, uint64_t size, uint64_t align,
+			uint64_t lo, uint64_t hi, uint64_t *gpa)
 {
 	uint64_t a = align_up(lo, align);
 
@@ -140,9 +143,8 @@ bool layout_find_lowest(const struct plan *plan, uint64_t size,
 	return false;
 }
 
-bool layout_find_highest(const struct plan *plan, uint64_t size,
-			 uint64_t align, uint64_t lo, uint64_t hi,
-			 uint64_t *gpa)
+bool layout_find_highest(const struct plan *plan, uint64_t size, uint64_t align,
+			 uint64_t lo, uint64_t hi, uint64_t *gpa)
 {
 	uint64_t a;
 
@@ -188,7 +190,8 @@ int layout_low(struct plan *plan, const void *data, uint64_t size,
 				PLAN_LOW_RAM_END, gpa))
 		return db_fail(err, DB_ERR_INPUT,
 			       "plan: no room below 640 KiB for %s (%" PRIu64
-			       " bytes)", what, size);
+			       " bytes)",
+			       what, size);
 	ret = layout_reserve(plan, *gpa, mem, what, err);
 	if (!ret && data)
 		ret = layout_place(plan, *gpa, data, size, mem, what, err);
@@ -208,17 +211,19 @@ static int kernel_where(struct plan *plan, const struct bzimage *bz,
 	bool reloc = bz->version >= SH_SINCE_relocatable_kernel &&
 		     h->relocatable_kernel;
 	uint64_t pref = bz->version >= SH_SINCE_pref_address ? h->pref_address
-							      : h->code32_start;
+							     : h->code32_start;
 
 	if (!reloc) {
 		*at = h->code32_start;
 		if (*at < PLAN_HIGH_RAM_START || !free_ram(plan, *at, size))
-			return db_fail(err, DB_ERR_INPUT,
-				       "plan: the kernel is not relocatable and must load at code32_start=0x%" PRIx64
-				       ", but [0x%" PRIx64 ", 0x%" PRIx64
-				       ") (init_size) is not free RAM above 1 MiB (memory size %llu MiB)",
-				       *at, *at, *at + size,
-				       MIB(plan->mem_size));
+			return db_fail(
+				err, DB_ERR_INPUT,
+				"plan: the kernel is not relocatable and must "
+				"load at code32_start=0x%" PRIx64
+				", but [0x%" PRIx64 ", 0x%" PRIx64
+				") (init_size) is not free RAM above 1 MiB "
+				"(memory size %llu MiB)",
+				*at, *at, *at + size, MIB(plan->mem_size));
 		return DB_OK;
 	}
 	if (pref >= PLAN_HIGH_RAM_START && pref + size <= PLAN_HOLE_END &&
@@ -230,8 +235,10 @@ static int kernel_where(struct plan *plan, const struct bzimage *bz,
 			       PLAN_HIGH_RAM_START, PLAN_HOLE_END, at))
 		return DB_OK;
 	return db_fail(err, DB_ERR_INPUT,
-		       "plan: no free RAM below 4 GiB for the kernel's init_size of %" PRIu64
-		       " bytes aligned to kernel_alignment=0x%x (memory size %llu MiB)",
+		       "plan: no free RAM below 4 GiB for the kernel's "
+		       "init_size of %" PRIu64
+		       " bytes aligned to kernel_alignment=0x%x (memory size "
+		       "%llu MiB)",
 		       size, bz->kernel_alignment, MIB(plan->mem_size));
 }
 
@@ -270,15 +277,15 @@ int layout_initrd(struct plan *plan, const uint8_t *data, uint64_t size,
 	    layout_find_highest(plan, size, PLAN_PAGE, PLAN_HOLE_END,
 				PLAN_HOLE_END + plan->mem_size, &at))
 		goto found;
-	if (!layout_find_highest(plan, size, PLAN_PAGE, PLAN_HIGH_RAM_START,
-				 hi, &at))
-		return db_fail(err, DB_ERR_INPUT,
-			       "plan: the initrd of %" PRIu64
-			       " bytes does not fit in free RAM below 0x%" PRIx64
-			       " (initrd_addr_max 0x%" PRIx64
-			       ", top of low RAM 0x%" PRIx64
-			       ", memory size %llu MiB)",
-			       size, hi, limit, low_top, MIB(plan->mem_size));
+	if (!layout_find_highest(plan, size, PLAN_PAGE, PLAN_HIGH_RAM_START, hi,
+				 &at))
+		return db_fail(
+			err, DB_ERR_INPUT,
+			"plan: the initrd of %" PRIu64
+			" bytes does not fit in free RAM below 0x%" PRIx64
+			" (initrd_addr_max 0x%" PRIx64
+			", top of low RAM 0x%" PRIx64 ", memory size %llu MiB)",
+			size, hi, limit, low_top, MIB(plan->mem_size));
 found:
 	ret = layout_reserve(plan, at, align_up(size, PLAN_PAGE), "initrd",
 			     err);
@@ -297,8 +304,8 @@ int layout_check(const struct plan *plan, struct db_error *err)
 		if (!layout_in_ram(plan, a->start, a->size))
 			return db_fail(err, DB_ERR_INPUT,
 				       "plan: %s at 0x%" PRIx64
-				       " is not in guest RAM", a->what,
-				       a->start);
+				       " is not in guest RAM",
+				       a->what, a->start);
 		for (unsigned j = i + 1; j < plan->nr_reservations; j++) {
 			const struct plan_reservation *b =
 				&plan->reservations[j];

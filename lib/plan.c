@@ -95,11 +95,16 @@ void plan_free(struct plan *plan)
 const char *plan_entry_name(enum plan_entry entry)
 {
 	switch (entry) {
-	case PLAN_ENTRY_AUTO: return "auto";
-	case PLAN_ENTRY_32: return "32";
-	case PLAN_ENTRY_64: return "64";
-	case PLAN_ENTRY_PVH: return "pvh";
-	case PLAN_ENTRY_ELF: return "elf";
+	case PLAN_ENTRY_AUTO:
+		return "auto";
+	case PLAN_ENTRY_32:
+		return "32";
+	case PLAN_ENTRY_64:
+		return "64";
+	case PLAN_ENTRY_PVH:
+		return "pvh";
+	case PLAN_ENTRY_ELF:
+		return "elf";
 	}
 	return "?";
 }
@@ -117,7 +122,7 @@ struct build {
 	size_t elf_size;
 	struct elf_image elf;
 	bool long_mode;
-	uint64_t entry_gpa;     /* 64-bit or ELF entry, physical */
+	uint64_t entry_gpa; /* 64-bit or ELF entry, physical */
 	uint64_t stack_top;
 	uint64_t setup_data_gpa;
 	uint8_t *setup_data;
@@ -150,7 +155,8 @@ static int host_decompress(struct build *b, struct db_error *err)
 		return parse_elf(b, b->opts->elf, b->opts->elf_size, err);
 	if (!b->bz.payload)
 		return db_fail(err, DB_ERR_INPUT,
-			       "plan: --decompress host needs the payload of boot protocol 2.08, the kernel has %u.%02u",
+			       "plan: --decompress host needs the payload of "
+			       "boot protocol 2.08, the kernel has %u.%02u",
 			       b->bz.version >> 8, b->bz.version & 0xff);
 	ret = payload_decompress(b->bz.payload, b->bz.payload_size, 0, &out,
 				 &out_size, err);
@@ -172,7 +178,8 @@ static int parse(struct build *b, struct db_error *err)
 	if (b->kind != IMAGE_BZIMAGE) {
 		if (b->opts->decompress_host)
 			return db_fail(err, DB_ERR_INPUT,
-				       "plan: --decompress host needs a bzImage, this is an %s",
+				       "plan: --decompress host needs a "
+				       "bzImage, this is an %s",
 				       image_kind_name(b->kind));
 		return parse_elf(b, b->image, b->image_size, err);
 	}
@@ -221,22 +228,28 @@ static int resolve_elf_entry(struct build *b, enum plan_entry e,
 			     struct db_error *err)
 {
 	if (e == PLAN_ENTRY_32)
-		return refuse_entry("needs the bzImage's own decompressor; with an ELF use pvh, 64 or elf",
+		return refuse_entry("needs the bzImage's own decompressor; "
+				    "with an ELF use pvh, 64 or elf",
 				    e, err);
-	if (e == PLAN_ENTRY_AUTO)
-		e = b->elf.has_pvh_entry ? PLAN_ENTRY_PVH
-			: b->has_bz ? PLAN_ENTRY_64 : PLAN_ENTRY_ELF;
+	if (e == PLAN_ENTRY_AUTO && b->elf.has_pvh_entry)
+		e = PLAN_ENTRY_PVH;
+	else if (e == PLAN_ENTRY_AUTO)
+		e = b->has_bz ? PLAN_ENTRY_64 : PLAN_ENTRY_ELF;
 	if (e == PLAN_ENTRY_64 && !b->has_bz)
-		return refuse_entry("needs a bzImage's header; this ELF enters through pvh or elf",
+		return refuse_entry("needs a bzImage's header; this ELF enters "
+				    "through pvh or elf",
 				    e, err);
 	if (e == PLAN_ENTRY_PVH && !b->elf.has_pvh_entry)
-		return refuse_entry("needs the ELF note XEN_ELFNOTE_PHYS32_ENTRY, which this kernel lacks",
-				    e, err);
+		return refuse_entry(
+			"needs the ELF note XEN_ELFNOTE_PHYS32_ENTRY, which "
+			"this kernel lacks",
+			e, err);
 	b->plan->entry = e;
 	if (e == PLAN_ENTRY_PVH)
 		return DB_OK;
 	if (b->elf.elf_class != 64)
-		return refuse_entry("enters in long mode and needs an x86-64 ELF, this one is ELF32",
+		return refuse_entry("enters in long mode and needs an x86-64 "
+				    "ELF, this one is ELF32",
 				    e, err);
 	b->long_mode = true;
 	return elf_entry_phys(b, err);
@@ -253,10 +266,12 @@ static int resolve_entry(struct build *b, struct db_error *err)
 	if (e == PLAN_ENTRY_AUTO)
 		e = k64 ? PLAN_ENTRY_64 : PLAN_ENTRY_32;
 	if (e == PLAN_ENTRY_PVH || e == PLAN_ENTRY_ELF)
-		return refuse_entry("needs the kernel's ELF: add --decompress host",
-				    e, err);
+		return refuse_entry(
+			"needs the kernel's ELF: add --decompress host", e,
+			err);
 	if (e == PLAN_ENTRY_64 && !k64)
-		return refuse_entry("needs XLF_KERNEL_64 in xloadflags (boot protocol 2.12), which this kernel lacks",
+		return refuse_entry("needs XLF_KERNEL_64 in xloadflags (boot "
+				    "protocol 2.12), which this kernel lacks",
 				    e, err);
 	b->plan->entry = e;
 	b->long_mode = e == PLAN_ENTRY_64;
@@ -272,7 +287,9 @@ static int check_zeropage_opts(struct build *b, struct db_error *err)
 	if (b->plan->entry == PLAN_ENTRY_PVH &&
 	    (o->keep_segments || o->subarch || o->subarch_data))
 		return db_fail(err, DB_ERR_INPUT,
-			       "plan: --keep-segments and --subarch set zero-page fields, and the pvh entry has no zero page (it passes hvm_start_info)");
+			       "plan: --keep-segments and --subarch set "
+			       "zero-page fields, and the pvh entry has no "
+			       "zero page (it passes hvm_start_info)");
 	return DB_OK;
 }
 
@@ -288,7 +305,8 @@ static int place_fixed(struct build *b, struct db_error *err)
 
 	if (len > limit)
 		return db_fail(err, DB_ERR_INPUT,
-			       "plan: the command line is %zu bytes, over the kernel's cmdline_size of %u",
+			       "plan: the command line is %zu bytes, over the "
+			       "kernel's cmdline_size of %u",
 			       len, limit);
 	copy = plan_alloc(plan, len + 1);
 	if (!gdt || !copy)
@@ -306,8 +324,8 @@ static int place_fixed(struct build *b, struct db_error *err)
 				     err);
 	}
 	if (!ret)
-		ret = layout_reserve(plan, PLAN_CMDLINE_GPA, len + 1,
-				     "cmdline", err);
+		ret = layout_reserve(plan, PLAN_CMDLINE_GPA, len + 1, "cmdline",
+				     err);
 	if (!ret)
 		ret = layout_place(plan, PLAN_CMDLINE_GPA, copy, len + 1, 0,
 				   "cmdline", err);
@@ -334,8 +352,8 @@ static int place_elf(struct build *b, struct db_error *err)
 			return db_fail(err, DB_ERR_INPUT,
 				       "plan: PT_LOAD %u (offset 0x%" PRIx64
 				       ", filesz 0x%" PRIx64
-				       ") is outside the ELF", i, s->offset,
-				       s->filesz);
+				       ") is outside the ELF",
+				       i, s->offset, s->filesz);
 		what = plan_strdup_fmt(plan, "kernel PT_LOAD %u", i);
 		if (!what)
 			return oom(err, "names");
@@ -361,8 +379,8 @@ static int place_initrd(struct build *b, struct db_error *err)
 	bool above = b->long_mode && b->has_bz &&
 		     b->bz.version >= SH_SINCE_xloadflags &&
 		     (b->bz.hdr.xloadflags & XLF_CAN_BE_LOADED_ABOVE_4G);
-	uint64_t limit = b->has_bz ? b->bz.initrd_addr_max
-				   : PLAN_ELF_INITRD_ADDR_MAX;
+	uint64_t limit =
+		b->has_bz ? b->bz.initrd_addr_max : PLAN_ELF_INITRD_ADDR_MAX;
 	int ret;
 
 	if (!o->initrd || !o->initrd_size)
@@ -385,7 +403,8 @@ static int rng_seed(struct build *b, struct db_error *err)
 	} else if (getrandom(b->seed, sizeof(b->seed), 0) !=
 		   (ssize_t)sizeof(b->seed)) {
 		return db_fail(err, DB_ERR_HOST,
-			       "plan: getrandom() gave no %zu bytes for SETUP_RNG_SEED",
+			       "plan: getrandom() gave no %zu bytes for "
+			       "SETUP_RNG_SEED",
 			       sizeof(b->seed));
 	}
 	b->zp.rng_seed = b->seed;
@@ -420,8 +439,8 @@ static int place_setup_data(struct build *b, struct db_error *err)
 static int place_start_info(struct build *b, struct db_error *err)
 {
 	struct plan *plan = b->plan;
-	size_t size = pvh_start_info_size(plan->nr_regions,
-					  plan->initrd_size != 0);
+	size_t size =
+		pvh_start_info_size(plan->nr_regions, plan->initrd_size != 0);
 	uint8_t *buf = plan_alloc(plan, size);
 	int ret;
 
@@ -449,8 +468,8 @@ static int place_page_tables(struct build *b, struct db_error *err)
 	buf = plan_alloc(plan, size);
 	if (!buf)
 		return oom(err, "page tables");
-	ret = layout_low(plan, buf, size, "page tables",
-			 &plan->page_tables_gpa, err);
+	ret = layout_low(plan, buf, size, "page tables", &plan->page_tables_gpa,
+			 err);
 	if (!ret)
 		pagetables_build(buf, plan->page_tables_gpa, slots);
 	plan->page_tables_size = size;

@@ -41,12 +41,12 @@
 #define PLAN_BOOT_STACK_SIZE 0x1000ull
 
 /* The memory map (e820.c). */
-#define PLAN_LOW_RAM_END 0x9fc00ull      /* end of conventional RAM */
-#define PLAN_HIGH_RAM_START 0x100000ull  /* 1 MiB */
-#define PLAN_HOLE_START (3ull << 30)     /* the 32-bit hole for MMIO */
+#define PLAN_LOW_RAM_END 0x9fc00ull	/* end of conventional RAM */
+#define PLAN_HIGH_RAM_START 0x100000ull /* 1 MiB */
+#define PLAN_HOLE_START (3ull << 30)	/* the 32-bit hole for MMIO */
 #define PLAN_HOLE_END (4ull << 30)
 #define PLAN_MEM_MIN (2ull << 20)
-#define PLAN_MEM_MAX (512ull << 30)      /* one PML4 entry of 1 GiB slots */
+#define PLAN_MEM_MAX (512ull << 30) /* one PML4 entry of 1 GiB slots */
 
 /* boot.rst's sample boot configuration: the real-mode heap ends at
  * 0xe000 of the setup segment, and heap_end_ptr is that minus 0x200. */
@@ -91,8 +91,8 @@ int e820_build(uint64_t mem_size, struct plan_region *r, unsigned max,
 uint64_t e820_low_ram_top(const struct plan_region *r, unsigned n);
 /* Write the first E820_MAX_ENTRIES_ZEROPAGE regions into bp; return how
  * many did not fit (they go to e820_ext_encode). */
-unsigned e820_to_zeropage(struct boot_params *bp,
-			  const struct plan_region *r, unsigned n);
+unsigned e820_to_zeropage(struct boot_params *bp, const struct plan_region *r,
+			  unsigned n);
 /* A SETUP_E820_EXT payload: n boot_e820_entry, 20 bytes each. */
 #define E820_EXT_SIZE(n) ((size_t)(n) * sizeof(struct boot_e820_entry))
 void e820_ext_encode(uint8_t *dst, const struct plan_region *r, unsigned n);
@@ -107,12 +107,10 @@ int layout_place(struct plan *plan, uint64_t gpa, const void *data,
 		 uint64_t size, uint64_t mem_size, const char *what,
 		 struct db_error *err);
 /* Lowest free page-aligned range in [lo, hi) that is RAM, or false. */
-bool layout_find_lowest(const struct plan *plan, uint64_t size,
-			uint64_t align, uint64_t lo, uint64_t hi,
-			uint64_t *gpa);
-bool layout_find_highest(const struct plan *plan, uint64_t size,
-			 uint64_t align, uint64_t lo, uint64_t hi,
-			 uint64_t *gpa);
+bool layout_find_lowest(const struct plan *plan, uint64_t size, uint64_t align,
+			uint64_t lo, uint64_t hi, uint64_t *gpa);
+bool layout_find_highest(const struct plan *plan, uint64_t size, uint64_t align,
+			 uint64_t lo, uint64_t hi, uint64_t *gpa);
 /* Reserve and place size bytes low (below 1 MiB). */
 int layout_low(struct plan *plan, const void *data, uint64_t size,
 	       const char *what, uint64_t *gpa, struct db_error *err);
@@ -129,17 +127,17 @@ int layout_check(const struct plan *plan, struct db_error *err);
 
 /* zeropage.c */
 struct zeropage_args {
-	const uint8_t *image;     /* the bzImage, or NULL for a bare ELF */
+	const uint8_t *image; /* the bzImage, or NULL for a bare ELF */
 	size_t image_size;
-	uint64_t kernel_gpa;      /* a relocated bzImage's load address,
+	uint64_t kernel_gpa; /* a relocated bzImage's load address,
 				     written to code32_start; 0: leave it */
 	uint64_t cmdline_gpa;
-	size_t cmdline_len;       /* without the NUL */
+	size_t cmdline_len; /* without the NUL */
 	uint64_t initrd_gpa, initrd_size;
 	bool keep_segments;
 	uint32_t subarch;
 	uint64_t subarch_data;
-	const uint8_t *rng_seed;  /* SETUP_RNG_SEED_LEN bytes, or NULL */
+	const uint8_t *rng_seed; /* SETUP_RNG_SEED_LEN bytes, or NULL */
 	const struct plan_region *regions;
 	unsigned nr_regions;
 };
@@ -180,9 +178,9 @@ void pvh_start_info_build(uint8_t *buf, uint64_t gpa,
 /* entry.c */
 void entry_gdt(uint8_t gdt[PLAN_GDT_SIZE], bool long_mode);
 uint64_t entry_descriptor(const struct plan_segment *s);
-void entry_cpu_32(struct plan_cpu *c, uint64_t eip, uint64_t esi,
-		  uint64_t ebx, uint64_t rsp);
-void entry_cpu_64(struct plan_cpu *c, uint64_t rip, uint64_t rsi,
-		  uint64_t cr3, uint64_t rsp);
+void entry_cpu_32(struct plan_cpu *c, uint64_t eip, uint64_t esi, uint64_t ebx,
+		  uint64_t rsp);
+void entry_cpu_64(struct plan_cpu *c, uint64_t rip, uint64_t rsi, uint64_t cr3,
+		  uint64_t rsp);
 
 #endif

@@ -47,7 +47,8 @@ static int copy_header(struct boot_params *bp, const struct zeropage_args *a,
 	}
 	if (!range_ok(HDRS_OFFSET - 1, 1, a->image_size))
 		return db_fail(err, DB_ERR_INPUT,
-			       "zeropage: image of %zu bytes ends before the setup header",
+			       "zeropage: image of %zu bytes ends before the "
+			       "setup header",
 			       a->image_size);
 	end = HDRS_OFFSET + a->image[HDRS_OFFSET - 1];
 	if (end > SETUP_HEADER_END)
@@ -55,15 +56,16 @@ static int copy_header(struct boot_params *bp, const struct zeropage_args *a,
 	if (!range_ok(SETUP_HEADER_OFFSET, end - SETUP_HEADER_OFFSET,
 		      a->image_size))
 		return db_fail(err, DB_ERR_INPUT,
-			       "zeropage: setup header end 0x%zx is past the image end (%zu bytes)",
+			       "zeropage: setup header end 0x%zx is past the "
+			       "image end (%zu bytes)",
 			       end, a->image_size);
 	memcpy((uint8_t *)bp + SETUP_HEADER_OFFSET,
 	       a->image + SETUP_HEADER_OFFSET, end - SETUP_HEADER_OFFSET);
 	return DB_OK;
 }
 
-static int protocol_fields(struct setup_header *h, const struct zeropage_args *a,
-			   struct db_error *err)
+static int protocol_fields(struct setup_header *h,
+			   const struct zeropage_args *a, struct db_error *err)
 {
 	uint16_t v = h->version;
 
@@ -76,7 +78,8 @@ static int protocol_fields(struct setup_header *h, const struct zeropage_args *a
 	if ((a->keep_segments || a->subarch || a->subarch_data) &&
 	    v < SH_SINCE_hardware_subarch)
 		return db_fail(err, DB_ERR_INPUT,
-			       "plan: --keep-segments and --subarch need boot protocol 2.07, the kernel has %u.%02u",
+			       "plan: --keep-segments and --subarch need boot "
+			       "protocol 2.07, the kernel has %u.%02u",
 			       v >> 8, v & 0xff);
 	if (a->keep_segments)
 		h->loadflags |= KEEP_SEGMENTS;
@@ -90,7 +93,8 @@ static int protocol_fields(struct setup_header *h, const struct zeropage_args *a
 		h->cmd_line_ptr = (uint32_t)a->cmdline_gpa;
 	} else if (a->cmdline_len) {
 		return db_fail(err, DB_ERR_INPUT,
-			       "plan: a command line needs boot protocol 2.02 (cmd_line_ptr), the kernel has %u.%02u",
+			       "plan: a command line needs boot protocol 2.02 "
+			       "(cmd_line_ptr), the kernel has %u.%02u",
 			       v >> 8, v & 0xff);
 	}
 	if (a->kernel_gpa)
@@ -117,7 +121,8 @@ static int ramdisk(struct boot_params *bp, const struct zeropage_args *a,
 	if (end > (1ull << 32) && !above_4g_ok(&bp->hdr))
 		return db_fail(err, DB_ERR_INPUT,
 			       "zeropage: initrd at 0x%" PRIx64
-			       " ends above 4 GiB, and the kernel lacks XLF_CAN_BE_LOADED_ABOVE_4G",
+			       " ends above 4 GiB, and the kernel lacks "
+			       "XLF_CAN_BE_LOADED_ABOVE_4G",
 			       a->initrd_gpa);
 	bp->hdr.ramdisk_image = (uint32_t)a->initrd_gpa;
 	bp->hdr.ramdisk_size = (uint32_t)a->initrd_size;
@@ -127,9 +132,8 @@ static int ramdisk(struct boot_params *bp, const struct zeropage_args *a,
 }
 
 /* The nodes the chain will hold, in order; ext holds the spilled map. */
-static int nodes(const struct zeropage_args *a, uint16_t version,
-		 uint8_t *ext, struct setup_node n[2], unsigned *count,
-		 struct db_error *err)
+static int nodes(const struct zeropage_args *a, uint16_t version, uint8_t *ext,
+		 struct setup_node n[2], unsigned *count, struct db_error *err)
 {
 	unsigned spill = a->nr_regions > E820_MAX_ENTRIES_ZEROPAGE
 				 ? a->nr_regions - E820_MAX_ENTRIES_ZEROPAGE
@@ -138,22 +142,22 @@ static int nodes(const struct zeropage_args *a, uint16_t version,
 	*count = 0;
 	if (spill && version < SH_SINCE_setup_data)
 		return db_fail(err, DB_ERR_INPUT,
-			       "plan: the memory map has %u entries, over the zero page's %u, and SETUP_E820_EXT needs boot protocol 2.09 (the kernel has %u.%02u)",
+			       "plan: the memory map has %u entries, over the "
+			       "zero page's %u, and SETUP_E820_EXT needs boot "
+			       "protocol 2.09 (the kernel has %u.%02u)",
 			       a->nr_regions, E820_MAX_ENTRIES_ZEROPAGE,
 			       version >> 8, version & 0xff);
 	if (spill) {
 		if (ext)
-			e820_ext_encode(ext, a->regions +
-						     E820_MAX_ENTRIES_ZEROPAGE,
+			e820_ext_encode(ext,
+					a->regions + E820_MAX_ENTRIES_ZEROPAGE,
 					spill);
 		n[(*count)++] = (struct setup_node){
-			SETUP_E820_EXT, ext, (uint32_t)E820_EXT_SIZE(spill)
-		};
+			SETUP_E820_EXT, ext, (uint32_t)E820_EXT_SIZE(spill)};
 	}
 	if (a->rng_seed && version >= SH_SINCE_setup_data)
-		n[(*count)++] = (struct setup_node){
-			SETUP_RNG_SEED, a->rng_seed, SETUP_RNG_SEED_LEN
-		};
+		n[(*count)++] = (struct setup_node){SETUP_RNG_SEED, a->rng_seed,
+						    SETUP_RNG_SEED_LEN};
 	return DB_OK;
 }
 

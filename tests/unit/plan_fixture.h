@@ -21,21 +21,22 @@
 
 #define FX_SETUP_SECTS 4
 #define FX_SETUP_SIZE ((FX_SETUP_SECTS + 1) * BOOT_SECTOR_SIZE)
-#define FX_PM_CODE 0x1000          /* protected-mode bytes before a payload */
+#define FX_PM_CODE 0x1000 /* protected-mode bytes before a payload */
 #define FX_IMAGE_MAX (1u << 20)
 
 static const uint8_t fx_seed[32] = {
-	1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+	1,  2,	3,  4,	5,  6,	7,  8,	9,  10, 11, 12, 13, 14, 15, 16,
 	17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
 };
 
 /* Options for a plan with mem MiB of RAM and a fixed RNG seed. */
-#define FX_OPTS(mem) ((struct plan_options){ .mem_size = (uint64_t)(mem) << 20, \
-					     .rng_seed = fx_seed })
+#define FX_OPTS(mem)                                                           \
+	((struct plan_options){.mem_size = (uint64_t)(mem) << 20,              \
+			       .rng_seed = fx_seed})
 
 /* The placement named what, or NULL. */
 static inline const struct plan_placement *fx_placement(const struct plan *p,
-							  const char *what)
+							const char *what)
 {
 	for (unsigned i = 0; i < p->nr_placements; i++)
 		if (!strcmp(p->placements[i].what, what))
@@ -98,8 +99,7 @@ static inline size_t fx_bzimage(uint8_t *buf, const struct fx_bz *p)
 	put_le32(b + SH_OFF(init_size), p->init_size);
 	if (p->payload) {
 		put_le32(b + SH_OFF(payload_offset), FX_PM_CODE);
-		put_le32(b + SH_OFF(payload_length),
-			 (uint32_t)p->payload_size);
+		put_le32(b + SH_OFF(payload_length), (uint32_t)p->payload_size);
 		memcpy(b + FX_SETUP_SIZE + FX_PM_CODE, p->payload,
 		       p->payload_size);
 	}
@@ -115,23 +115,23 @@ static inline size_t fx_bzimage(uint8_t *buf, const struct fx_bz *p)
 #define FX_ELF_OFFSET 0x1000
 #define FX_ELF_FILESZ 0x1000
 #define FX_ELF_MEMSZ 0x5000
-#define FX_ELF_ENTRY_OFF 0x10  /* e_entry: physical, as vmlinux's */
-#define FX_ELF_PVH_OFF 0x40    /* the PVH note's entry */
+#define FX_ELF_ENTRY_OFF 0x10 /* e_entry: physical, as vmlinux's */
+#define FX_ELF_PVH_OFF 0x40   /* the PVH note's entry */
 #define FX_ELF_SIZE (FX_ELF_OFFSET + FX_ELF_FILESZ)
 #define FX_NOTE_OFF 0x100
 
 struct fx_elf {
 	bool pvh_note;
 	bool virtual_entry; /* e_entry inside the PT_LOAD's vaddr range */
-	uint64_t paddr;     /* 0: FX_ELF_PADDR */
+	uint64_t paddr;	    /* 0: FX_ELF_PADDR */
 };
 
 static inline size_t fx_elf(uint8_t *buf, const struct fx_elf *p)
 {
 	uint64_t paddr = p->paddr ? p->paddr : FX_ELF_PADDR;
 	Elf64_Ehdr eh = {
-		.e_ident = { ELFMAG0, ELFMAG1, ELFMAG2, ELFMAG3, ELFCLASS64,
-			     ELFDATA2LSB, EV_CURRENT },
+		.e_ident = {ELFMAG0, ELFMAG1, ELFMAG2, ELFMAG3, ELFCLASS64,
+			    ELFDATA2LSB, EV_CURRENT},
 		.e_type = ET_EXEC,
 		.e_machine = EM_X86_64,
 		.e_version = EV_CURRENT,
@@ -143,21 +143,27 @@ static inline size_t fx_elf(uint8_t *buf, const struct fx_elf *p)
 		.e_phnum = p->pvh_note ? 2 : 1,
 	};
 	Elf64_Phdr ph[2] = {
-		{ .p_type = PT_LOAD, .p_flags = PF_R | PF_X,
-		  .p_offset = FX_ELF_OFFSET, .p_vaddr = FX_ELF_VADDR,
-		  .p_paddr = paddr, .p_filesz = FX_ELF_FILESZ,
-		  .p_memsz = FX_ELF_MEMSZ, .p_align = 0x200000 },
-		{ .p_type = PT_NOTE, .p_flags = PF_R,
-		  .p_offset = FX_NOTE_OFF, .p_filesz = 12 + 4 + 8,
-		  .p_align = 4 },
+		{.p_type = PT_LOAD,
+		 .p_flags = PF_R | PF_X,
+		 .p_offset = FX_ELF_OFFSET,
+		 .p_vaddr = FX_ELF_VADDR,
+		 .p_paddr = paddr,
+		 .p_filesz = FX_ELF_FILESZ,
+		 .p_memsz = FX_ELF_MEMSZ,
+		 .p_align = 0x200000},
+		{.p_type = PT_NOTE,
+		 .p_flags = PF_R,
+		 .p_offset = FX_NOTE_OFF,
+		 .p_filesz = 12 + 4 + 8,
+		 .p_align = 4},
 	};
 	uint8_t *note = buf + FX_NOTE_OFF;
 
 	memset(buf, 0, FX_ELF_SIZE);
 	memcpy(buf, &eh, sizeof(eh));
 	memcpy(buf + sizeof(eh), ph, eh.e_phnum * sizeof(ph[0]));
-	put_le32(note, 4);      /* namesz: "Xen\0" */
-	put_le32(note + 4, 8);  /* descsz */
+	put_le32(note, 4);     /* namesz: "Xen\0" */
+	put_le32(note + 4, 8); /* descsz */
 	put_le32(note + 8, XEN_ELFNOTE_PHYS32_ENTRY);
 	memcpy(note + 12, "Xen", 4);
 	put_le64(note + 16, paddr + FX_ELF_PVH_OFF);
@@ -171,7 +177,7 @@ static inline uint64_t fx_walk(const uint8_t *tables, uint64_t size,
 			       uint64_t cr3, uint64_t va)
 {
 	uint64_t e = cr3;
-	static const unsigned shift[] = { 39, 30, 21 };
+	static const unsigned shift[] = {39, 30, 21};
 
 	for (unsigned lvl = 0; lvl < 3; lvl++) {
 		uint64_t off = (e & 0x000ffffffffff000ull) - cr3 +

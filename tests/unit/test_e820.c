@@ -84,8 +84,9 @@ static void test_refusals(void **state)
 	assert_int_equal(e820_build(1 * MiB, r, PLAN_REGIONS_MAX, &n, &err),
 			 DB_ERR_INPUT);
 	assert_non_null(strstr(err.msg, "1048576 bytes"));
-	assert_int_equal(e820_build(64 * MiB + 512, r, PLAN_REGIONS_MAX, &n,
-				    &err), DB_ERR_INPUT);
+	assert_int_equal(
+		e820_build(64 * MiB + 512, r, PLAN_REGIONS_MAX, &n, &err),
+		DB_ERR_INPUT);
 	assert_non_null(strstr(err.msg, "4 KiB"));
 	assert_int_equal(e820_build(1024 * GiB, r, PLAN_REGIONS_MAX, &n, &err),
 			 DB_ERR_INPUT);
@@ -101,9 +102,9 @@ static void test_zeropage_table(void **state)
 
 	(void)state;
 	for (unsigned i = 0; i < 200; i++)
-		many[i] = (struct plan_region){ i * 0x10000ull, 0x8000,
-						i % 2 ? E820_TYPE_RESERVED
-						      : E820_TYPE_RAM };
+		many[i] = (struct plan_region){i * 0x10000ull, 0x8000,
+					       i % 2 ? E820_TYPE_RESERVED
+						     : E820_TYPE_RAM};
 	assert_int_equal(e820_to_zeropage(&bp, many, 3), 0);
 	assert_int_equal(bp.e820_entries, 3);
 	assert_int_equal(e820_to_zeropage(&bp, many, 200), 72);

@@ -63,8 +63,7 @@ static void test_pref_address_taken(void **state)
 	/* The whole init_size is reserved, though the file is smaller. */
 	assert_non_null(layout_conflict(p, 0x2400000 + b.init_size - 1, 1));
 	assert_int_equal(fx_placement(p, "kernel")->mem_size, b.init_size);
-	assert_int_equal(fx_placement(p, "kernel")->size,
-			 FX_PM_CODE);
+	assert_int_equal(fx_placement(p, "kernel")->size, FX_PM_CODE);
 	plan_free(p);
 }
 
@@ -81,7 +80,8 @@ static void test_pref_address_fallback(void **state)
 	assert_int_equal(p->kernel_gpa, 0x400000);
 	/* code32_start follows a relocated kernel (boot.rst). */
 	assert_int_equal(get_le32(fx_placement(p, "boot_params")->data +
-				  SH_OFF(code32_start)), 0x400000);
+				  SH_OFF(code32_start)),
+			 0x400000);
 	plan_free(p);
 	/* pref_address below 1 MiB is never taken. */
 	b.pref_address = 0x10000;
@@ -234,12 +234,13 @@ static void test_cmdline_limit(void **state)
 
 static void test_reserve_and_search(void **state)
 {
-	struct plan p = { .mem_size = 64 * MiB };
+	struct plan p = {.mem_size = 64 * MiB};
 	uint64_t at;
 
 	(void)state;
 	assert_int_equal(e820_build(64 * MiB, p.regions, PLAN_REGIONS_MAX,
-				    &p.nr_regions, &err), DB_OK);
+				    &p.nr_regions, &err),
+			 DB_OK);
 	assert_int_equal(layout_reserve(&p, 0x200000, 0x100000, "a", &err),
 			 DB_OK);
 	assert_int_equal(layout_reserve(&p, 0x2ff000, 0x2000, "b", &err),
@@ -255,24 +256,26 @@ static void test_reserve_and_search(void **state)
 				       64 * MiB, &at));
 	assert_int_equal(at, 0x300000);
 	/* Below 1 MiB, the reserved area is not RAM. */
-	assert_false(layout_find_lowest(&p, 0x1000, 0x1000, 0x9f000,
-					0x100000, &at));
+	assert_false(
+		layout_find_lowest(&p, 0x1000, 0x1000, 0x9f000, 0x100000, &at));
 	/* Highest: under "a" when asked below it. */
-	assert_true(layout_find_highest(&p, 0x1000, 0x1000, 0x100000,
-					0x280000, &at));
+	assert_true(layout_find_highest(&p, 0x1000, 0x1000, 0x100000, 0x280000,
+					&at));
 	assert_int_equal(at, 0x1ff000);
 	assert_false(layout_find_highest(&p, 0x200000, 0x1000, 0x100000,
 					 0x280000, &at));
 	/* layout_check catches what layout_reserve would have refused. */
 	assert_int_equal(layout_check(&p, &err), DB_OK);
 	p.reservations[p.nr_reservations++] =
-		(struct plan_reservation){ 0x250000, 0x1000, "e" };
+		(struct plan_reservation){0x250000, 0x1000, "e"};
 	assert_int_equal(layout_check(&p, &err), DB_ERR_INPUT);
 	assert_non_null(strstr(err.msg, "overlaps"));
 	p.nr_reservations--;
 	p.placements[p.nr_placements++] =
-		(struct plan_placement){ .gpa = 0x2ff000, .size = 0x2000,
-					 .mem_size = 0x2000, .what = "f" };
+		(struct plan_placement){.gpa = 0x2ff000,
+					.size = 0x2000,
+					.mem_size = 0x2000,
+					.what = "f"};
 	assert_int_equal(layout_check(&p, &err), DB_ERR_INPUT);
 	assert_non_null(strstr(err.msg, "f at 0x2ff000"));
 }

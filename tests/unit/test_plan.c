@@ -66,8 +66,7 @@ static void test_entry_names(void **state)
 }
 
 /* Flat 4 GiB, ring 0, present, as boot.rst asks of __BOOT_CS/__BOOT_DS. */
-static void check_flat(const struct plan_segment *s, uint16_t sel,
-		       uint8_t type)
+static void check_flat(const struct plan_segment *s, uint16_t sel, uint8_t type)
 {
 	assert_int_equal(s->selector, sel);
 	assert_int_equal(s->base, 0);
@@ -145,8 +144,7 @@ static void test_entry_64(void **state)
 	p = build(bz_default(), FX_OPTS(64));
 	assert_int_equal(p->entry, PLAN_ENTRY_64);
 	assert_int_equal(p->cpu.mode, 64);
-	assert_int_equal(p->cpu.rip,
-			 p->kernel_gpa + KERNEL_64BIT_ENTRY_OFFSET);
+	assert_int_equal(p->cpu.rip, p->kernel_gpa + KERNEL_64BIT_ENTRY_OFFSET);
 	assert_int_equal(p->cpu.rsi, PLAN_BOOT_PARAMS_GPA);
 	assert_int_equal(p->cpu.cr0, X86_CR0_PE | X86_CR0_ET | X86_CR0_PG);
 	assert_int_equal(p->cpu.cr4, X86_CR4_PAE);
@@ -184,7 +182,7 @@ static void test_entry_refusals(void **state)
 /* The vmlinux in the payload, entered without the guest decompressor. */
 static size_t bz_with_elf(bool pvh)
 {
-	struct fx_elf e = { .pvh_note = pvh };
+	struct fx_elf e = {.pvh_note = pvh};
 	struct fx_bz b = fx_bz_default();
 
 	b.payload_size = fx_elf(elfbuf, &e);
@@ -255,7 +253,7 @@ static void test_host_64(void **state)
 static void test_host_given_elf(void **state)
 {
 	static uint8_t other[FX_ELF_SIZE];
-	struct fx_elf e = { .pvh_note = true, .paddr = 0x2000000 };
+	struct fx_elf e = {.pvh_note = true, .paddr = 0x2000000};
 	struct plan_options o = FX_OPTS(64);
 	struct plan *p;
 
@@ -295,10 +293,13 @@ static void check_invariants(const struct plan *p)
 static void test_matrix(void **state)
 {
 	static uint8_t initrd[3 << 20];
-	static const unsigned mems[] = { 64, 3584, 6144 };
-	static const size_t rds[] = { 0, 4096, sizeof(initrd) };
+	static const unsigned mems[] = {64, 3584, 6144};
+	static const size_t rds[] = {0, 4096, sizeof(initrd)};
 	static const enum plan_entry entries[] = {
-		PLAN_ENTRY_AUTO, PLAN_ENTRY_32, PLAN_ENTRY_64, PLAN_ENTRY_PVH,
+		PLAN_ENTRY_AUTO,
+		PLAN_ENTRY_32,
+		PLAN_ENTRY_64,
+		PLAN_ENTRY_PVH,
 	};
 
 	(void)state;
@@ -316,7 +317,8 @@ static void test_matrix(void **state)
 				o.keep_segments = r == 1 && !host;
 				o.subarch = (e & 1) && !host;
 				p = build(host ? bz_with_elf(true)
-					       : bz_default(), o);
+					       : bz_default(),
+					  o);
 				check_invariants(p);
 				assert_int_equal(p->initrd_size, rds[r]);
 				plan_free(p);
@@ -335,7 +337,8 @@ static void test_probe(void **state)
 
 	(void)state;
 	if (!f) {
-		printf("  (no %s: make probe builds it; 30-plan.sh plans it too)\n",
+		printf("  (no %s: make probe builds it; 30-plan.sh plans it "
+		       "too)\n",
 		       probe_path);
 		return;
 	}
@@ -343,7 +346,9 @@ static void test_probe(void **state)
 	fclose(f);
 	for (unsigned e = 0; e < 4; e++) {
 		static const enum plan_entry entries[] = {
-			PLAN_ENTRY_AUTO, PLAN_ENTRY_32, PLAN_ENTRY_64,
+			PLAN_ENTRY_AUTO,
+			PLAN_ENTRY_32,
+			PLAN_ENTRY_64,
 			PLAN_ENTRY_PVH,
 		};
 		struct plan_options o = FX_OPTS(64);

@@ -33,7 +33,7 @@ static struct plan *build(const struct fx_elf *e, struct plan_options o)
 static void test_start_info(void **state)
 {
 	static uint8_t rd[10000];
-	struct fx_elf e = { .pvh_note = true };
+	struct fx_elf e = {.pvh_note = true};
 	struct plan_options o = FX_OPTS(3584);
 	const struct plan_placement *si;
 	struct hvm_start_info h;
@@ -79,8 +79,9 @@ static void test_start_info(void **state)
 	assert_int_equal(h.memmap_entries, 4); /* 3584 MiB: the hole */
 	assert_true(h.memmap_paddr + 4 * sizeof(mm) <= si->gpa + si->size);
 	for (unsigned i = 0; i < h.memmap_entries; i++) {
-		memcpy(&mm, si->data + (h.memmap_paddr - si->gpa) +
-				    i * sizeof(mm), sizeof(mm));
+		memcpy(&mm,
+		       si->data + (h.memmap_paddr - si->gpa) + i * sizeof(mm),
+		       sizeof(mm));
 		assert_int_equal(mm.addr, p->regions[i].start);
 		assert_int_equal(mm.size, p->regions[i].size);
 		assert_int_equal(mm.type, p->regions[i].type);
@@ -93,7 +94,7 @@ static void test_start_info(void **state)
 
 static void test_no_initrd(void **state)
 {
-	struct fx_elf e = { .pvh_note = true };
+	struct fx_elf e = {.pvh_note = true};
 	struct hvm_start_info h;
 	struct plan *p;
 
@@ -109,7 +110,7 @@ static void test_no_initrd(void **state)
 
 static void test_elf_entry(void **state)
 {
-	struct fx_elf e = { .pvh_note = false };
+	struct fx_elf e = {.pvh_note = false};
 	struct plan_options o = FX_OPTS(64);
 	const struct plan_placement *bp;
 	struct plan *p;
@@ -146,7 +147,7 @@ static void test_elf_entry(void **state)
 
 static void test_elf_refusals(void **state)
 {
-	struct fx_elf e = { .pvh_note = false };
+	struct fx_elf e = {.pvh_note = false};
 	struct plan_options o = FX_OPTS(64);
 	struct plan *p = NULL;
 	size_t n = fx_elf(elf, &e);

@@ -116,14 +116,17 @@ static void test_header_copied(void **state)
 static struct zeropage_args args_for(size_t n)
 {
 	static struct plan_region r[3] = {
-		{ 0, 0x9fc00, E820_TYPE_RAM },
-		{ 0x9fc00, 0x60400, E820_TYPE_RESERVED },
-		{ 0x100000, 0x3f00000, E820_TYPE_RAM },
+		{0, 0x9fc00, E820_TYPE_RAM},
+		{0x9fc00, 0x60400, E820_TYPE_RESERVED},
+		{0x100000, 0x3f00000, E820_TYPE_RAM},
 	};
 
 	return (struct zeropage_args){
-		.image = img, .image_size = n, .cmdline_gpa = 0x20000,
-		.regions = r, .nr_regions = 3,
+		.image = img,
+		.image_size = n,
+		.cmdline_gpa = 0x20000,
+		.regions = r,
+		.nr_regions = 3,
 	};
 }
 
@@ -211,8 +214,8 @@ static void test_e820_ext_spill(void **state)
 
 	(void)state;
 	for (unsigned i = 0; i < 200; i++)
-		many[i] = (struct plan_region){ (uint64_t)i << 21, 1 << 20,
-						E820_TYPE_RAM };
+		many[i] = (struct plan_region){(uint64_t)i << 21, 1 << 20,
+					       E820_TYPE_RAM};
 	a.regions = many;
 	a.nr_regions = 200;
 	a.rng_seed = fx_seed;
@@ -226,7 +229,8 @@ static void test_e820_ext_spill(void **state)
 	assert_int_equal(get_le32(sd + 8), SETUP_E820_EXT);
 	assert_int_equal(get_le32(sd + 12), 72 * 20);
 	for (unsigned i = 0; i < 72; i++)
-		assert_int_equal(get_le64(sd + 16 + 20 * i), (128ull + i) << 21);
+		assert_int_equal(get_le64(sd + 16 + 20 * i), (128ull + i)
+								     << 21);
 	node = sd + align_up(first, 8);
 	assert_int_equal(get_le64(node), 0);
 	assert_int_equal(get_le32(node + 8), SETUP_RNG_SEED);
@@ -263,8 +267,8 @@ static void test_rng_seed(void **state)
 	memcpy(first, fx_placement(p, "setup_data")->data + 16, 32);
 	plan_free(p);
 	p = build(o);
-	assert_memory_not_equal(fx_placement(p, "setup_data")->data + 16,
-				first, 32);
+	assert_memory_not_equal(fx_placement(p, "setup_data")->data + 16, first,
+				32);
 	plan_free(p);
 
 	o.no_rng_seed = true;
