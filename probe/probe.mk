@@ -33,7 +33,7 @@ PROBE_LDFLAGS := -m elf_x86_64 -nostdlib -static -T probe/probe.ld \
 	--no-warn-rwx-segments -z noexecstack --build-id=none
 
 PROBE_OBJS := $(addprefix $(PROBE_OUT)/obj/,head.o report.o serial.o \
-	paging.o crc32.o lib.o virtio.o)
+	paging.o crc32.o lib.o virtio.o smp.o ap.o)
 PROBE_BZIMAGES := $(PROBE_FORMATS:%=$(PROBE_OUT)/probe-%.bzImage)
 
 .PHONY: probe probe-all probe-check probe-force

@@ -9,6 +9,7 @@
  * the CPU state from the record head.S filled before it changed a thing.
  */
 #include "probe.h"
+#include "probe_smp.h"
 #include "probe_virtio.h"
 
 #define CMDLINE_READ_MAX 4096
@@ -367,5 +368,6 @@ void probe_main(void)
 	else
 		report_boot_params(e->rsi);
 	virtio_probe(e);
+	smp_probe();
 	probe_end();
 }

@@ -324,7 +324,7 @@ static void blk_test(uint64_t base, bool hold)
 
 static void console_test(uint64_t base)
 {
-	static const char line[] = "HVC: hello from the probe on hvc0\n";
+	static const char line[] = "HVC_LINE=hello from the probe on hvc0\n";
 	struct buf b = { line, sizeof(line) - 1, false };
 	int64_t r;
 

@@ -12,6 +12,10 @@
 #  - net: in a network namespace the test creates, a frame from the
 #    probe arrives on the TAP, and a frame injected there reaches the
 #    probe, which reports its CRC.
+#  - SMP: with -c 4 (and -c 64) the probe finds the MP table and every
+#    AP it lists reports "AP n alive", under --accel kvm and, with -c 2,
+#    under --accel tcg (QEMU -smp with the same MP table); the probe's
+#    transcript still passes the checker.  -c 1 has no MP table.
 #  - bad device options: exit 2; a missing disk: exit 3.
 #
 # DIRECTBOOT=path runs one build; by default both build/ and build-san/.
@@ -83,7 +87,7 @@ devices() {
 	t_eq "$tag/blk-crc" "$(crc_of "$T/disk.img")" \
 		"$(val VIRTIO_BLK_CRC "$T/all.out")"
 	t_eq "$tag/console-hvc-line" 1 \
-		"$(grep -c '^HVC: hello from the probe on hvc0$' "$T/all.out")"
+		"$(grep -c '^HVC_LINE=hello from the probe on hvc0$' "$T/all.out")"
 	t_eq "$tag/rng-64" 0x40 "$(val VIRTIO_RNG_BYTES "$T/all.out")"
 	t_eq "$tag/rng-varied" 0x1 "$(val VIRTIO_RNG_VARIED "$T/all.out")"
 
@@ -169,6 +173,38 @@ net() {
 	NS=
 }
 
+# aps FILE: the APIC IDs that said "AP n alive", sorted, on one line.
+aps() { sed -n 's/^AP \([0-9]*\) alive$/\1/p' "$1" | sort -n | tr '\n' ' '; }
+
+smp() {
+	bin=$1; tag=$2
+	P=$(dirname "$bin")/probe
+	CHECK=$(dirname "$bin")/tests/probe_check
+	run_probe "$bin" "$T/smp4.out" -c 4 -a "console=ttyS0"
+	t_eq "$tag/smp4-exit" 0 $?
+	t_eq "$tag/smp4-mptable-cpus" 0x4 "$(val SMP_CPUS "$T/smp4.out")"
+	t_eq "$tag/smp4-aps" "1 2 3 " "$(aps "$T/smp4.out")"
+	t_eq "$tag/smp4-alive" 0x3 "$(val SMP_ALIVE "$T/smp4.out")"
+	if [ -x "$CHECK" ]; then
+		t_run "$tag/smp4-probe-check" "$CHECK" --transcript \
+			"$T/smp4.out" --entry 64 --mem 64M --cmdline console=ttyS0
+	fi
+	run_probe "$bin" "$T/smp64.out" -c 64
+	t_eq "$tag/smp64-aps" "$(seq 1 63 | tr '\n' ' ')" "$(aps "$T/smp64.out")"
+	run_probe "$bin" "$T/smp1.out" -c 1
+	t_eq "$tag/smp1-no-mptable" "" "$(val SMP_CPUS "$T/smp1.out")"
+	t_status "$tag/smp65-refused" 2 "$bin" run "$P/probe.bzImage" \
+		--accel kvm -c 65
+	if ! command -v qemu-system-x86_64 >/dev/null; then
+		skip "$tag/smp-tcg" "qemu-system-x86_64 is not installed"
+		return
+	fi
+	timeout 120 "$bin" run "$P/probe.bzImage" --accel tcg --timeout 100 \
+		-m 64M -c 2 </dev/null >"$T/tcg2.out" 2>&1
+	t_eq "$tag/smp-tcg-exit" 0 $?
+	t_eq "$tag/smp-tcg-aps" "1 " "$(aps "$T/tcg2.out")"
+}
+
 for bin in $BINS; do
 	tag=$(basename "$(dirname "$bin")")
 	if ! [ -x "$bin" ]; then
@@ -177,4 +213,5 @@ for bin in $BINS; do
 	fi
 	devices "$bin" "$tag"
 	net "$bin" "$tag"
+	smp "$bin" "$tag"
 done
