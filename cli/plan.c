@@ -19,6 +19,7 @@
 #include "directboot/bootparam.h"
 #include "directboot/bzimage.h"
 #include "directboot/hvm_start_info.h"
+#include "directboot/mptable.h"
 #include "json.h"
 
 #define SETUP_NODES_MAX 16
@@ -39,6 +40,17 @@ struct view {
 	struct hvm_modlist_entry mod;
 };
 
+static bool parse_cpus(const char *s, unsigned *out)
+{
+	char *end;
+	unsigned long n = strtoul(s, &end, 10);
+
+	if (!*s || *end || !n || n > MP_CPUS_MAX)
+		return false;
+	*out = (unsigned)n;
+	return true;
+}
+
 static void usage(FILE *f)
 {
 	fputs("Usage: directboot plan IMAGE [OPTIONS] [--json]\n"
@@ -48,7 +60,9 @@ static void usage(FILE *f)
 	      "Options:\n",
 	      f);
 	bootopts_usage(f);
-	fputs("      --json              print the plan as JSON\n"
+	fputs("  -c, --cpus N            vCPUs; over 1 adds an MP table "
+	      "(default 1)\n"
+	      "      --json              print the plan as JSON\n"
 	      "  -h, --help              this help\n\n"
 	      "Exit status: 0 planned, 2 bad usage or a plan the image or "
 	      "options\n"
@@ -264,7 +278,7 @@ static void text_si(const struct view *v)
 static void text_plan(const struct view *v)
 {
 	const struct plan *p = v->plan;
-	const char *cmdline = v->bo->plan.cmdline ? v->bo->plan.cmdline : "";
+	const char *cmdline = p->cmdline ? p->cmdline : "";
 
 	printf("image        %s\n", v->path);
 	printf("entry        %s (asked: %s)\n", plan_entry_name(p->entry),
@@ -281,6 +295,9 @@ static void text_plan(const struct view *v)
 		       p->initrd_gpa, p->initrd_size);
 	else
 		printf("initrd       none\n");
+	if (p->mptable_gpa)
+		printf("mp table     0x%" PRIx64 " (%u CPUs)\n", p->mptable_gpa,
+		       v->bo->plan.cpus);
 	if (p->page_tables_size)
 		printf("page tables  0x%" PRIx64 ", %" PRIu64
 		       " pages (PML4, PDPT, %" PRIu64
@@ -483,7 +500,7 @@ static void json_plan(const struct view *v)
 		 v->bo->plan.decompress_host ? "host" : "guest");
 	json_str(&j, "cache", cache_name(v->bo));
 	json_u64(&j, "mem_size", p->mem_size);
-	json_str(&j, "cmdline", v->bo->plan.cmdline ? v->bo->plan.cmdline : "");
+	json_str(&j, "cmdline", p->cmdline ? p->cmdline : "");
 	json_u64(&j, "cmdline_gpa", p->cmdline_gpa);
 	json_u64(&j, "kernel_gpa", p->kernel_gpa);
 	json_u64(&j, "kernel_size", p->kernel_size);
@@ -493,6 +510,8 @@ static void json_plan(const struct view *v)
 	json_u64(&j, "start_info_gpa", p->start_info_gpa);
 	json_u64(&j, "page_tables_gpa", p->page_tables_gpa);
 	json_u64(&j, "page_tables_size", p->page_tables_size);
+	json_u64(&j, "cpus", v->bo->plan.cpus ? v->bo->plan.cpus : 1);
+	json_u64(&j, "mptable_gpa", p->mptable_gpa);
 	json_lists(&j, p);
 	json_bp(&j, v);
 	json_si(&j, v);
@@ -520,6 +539,14 @@ int cmd_plan(int argc, char **argv)
 			continue;
 		if (!strcmp(argv[i], "--json")) {
 			json = true;
+		} else if (!strcmp(argv[i], "-c") ||
+			   !strcmp(argv[i], "--cpus")) {
+			if (i + 1 >= argc ||
+			    !parse_cpus(argv[++i], &bo.plan.cpus))
+				return cli_usage_error(
+					"plan",
+					"--cpus wants a number from 1 to %u",
+					MP_CPUS_MAX);
 		} else if (!strcmp(argv[i], "--help") ||
 			   !strcmp(argv[i], "-h")) {
 			usage(stdout);

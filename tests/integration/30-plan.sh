@@ -141,6 +141,11 @@ for bin in $bins; do
 	refuse "plan $b: bad --decompress" "want guest or host" \
 		"$bin" plan "$k" --decompress=cpu
 	refuse "plan $b: two images" "one IMAGE only" "$bin" plan "$k" "$k"
+	refuse "plan $b: bad --cpus" "--cpus wants a number" \
+		"$bin" plan "$k" --cpus 0
+	"$bin" plan "$k" -c 4 --json >"$j" 2>&1
+	jqv "plan $b: -c 4 places an MP table" "4 true" \
+		'"\(.cpus) \(.mptable_gpa > 0)"' "$j"
 	# Every spelling of a value: attached, --opt=, bare MiB, --cmdline.
 	"$bin" plan "$k" -m96 --cmdline=a=b --decompress=guest --json >"$j" 2>&1
 	jqv "plan $b: -m96 --cmdline=" "100663296 a=b guest" \
