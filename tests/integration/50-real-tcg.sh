@@ -1,0 +1,201 @@
+#!/bin/sh
+# directboot run --accel tcg: boot plans on QEMU's software CPU through
+# our reset-vector trampoline (tcg/).
+#
+# 1. Real Debian 6.1 kernels, the cloud one (lz4 payload) and the
+#    generic one (xz), each over four paths: the bzImage's 64-bit entry,
+#    its 32-bit entry, and --decompress host through the ELF's PVH note
+#    and through its 64-bit startup.  The initramfs's /init prints a
+#    marker with the kernel release and resets the guest (`reboot -f`,
+#    through the i8042); the run must exit 0 and the console must show
+#    the marker, the release the image's file names, and the reset.  A
+#    power-off is not tried: without firmware there is no ACPI, so the
+#    kernel can only halt.
+# 2. The probe (issue 4) under tcg on each entry path, judged by its
+#    checker: the trampoline must hand over exactly the plan's state,
+#    including RAM above 4 GiB (6G) and the 3 GiB hole (3584M).
+# 3. The exit statuses, with tiny hand-made guests: 0 for a reset through
+#    the i8042, 1 for a triple fault, 124 for --timeout, 3 for a QEMU
+#    that cannot be run.
+#
+# The full matrix runs on build/directboot; the ASan/UBSan build boots one
+# real kernel, the probe and the tiny guests.  DIRECTBOOT=path runs only
+# that build, in full.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
+
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT INT TERM
+# A private cache: --decompress host must decompress here, not reuse an
+# engineer's cached ELF.
+export XDG_CACHE_HOME="$T/xdg"
+
+if [ -n "${DIRECTBOOT_SET:-}" ] || [ "$DIRECTBOOT" != build/directboot ]; then
+	FULL=$DIRECTBOOT
+	SMALL=
+else
+	FULL=build/directboot
+	SMALL=build-san/directboot
+fi
+
+if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
+	skip real-tcg "no qemu-system-x86_64 on this host (make deps installs qemu-system-x86)"
+	exit 0
+fi
+
+# ---- tiny guests -------------------------------------------------------
+poke() {
+	f=$1; off=$2; shift 2
+	for b in "$@"; do printf "\\$(printf %03o "0x$b")"; done |
+		dd of="$f" bs=1 seek=$((off)) conv=notrunc status=none
+}
+
+# mkbz FILE HEX...: a protocol 2.15 bzImage whose 32-bit entry (offset 0)
+# and 64-bit entry (0x200) both hold the given code.
+mkbz() {
+	f=$1; shift
+	head -c 2048 /dev/zero >"$f"
+	poke "$f" 0x1f1 01                      # setup_sects
+	poke "$f" 0x1f4 40 00 00 00             # syssize: 1 KiB
+	poke "$f" 0x1fe 55 aa                   # boot_flag
+	poke "$f" 0x202 48 64 72 53             # "HdrS"
+	poke "$f" 0x206 0f 02                   # version 2.15
+	poke "$f" 0x211 01                      # LOADED_HIGH
+	poke "$f" 0x214 00 00 10 00             # code32_start
+	poke "$f" 0x22c ff ff ff 7f             # initrd_addr_max
+	poke "$f" 0x230 00 00 20 00             # kernel_alignment 2 MiB
+	poke "$f" 0x234 01 15 03 00             # relocatable, min_align, xlf
+	poke "$f" 0x238 ff 00 00 00             # cmdline_size
+	poke "$f" 0x258 00 00 00 01 00 00 00 00 # pref_address 16 MiB
+	poke "$f" 0x260 00 00 10 00             # init_size 1 MiB
+	poke "$f" 0x400 "$@"
+	poke "$f" 0x600 "$@"
+}
+
+# mov $0x3f8,%dx; mov $'R',%al; out %al,(%dx); mov $0xfe,%al;
+# out %al,$0x64; hlt: says R on COM1, then resets through the i8042.
+mkbz "$T/reset.bz" 66 ba f8 03 b0 52 ee b0 fe e6 64 f4
+mkbz "$T/ud2.bz" 0f 0b   # no IDT: #UD, #GP, #DF, triple fault
+mkbz "$T/spin.bz" eb fe  # jmp .
+
+tiny() { # BIN TAG
+	bin=$1; tag=$2
+	for e in 32 64; do
+		out=$("$bin" run "$T/reset.bz" --accel tcg --entry $e -m 64M \
+			--timeout 60 </dev/null 2>"$T/err")
+		st=$?
+		t_eq "$tag/tiny-reset-$e-status" 0 "$st"
+		t_eq "$tag/tiny-reset-$e-output" R "$out"
+	done
+	t_status "$tag/tiny-triple-fault" 1 "$bin" run "$T/ud2.bz" \
+		--accel tcg -m 64M --timeout 60
+	t_status "$tag/tiny-timeout" 124 "$bin" run "$T/spin.bz" \
+		--accel tcg -m 64M --timeout 2
+	t_status "$tag/tiny-no-qemu" 3 "$bin" run "$T/reset.bz" \
+		--accel tcg -m 64M --qemu "$T/no-such-qemu"
+	# The plan's RAM above 4 GiB must be QEMU's too.
+	t_status "$tag/tiny-reset-6G" 0 "$bin" run "$T/reset.bz" \
+		--accel tcg -m 6G --timeout 60
+}
+
+# ---- the probe ---------------------------------------------------------
+PCMD='console=ttyS0 probe.case=tcg msg="a b" path=/x\y end'
+head -c 4096 /dev/urandom >"$T/initrd-4k"
+
+# probe BIN TAG NAME IMAGE MEM ENTRY [OPTS...]
+probe() {
+	bin=$1; tag=$2; name=$3; img=$4; mem=$5; kind=$6; shift 6
+	out=$T/$tag-$name.out
+	chk=$(dirname "$bin")/tests/probe_check
+	ks=
+	case " $* " in *" --keep-segments "*) ks=--keep-segments ;; esac
+	if ! [ -f "$img" ] || ! [ -x "$chk" ]; then
+		fail "$tag/probe-$name" "no $img or $chk (make probe-all probe-check)"
+		return
+	fi
+	"$bin" run "$img" --accel tcg --timeout 120 -m "$mem" -a "$PCMD" \
+		-i "$T/initrd-4k" "$@" </dev/null >"$out" 2>"$T/err"
+	st=$?
+	if [ $st -ne 0 ]; then
+		fail "$tag/probe-$name" "exit $st: $(tail -3 "$T/err" | tr '\n' ' ')"
+		return
+	fi
+	# shellcheck disable=SC2086 # $ks is one word or none
+	if "$chk" --transcript "$out" --entry "$kind" --mem "$mem" \
+		--cmdline "$PCMD" --initrd "$T/initrd-4k" $ks \
+		>"$T/check" 2>&1; then
+		pass "$tag/probe-$name"
+	else
+		fail "$tag/probe-$name" "$(grep -ivE '^ *(ok|pass)' "$T/check" |
+			head -4 | tr '\n' ' ')"
+	fi
+}
+
+probes() { # BIN TAG
+	P=$(dirname "$1")/probe
+	probe "$1" "$2" 32-64M "$P/probe.bzImage" 64M 32 --entry 32
+	probe "$1" "$2" 32-3584M-keepseg "$P/probe.bzImage" 3584M 32 \
+		--entry 32 --keep-segments
+	probe "$1" "$2" 64-6G "$P/probe.bzImage" 6G 64 --entry 64
+	probe "$1" "$2" pvh-64M "$P/probe.elf" 64M pvh
+	probe "$1" "$2" host-zstd-64-64M "$P/probe-zstd.bzImage" 64M 64 \
+		--decompress host --entry 64
+}
+
+# ---- real kernels ------------------------------------------------------
+busybox=$(tests/fetch-kernels.sh busybox) || busybox=
+cloud=$(tests/fetch-kernels.sh cloud) || cloud=
+generic=$(tests/fetch-kernels.sh generic) || generic=
+
+# real BIN TAG KIND PATH: boot a Debian kernel to the marker and reset.
+real() {
+	bin=$1; tag=$2; kind=$3; path=$4
+	name=$tag/real-$kind-$path
+	eval "img=\$$kind"
+	if [ -z "$img" ] || [ -z "$busybox" ]; then
+		fail "$name" "tests/fetch-kernels.sh could not fetch $kind or busybox (no network and no cache?)"
+		return
+	fi
+	case $path in
+	64) set -- --entry 64 ;;
+	32) set -- --entry 32 ;;
+	pvh) set -- --decompress host --entry pvh ;;
+	host64) set -- --decompress host --entry 64 ;;
+	esac
+	rel=${img##*/vmlinuz-}
+	mark="DIRECTBOOT-TCG-$kind-$path"
+	sh scripts/mkinitramfs.sh "$busybox" "$T/rd.gz" marker "$mark" reboot
+	"$bin" run "$img" --accel tcg --timeout 180 -m 512M \
+		-a "console=ttyS0 quiet loglevel=3" -i "$T/rd.gz" "$@" \
+		</dev/null >"$T/out" 2>"$T/err"
+	st=$?
+	got=$(grep -a "^$mark " "$T/out" | cut -d' ' -f2)
+	if [ $st -ne 0 ]; then
+		fail "$name" "exit $st: $(tail -3 "$T/out" "$T/err" | tr '\n' ' ')"
+	elif [ "$got" != "$rel" ]; then
+		fail "$name" "no '$mark $rel' line: $(tail -3 "$T/out" | tr '\n' ' ')"
+	elif ! grep -aq 'reboot: Restarting system' "$T/out"; then
+		fail "$name" "exit 0 but no 'reboot: Restarting system'"
+	else
+		pass "$name"
+	fi
+}
+
+for bin in $FULL $SMALL; do
+	if ! [ -x "$bin" ]; then
+		fail "real-tcg-built" "no $bin (make; make SAN=1)"
+		continue
+	fi
+	tag=$(basename "$(dirname "$bin")")
+	tiny "$bin" "$tag"
+	probes "$bin" "$tag"
+	if [ "$bin" = "$SMALL" ]; then
+		real "$bin" "$tag" cloud 64
+		continue
+	fi
+	for kind in cloud generic; do
+		for path in 64 32 pvh host64; do
+			real "$bin" "$tag" $kind $path
+		done
+	done
+done
