@@ -108,16 +108,18 @@ i386_update() { # force
 	touch "$i386_dir/updated"
 }
 
-# resolve KIND: sets pkg and ver, running `apt-get update` at most once.
+# resolve KIND: sets pkg and ver, running `apt-get update` at most once
+# (once more for the private i386 lists).
 updated=
+updated_i386=
 resolve() {
 	[ "$1" = i386 ] && { i386_update "" || return 1; }
 	pkg=$(concrete "$1")
 	ver=
 	[ -n "$pkg" ] && ver=$(candidate "$1" "$pkg")
 	[ -n "$ver" ] && return 0
-	[ "$1" = i386 ] && [ -z "$updated" ] && {
-		updated=1
+	[ "$1" = i386 ] && [ -z "$updated_i386" ] && {
+		updated_i386=1
 		i386_update force
 		resolve "$1"
 		return
@@ -223,7 +225,7 @@ fetch() { # kind
 
 want_path_name() {
 	case $1 in
-	cloud | generic | i386) echo boot/vmlinuz-* ;;
+	cloud | generic | i386) echo 'boot/vmlinuz-*' ;;
 	busybox) echo bin/busybox ;;
 	source) echo scripts/extract-vmlinux ;;
 	esac
