@@ -367,7 +367,19 @@ static int decompress(struct bootopts *bo, const char *key,
 	return DB_OK;
 }
 
-static int host_elf(struct bootopts *bo, struct db_error *err)
+/* The same file before and after mapping it: its identity names it. */
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return S_ISREG(a->st_mode) && a->st_dev == b->st_dev &&
+	       a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+static int host_elf(struct bootopts *bo, const struct stat *st,
+		    struct db_error *err)
 {
 	char key[CACHE_KEY_LEN + 1];
 	enum image_kind kind;
@@ -378,7 +390,10 @@ static int host_elf(struct bootopts *bo, struct db_error *err)
 		return DB_OK;
 	if (bo->no_cache)
 		return decompress(bo, NULL, err);
-	cache_key(bo->image.data, bo->image.size, key);
+	if (st)
+		cache_key_file(st, bo->image.data, bo->image.size, key);
+	else
+		cache_key(bo->image.data, bo->image.size, key);
 	if (cache_lookup(key, &bo->elf, &bo->elf_size)) {
 		bo->elf_mapped = true;
 		bo->cache_hit = true;
@@ -391,10 +406,15 @@ int bootopts_plan(struct bootopts *bo, const char *image_path,
 		  struct plan **out, struct db_error *err)
 {
 	uint64_t t = now_ns();
+	struct stat before, after;
+	bool known;
 	int ret;
 
 	*out = NULL;
+	known = !stat(image_path, &before);
 	ret = image_file_open(image_path, &bo->image, err);
+	known = known && !ret && !stat(image_path, &after) &&
+		same_file(&before, &after);
 	for (unsigned k = 0; !ret && k < bo->nr_initrds; k++)
 		ret = read_initrd(bo, bo->initrd_paths[k], err);
 	if (ret)
@@ -405,7 +425,7 @@ int bootopts_plan(struct bootopts *bo, const char *image_path,
 
 	t = now_ns();
 	if (bo->plan.decompress_host) {
-		ret = host_elf(bo, err);
+		ret = host_elf(bo, known ? &after : NULL, err);
 		if (ret)
 			return ret;
 		bo->plan.elf = bo->elf;

@@ -134,11 +134,43 @@ static int write_all(int fd, const uint8_t *data, size_t size)
 	return 0;
 }
 
+/* data into path, through a temporary file in dir renamed into place. */
+static int write_atomic(const char *dir, const char *path, const uint8_t *data,
+			size_t size, bool sync)
+{
+	char tmp[PATH_LEN];
+	int fd, e;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.tmp.XXXXXX", dir) >=
+	    sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return -1;
+	if (write_all(fd, data, size) || fchmod(fd, 0644) ||
+	    (sync && fsync(fd))) {
+		e = errno;
+		close(fd);
+		unlink(tmp);
+		errno = e;
+		return -1;
+	}
+	close(fd);
+	if (rename(tmp, path)) {
+		e = errno;
+		unlink(tmp);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
 int cache_store(const char *key, const uint8_t *data, size_t size,
 		struct db_error *err)
 {
-	char dir[PATH_LEN], tmp[PATH_LEN], path[PATH_LEN];
-	int fd;
+	char dir[PATH_LEN], path[PATH_LEN];
 
 	if (!cache_dir(dir, sizeof(dir)) ||
 	    !entry_path(key, path, sizeof(path)))
@@ -147,28 +179,61 @@ int cache_store(const char *key, const uint8_t *data, size_t size,
 	if (mkdirs(dir))
 		return db_fail(err, DB_ERR_HOST, "cache: mkdir %s: %s", dir,
 			       strerror(errno));
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, key) >=
-	    sizeof(tmp))
-		return db_fail(err, DB_ERR_HOST, "cache: %s is too long", dir);
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return db_fail(err, DB_ERR_HOST, "cache: create in %s: %s", dir,
+	if (write_atomic(dir, path, data, size, true))
+		return db_fail(err, DB_ERR_HOST, "cache: write %s: %s", path,
 			       strerror(errno));
-	if (write_all(fd, data, size) || fchmod(fd, 0644) || fsync(fd)) {
-		int e = errno;
-
-		close(fd);
-		unlink(tmp);
-		return db_fail(err, DB_ERR_HOST, "cache: write %s: %s", tmp,
-			       strerror(e));
-	}
-	close(fd);
-	if (rename(tmp, path)) {
-		int e = errno;
-
-		unlink(tmp);
-		return db_fail(err, DB_ERR_HOST, "cache: rename to %s: %s",
-			       path, strerror(e));
-	}
 	return DB_OK;
+}
+
+/* ids/<dev>-<ino>-<size>-<mtime>-<ctime>: ctime too, since a write
+ * that restores the mtime (cp -p, touch -r) still moves the ctime. */
+static bool id_path(const struct stat *st, char *buf, size_t len)
+{
+	char dir[PATH_LEN];
+	int n;
+
+	if (!cache_dir(dir, sizeof(dir)))
+		return false;
+	n = snprintf(buf, len, "%s/ids/%llx-%llx-%llx-%lld.%09ld-%lld.%09ld",
+		     dir, (unsigned long long)st->st_dev,
+		     (unsigned long long)st->st_ino,
+		     (unsigned long long)st->st_size,
+		     (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+		     (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
+	return n > 0 && (size_t)n < len;
+}
+
+static bool read_id(const char *path, char key[CACHE_KEY_LEN + 1])
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, key, CACHE_KEY_LEN + 1);
+	close(fd);
+	if (n != CACHE_KEY_LEN)
+		return false;
+	key[CACHE_KEY_LEN] = '\0';
+	return strspn(key, "0123456789abcdef") == CACHE_KEY_LEN;
+}
+
+void cache_key_file(const struct stat *st, const uint8_t *data, size_t size,
+		    char key[CACHE_KEY_LEN + 1])
+{
+	char path[PATH_LEN], dir[PATH_LEN];
+
+	if (!id_path(st, path, sizeof(path))) {
+		cache_key(data, size, key);
+		return;
+	}
+	if (read_id(path, key))
+		return;
+	cache_key(data, size, key);
+	/* Best effort: without the memo the next boot hashes again. */
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = '\0';
+	if (!mkdirs(dir))
+		write_atomic(dir, path, (const uint8_t *)key, CACHE_KEY_LEN,
+			     false);
 }

@@ -5,6 +5,9 @@
  * the SHA-256 of the whole bzImage, so that the next --decompress host
  * boot of the same kernel maps a file instead of decompressing.  It
  * lives in the CLI: the library never touches the file system.
+ *
+ * Layout: <dir>/<sha256>.elf, the ELFs; <dir>/ids/<file identity>, the
+ * SHA-256 last computed for a file, 64 hex digits.
  */
 #ifndef DIRECTBOOT_CLI_CACHE_H
 #define DIRECTBOOT_CLI_CACHE_H
@@ -19,6 +22,17 @@
 
 /* The hex SHA-256 of data, NUL-terminated. */
 void cache_key(const uint8_t *data, size_t size, char key[CACHE_KEY_LEN + 1]);
+
+/*
+ * The same key for a file, remembered in the cache under the file's
+ * identity (device, inode, size, mtime and ctime from st), so that the
+ * next boot of an unchanged file skips hashing it.  st must describe
+ * the file data was read from; without a cache directory this is
+ * cache_key().
+ */
+struct stat;
+void cache_key_file(const struct stat *st, const uint8_t *data, size_t size,
+		    char key[CACHE_KEY_LEN + 1]);
 
 /* The cache directory into buf; false when neither XDG_CACHE_HOME nor
  * HOME says where it is. */

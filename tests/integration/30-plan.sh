@@ -177,6 +177,16 @@ for bin in $bins; do
 		'"\(.cache) \(.entry)"' "$j"
 	t_eq "plan $b: and is rewritten" 8192 \
 		"$(stat -c %s "$XDG_CACHE_HOME/directboot/$key.elf" 2>&1)"
+	# A kernel changed in place, mtime restored: still a new key.
+	cp "$k" "$tmp/k2"
+	"$bin" plan "$tmp/k2" --decompress host --json >"$j" 2>&1
+	jqv "plan $b: copy: cache hit by content" hit .cache "$j"
+	printf 'Z' | dd of="$tmp/k2" bs=1 seek=496 conv=notrunc 2>/dev/null
+	touch -r "$k" "$tmp/k2"
+	"$bin" plan "$tmp/k2" --decompress host --json >"$j" 2>&1
+	jqv "plan $b: changed in place: miss" miss .cache "$j"
+	t_eq "plan $b: two entries now" 2 \
+		"$(ls "$XDG_CACHE_HOME/directboot/" | grep -c '\.elf$')"
 	refuse "plan $b: host 32 refused" "decompressor" \
 		"$bin" plan "$k" --decompress host --entry 32
 done
