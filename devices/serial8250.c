@@ -422,6 +422,10 @@ static void *console_thread(void *arg)
 	};
 	uint8_t buf[256];
 
+	pthread_mutex_lock(&s->lock);
+	s->thread_running = true;
+	pthread_cond_broadcast(&s->rx_room);
+	pthread_mutex_unlock(&s->lock);
 	for (;;) {
 		if (poll(pfd, 2, -1) < 0) {
 			if (errno == EINTR)
@@ -463,6 +467,15 @@ int serial_console_start(struct serial *s)
 		return -ret;
 	}
 	s->thread_started = true;
+	/*
+	 * Wait until the thread runs its own code: a sandbox installed next
+	 * must not catch the C library (or ASan) still starting the thread
+	 * with calls the filter refuses.
+	 */
+	pthread_mutex_lock(&s->lock);
+	while (!s->thread_running)
+		pthread_cond_wait(&s->rx_room, &s->lock);
+	pthread_mutex_unlock(&s->lock);
 	return 0;
 }
 

@@ -48,6 +48,7 @@ struct serial {
 	int wake_fd; /* eventfd that ends the input thread */
 	pthread_t thread;
 	bool thread_started;
+	bool thread_running; /* the thread has reached its own code */
 	bool escape;
 	bool stopping;
 	void (*quit)(void *opaque); /* Ctrl-A x, called on the input thread */
