@@ -57,6 +57,8 @@ struct runner {
 	struct vcpu vcpus[RUN_VCPUS_MAX];
 	pthread_t threads[RUN_VCPUS_MAX];
 	unsigned nr_threads; /* vCPU 0's thread included */
+	unsigned nr_running; /* AP threads that reached their own code */
+	pthread_cond_t running;
 	struct serial serial;
 	struct i8042 kbd;
 	struct rtc_cmos rtc;
@@ -372,7 +374,13 @@ static struct runner runner;
 
 static void *ap_thread(void *arg)
 {
-	vcpu_loop(&runner, arg, NULL);
+	struct runner *r = &runner;
+
+	pthread_mutex_lock(&r->io_lock);
+	r->nr_running++;
+	pthread_cond_broadcast(&r->running);
+	pthread_mutex_unlock(&r->io_lock);
+	vcpu_loop(r, arg, NULL);
 	return NULL;
 }
 
@@ -464,6 +472,13 @@ static int start_aps(struct runner *r, struct db_error *err)
 		r->nr_threads = i + 1;
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	/* Every thread is in its own code before the caller goes on: a
+	 * sandbox may come next, and must not catch the C library (or
+	 * ASan) still starting a thread with calls it refuses. */
+	pthread_mutex_lock(&r->io_lock);
+	while (r->nr_running + 1 < r->nr_threads)
+		pthread_cond_wait(&r->running, &r->io_lock);
+	pthread_mutex_unlock(&r->io_lock);
 	return ret;
 }
 
@@ -504,6 +519,7 @@ static void runner_teardown(struct runner *r)
 	for (unsigned i = 0; i < r->nr_vcpus; i++)
 		vcpu_destroy(&r->vcpus[i]);
 	vm_destroy(&r->vm);
+	pthread_cond_destroy(&r->running);
 	pthread_mutex_destroy(&r->io_lock);
 }
 
@@ -589,6 +605,7 @@ int kvm_run_plan(const struct plan *plan, const struct run_config *cfg)
 	r->nr_threads = 1;
 	atomic_init(&r->status, STATUS_RUNNING);
 	pthread_mutex_init(&r->io_lock, NULL);
+	pthread_cond_init(&r->running, NULL);
 	i8042_init(&r->kbd);
 	serial_init(&r->serial, virtio_host_takes_stdin(cfg->virtio) ? -1
 		    : STDIN_FILENO, STDOUT_FILENO, on_serial_irq, on_quit_key, r);
