@@ -137,6 +137,9 @@ static const volatile uint8_t *window(uint64_t pa)
 {
 	uint64_t gib = pa >> PROBE_WINDOW_SHIFT;
 
+	if (pa < SZ_4G)
+		return (const volatile uint8_t *)(uintptr_t)pa;
+
 	if (gib != window_gib) {
 		uint64_t *pd = pt_page(PT_PD_WIN);
 
