@@ -43,40 +43,11 @@ if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
 	exit 0
 fi
 
-# ---- tiny guests -------------------------------------------------------
-poke() {
-	f=$1; off=$2; shift 2
-	for b in "$@"; do printf "\\$(printf %03o "0x$b")"; done |
-		dd of="$f" bs=1 seek=$((off)) conv=notrunc status=none
-}
+. tests/real-boot.sh
 
-# mkbz FILE HEX...: a protocol 2.15 bzImage whose 32-bit entry (offset 0)
-# and 64-bit entry (0x200) both hold the given code.
-mkbz() {
-	f=$1; shift
-	head -c 2048 /dev/zero >"$f"
-	poke "$f" 0x1f1 01                      # setup_sects
-	poke "$f" 0x1f4 40 00 00 00             # syssize: 1 KiB
-	poke "$f" 0x1fe 55 aa                   # boot_flag
-	poke "$f" 0x202 48 64 72 53             # "HdrS"
-	poke "$f" 0x206 0f 02                   # version 2.15
-	poke "$f" 0x211 01                      # LOADED_HIGH
-	poke "$f" 0x214 00 00 10 00             # code32_start
-	poke "$f" 0x22c ff ff ff 7f             # initrd_addr_max
-	poke "$f" 0x230 00 00 20 00             # kernel_alignment 2 MiB
-	poke "$f" 0x234 01 15 03 00             # relocatable, min_align, xlf
-	poke "$f" 0x238 ff 00 00 00             # cmdline_size
-	poke "$f" 0x258 00 00 00 01 00 00 00 00 # pref_address 16 MiB
-	poke "$f" 0x260 00 00 10 00             # init_size 1 MiB
-	poke "$f" 0x400 "$@"
-	poke "$f" 0x600 "$@"
-}
-
-# mov $0x3f8,%dx; mov $'R',%al; out %al,(%dx); mov $0xfe,%al;
-# out %al,$0x64; hlt: says R on COM1, then resets through the i8042.
-mkbz "$T/reset.bz" 66 ba f8 03 b0 52 ee b0 fe e6 64 f4
-mkbz "$T/ud2.bz" 0f 0b   # no IDT: #UD, #GP, #DF, triple fault
-mkbz "$T/spin.bz" eb fe  # jmp .
+rb_mkbz_reset "$T/reset.bz"
+rb_mkbz "$T/ud2.bz" 0f 0b   # no IDT: #UD, #GP, #DF, triple fault
+rb_mkbz "$T/spin.bz" eb fe  # jmp .
 
 tiny() { # BIN TAG
 	bin=$1; tag=$2
@@ -143,43 +114,7 @@ probes() { # BIN TAG
 }
 
 # ---- real kernels ------------------------------------------------------
-busybox=$(tests/fetch-kernels.sh busybox) || busybox=
-cloud=$(tests/fetch-kernels.sh cloud) || cloud=
-generic=$(tests/fetch-kernels.sh generic) || generic=
-
-# real BIN TAG KIND PATH: boot a Debian kernel to the marker and reset.
-real() {
-	bin=$1; tag=$2; kind=$3; path=$4
-	name=$tag/real-$kind-$path
-	eval "img=\$$kind"
-	if [ -z "$img" ] || [ -z "$busybox" ]; then
-		fail "$name" "tests/fetch-kernels.sh could not fetch $kind or busybox (no network and no cache?)"
-		return
-	fi
-	case $path in
-	64) set -- --entry 64 ;;
-	32) set -- --entry 32 ;;
-	pvh) set -- --decompress host --entry pvh ;;
-	host64) set -- --decompress host --entry 64 ;;
-	esac
-	rel=${img##*/vmlinuz-}
-	mark="DIRECTBOOT-TCG-$kind-$path"
-	sh scripts/mkinitramfs.sh "$busybox" "$T/rd.gz" marker "$mark" reboot
-	"$bin" run "$img" --accel tcg --timeout 180 -m 512M \
-		-a "console=ttyS0 quiet loglevel=3" -i "$T/rd.gz" "$@" \
-		</dev/null >"$T/out" 2>"$T/err"
-	st=$?
-	got=$(grep -a "^$mark " "$T/out" | cut -d' ' -f2)
-	if [ $st -ne 0 ]; then
-		fail "$name" "exit $st: $(tail -3 "$T/out" "$T/err" | tr '\n' ' ')"
-	elif [ "$got" != "$rel" ]; then
-		fail "$name" "no '$mark $rel' line: $(tail -3 "$T/out" | tr '\n' ' ')"
-	elif ! grep -aq 'reboot: Restarting system' "$T/out"; then
-		fail "$name" "exit 0 but no 'reboot: Restarting system'"
-	else
-		pass "$name"
-	fi
-}
+rb_fetch
 
 for bin in $FULL $SMALL; do
 	if ! [ -x "$bin" ]; then
@@ -190,12 +125,12 @@ for bin in $FULL $SMALL; do
 	tiny "$bin" "$tag"
 	probes "$bin" "$tag"
 	if [ "$bin" = "$SMALL" ]; then
-		real "$bin" "$tag" cloud 64
+		rb_real "$bin" "$tag" tcg cloud 64
 		continue
 	fi
 	for kind in cloud generic; do
 		for path in 64 32 pvh host64; do
-			real "$bin" "$tag" $kind $path
+			rb_real "$bin" "$tag" tcg $kind $path
 		done
 	done
 done
