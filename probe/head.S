@@ -44,6 +44,7 @@ startup_32:
 	leal	(BP_scratch + 4)(%esi), %esp
 	pushfl
 	popl	%ecx
+	cli			/* recorded; no IDT to take an interrupt */
 	call	.Lpc32
 .Lpc32:
 	popl	%edx
@@ -69,6 +70,7 @@ startup_64:
 	leaq	probe_stack_top(%rip), %rsp
 	pushfq
 	popq	probe_entry + ER_rflags(%rip)
+	cli
 	movw	%cs, probe_entry + ER_cs(%rip)
 	movw	%ds, probe_entry + ER_ds(%rip)
 	movw	%es, probe_entry + ER_es(%rip)
@@ -225,6 +227,7 @@ pvh_start:
 	leal	4(%ebx), %esp
 	pushfl
 	popl	%ecx
+	cli
 	call	.Lpcpvh
 .Lpcpvh:
 	popl	%esp
@@ -253,6 +256,14 @@ pvh_start:
  * probe_main() then maps whatever else it reads.
  */
 to_long_mode:
+	/*
+	 * A loader that broke the rule and left paging on (the report says
+	 * so) most likely identity-mapped us: turn it off, or setting
+	 * EFER.LME below would fault before anything is reported.
+	 */
+	movl	%cr0, %eax
+	andl	$~X86_CR0_PG, %eax
+	movl	%eax, %cr0
 	leal	ADDR(probe_pt, %ebp), %edi
 	leal	(PAGE_SIZE + PTE_P + PTE_RW)(%edi), %eax
 	movl	%eax, (%edi)
