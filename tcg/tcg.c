@@ -51,11 +51,12 @@
 extern const uint8_t tcg_trampoline[], tcg_trampoline_end[];
 
 #define TCG_QEMU "qemu-system-x86_64"
-#define TCG_LOW_RAM_END 0xa0000ull   /* VGA window and ROMs above */
+#define TCG_LOW_RAM_END 0xa0000ull /* VGA window and ROMs above */
 #define TCG_HIGH_RAM 0x100000ull
-#define TCG_BELOW_4G_MAX (3ull << 30) /* pc's max-ram-below-4g, the plan's hole */
+#define TCG_BELOW_4G_MAX                                                       \
+	(3ull << 30) /* pc's max-ram-below-4g, the plan's hole */
 #define TCG_4G (1ull << 32)
-#define TCG_EFER_LMA (1ull << 10)     /* read-only to wrmsr; paging sets it */
+#define TCG_EFER_LMA (1ull << 10) /* read-only to wrmsr; paging sets it */
 #define TCG_ARGS_MAX (64 + 2 * PLAN_PLACEMENTS_MAX)
 #define TCG_ARG_LEN 96
 
@@ -130,12 +131,14 @@ static int tcg_check_plan(const struct plan *plan)
 		return tcg_fail("the plan's CPU mode %d is neither 32 nor 64",
 				c->mode);
 	if (c->cr3 >= TCG_4G || (c->mode == 32 && c->rip >= TCG_4G))
-		return tcg_fail("CR3 %#" PRIx64 " or RIP %#" PRIx64
-				" is above 4 GiB, out of the trampoline's reach",
-				c->cr3, c->rip);
+		return tcg_fail(
+			"CR3 %#" PRIx64 " or RIP %#" PRIx64
+			" is above 4 GiB, out of the trampoline's reach",
+			c->cr3, c->rip);
 	if (c->mode == 64 && !(c->cr0 & (1ull << 31)))
 		return tcg_fail("a 64-bit plan with paging off (CR0 %#" PRIx64
-				")", c->cr0);
+				")",
+				c->cr0);
 	return 0;
 }
 
@@ -147,8 +150,8 @@ static int tcg_bios_image(const struct plan *plan, uint8_t *img)
 
 	if (size != TRAMP_SIZE || get_le32(tcg_trampoline) != TRAMP_MAGIC)
 		return tcg_fail("the built-in trampoline is %zu bytes with "
-				"magic %#x (a bad build)", size,
-				get_le32(tcg_trampoline));
+				"magic %#x (a bad build)",
+				size, get_le32(tcg_trampoline));
 	memcpy(img, tcg_trampoline, TRAMP_SIZE);
 	put_le32(img + TRAMP_P_MODE, (uint32_t)c->mode);
 	put_le64(img + TRAMP_P_CR0, c->cr0);
@@ -262,8 +265,8 @@ static void tcg_build_argv(struct tcg_run *r)
 	tcg_arg(r, "-mon");
 	tcg_arg(r, "chardev=con,mode=readline");
 	tcg_arg(r, "-d");
-	tcg_arg(r, r->cfg->debug ? "cpu_reset,guest_errors,unimp"
-				 : "cpu_reset");
+	tcg_arg(r,
+		r->cfg->debug ? "cpu_reset,guest_errors,unimp" : "cpu_reset");
 	tcg_arg(r, "-D");
 	tcg_arg(r, "/proc/self/fd/%d", r->log_fd);
 	tcg_arg(r, "-bios");
@@ -272,9 +275,10 @@ static void tcg_build_argv(struct tcg_run *r)
 		if (r->blob_fd[i] < 0)
 			continue;
 		tcg_arg(r, "-device");
-		tcg_arg(r, "loader,file=/proc/self/fd/%d,addr=%#" PRIx64
-			",force-raw=on", r->blob_fd[i],
-			plan->placements[i].gpa);
+		tcg_arg(r,
+			"loader,file=/proc/self/fd/%d,addr=%#" PRIx64
+			",force-raw=on",
+			r->blob_fd[i], plan->placements[i].gpa);
 	}
 }
 
@@ -352,8 +356,8 @@ static int tcg_spawn(struct tcg_run *r)
 	if (n == sizeof(err)) {
 		waitpid(r->pid, NULL, 0);
 		return tcg_fail("cannot run %s: %s (install qemu-system-x86, "
-				"or name it with --qemu)", r->argv[0],
-				strerror(err));
+				"or name it with --qemu)",
+				r->argv[0], strerror(err));
 	}
 	return 0;
 }
@@ -364,7 +368,9 @@ static bool tcg_triple_fault(struct tcg_run *r)
 {
 	char buf[65536];
 	off_t size = lseek(r->log_fd, 0, SEEK_END);
-	off_t off = size > (off_t)sizeof(buf) - 1 ? size - (off_t)sizeof(buf) + 1 : 0;
+	off_t off = size > (off_t)sizeof(buf) - 1
+			    ? size - (off_t)sizeof(buf) + 1
+			    : 0;
 	ssize_t n = pread(r->log_fd, buf, sizeof(buf) - 1, off);
 
 	if (n <= 0)
@@ -377,16 +383,21 @@ static bool tcg_triple_fault(struct tcg_run *r)
 	return true;
 }
 
+/* Signals that stop the run: QEMU gets SIGTERM (and restores the tty). */
+static void tcg_catch_signals(void)
+{
+	static const int stops[] = {SIGALRM, SIGINT, SIGTERM, SIGHUP};
+	struct sigaction sa = {.sa_handler = tcg_on_signal};
+
+	for (unsigned i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+		sigaction(stops[i], &sa, NULL);
+}
+
 static int tcg_wait(struct tcg_run *r)
 {
-	struct sigaction sa = { .sa_handler = tcg_on_signal };
 	bool timed_out = false;
-	int status, sig;
+	int status, sig, stop_sig = 0;
 
-	sigaction(SIGALRM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 	if (r->cfg->timeout_s)
 		alarm(r->cfg->timeout_s);
 	while (waitpid(r->pid, &status, 0) < 0) {
@@ -394,19 +405,23 @@ static int tcg_wait(struct tcg_run *r)
 			return tcg_fail("waitpid: %s", strerror(errno));
 		if (tcg_alarm && !timed_out) {
 			timed_out = true;
-			kill(r->pid, SIGTERM); /* QEMU restores the tty */
-		}
-		if (tcg_signal) {
 			kill(r->pid, SIGTERM);
-			tcg_signal = 0;
+		}
+		if (tcg_signal && !stop_sig) {
+			stop_sig = tcg_signal;
+			kill(r->pid, SIGTERM);
 		}
 	}
 	alarm(0);
 	if (timed_out) {
-		fprintf(stderr, "directboot: --timeout %u s reached, guest "
-				"stopped\n", r->cfg->timeout_s);
+		fprintf(stderr,
+			"directboot: --timeout %u s reached, guest "
+			"stopped\n",
+			r->cfg->timeout_s);
 		return EXIT_TIMEOUT;
 	}
+	if (stop_sig) /* as the KVM launcher does */
+		return 128 + stop_sig;
 	if (WIFSIGNALED(status)) {
 		sig = WTERMSIG(status);
 		return tcg_fail("QEMU was killed by signal %d (%s)", sig,
@@ -414,7 +429,8 @@ static int tcg_wait(struct tcg_run *r)
 	}
 	if (WEXITSTATUS(status))
 		return tcg_fail("QEMU failed with status %d (its message is "
-				"above)", WEXITSTATUS(status));
+				"above)",
+				WEXITSTATUS(status));
 	if (tcg_triple_fault(r)) {
 		fprintf(stderr, "directboot: the guest crashed: triple fault "
 				"(QEMU TCG; --debug shows QEMU's log)\n");
@@ -454,6 +470,7 @@ int tcg_run_plan(const struct plan *plan, const struct run_config *cfg)
 		tcg_print_argv(r);
 	fflush(NULL);
 	t1 = run_now_ns();
+	tcg_catch_signals();
 	ret = tcg_spawn(r);
 	if (ret)
 		goto out;
