@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../vmm/run.h"
+#include "../vmm/sandbox.h"
 #include "../vmm/virtio_host.h"
 #include "bootopts.h"
 #include "cli.h"
@@ -56,6 +57,7 @@ static void usage(FILE *f)
 		"  -h, --help            this text\n\n"
 		"Devices (virtio-mmio, --accel kvm):\n");
 	virtio_host_usage(f);
+	sandbox_usage(f);
 	fprintf(f, "\n"
 		"On the console, Ctrl-A x quits and Ctrl-A Ctrl-A sends "
 		"Ctrl-A.\n"
@@ -120,6 +122,8 @@ static int parse_run_opt(struct run_args *a, int argc, char **argv, int *i)
 	bool wants = false;
 	int dev = virtio_host_parse(&a->virtio, "run", argc, argv, i);
 
+	if (!dev)
+		dev = sandbox_parse(argc, argv, i);
 	if (dev)
 		return dev;
 	for (size_t k = 0; k < sizeof(with_val) / sizeof(with_val[0]); k++)

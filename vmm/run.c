@@ -43,6 +43,7 @@
 #include "../devices/i8042.h"
 #include "../devices/rtc_cmos.h"
 #include "../devices/serial8250.h"
+#include "sandbox.h"
 #include "virtio_host.h"
 #include "run.h"
 #include "vcpu.h"
@@ -491,7 +492,7 @@ static uint64_t peak_rss_bytes(void)
 {
 	char line[128];
 	unsigned long long kib = 0;
-	FILE *f = fopen("/proc/self/status", "r");
+	FILE *f = fopen(sandbox_proc_status, "r");
 
 	if (!f)
 		return 0;
@@ -624,6 +625,8 @@ int kvm_run_plan(const struct plan *plan, const struct run_config *cfg)
 	ret = serial_console_start(&r->serial);
 	if (!ret)
 		ret = start_aps(r, &err);
+	if (!ret)
+		ret = sandbox_enter(r->vm.fd, r->vcpus, r->nr_vcpus, &err);
 	if (ret) {
 		if (!err.msg[0])
 			db_fail(&err, DB_ERR_HOST, "cannot start the console "
