@@ -542,8 +542,11 @@ static void *prepare_thread(void *arg)
 
 	prep.ret = vm_create(&prep.vm, true, &prep.err);
 	t1 = run_now_ns();
-	if (!prep.ret)
+	if (!prep.ret) {
 		prep.ret = vm_add_ram(&prep.vm, 0, PREPARE_SLOT_SIZE, &prep.err);
+		if (prep.ret)
+			vm_destroy(&prep.vm);
+	}
 	prep.create_ns = t1 - t0;
 	prep.slot_ns = run_now_ns() - t1;
 	return arg;
@@ -558,6 +561,16 @@ void kvm_prepare(void)
 	prep.started = !pthread_create(&prep.thread, NULL, prepare_thread,
 				       NULL);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+void kvm_unprepare(void)
+{
+	if (!prep.started)
+		return;
+	pthread_join(prep.thread, NULL);
+	prep.started = false;
+	if (!prep.ret)
+		vm_destroy(&prep.vm);
 }
 
 static int vm_take(struct vm *vm, struct db_error *err)

@@ -34,6 +34,9 @@ static inline uint64_t run_now_ns(void)
  */
 void kvm_prepare(void);
 
+/* Give up the VM kvm_prepare() started, when another accelerator runs. */
+void kvm_unprepare(void);
+
 /* "directboot: timing: NAME  X.XXX ms" on stderr. */
 void run_print_timing(const char *name, uint64_t ns);
 
