@@ -1,7 +1,8 @@
 #!/bin/sh
 # The probe guest under QEMU's software CPU (TCG), on every path QEMU's
 # -kernel offers: -M pc through the bzImage's real-mode stub (entry 16)
-# and through probe.elf's PVH note, and the same on -M microvm (qboot).
+# and through probe.elf's PVH note, the same on -M microvm (qboot), and
+# the bzImage on -M q35.
 # Each transcript goes through the checker (tests/probecheck), from both
 # the normal and the ASan/UBSan build, and its verdict must be the one
 # docs/conformance.md records: all checks pass, except QEMU's known
@@ -166,6 +167,8 @@ boot_check qemu-microvm-pvh microvm "$probe/probe.elf" pvh 64M \
 # With XLF_CAN_BE_LOADED_ABOVE_4G set, QEMU ignores initrd_addr_max and
 # puts the initrd at the top of the low 3 GiB.
 boot_check qemu-pc-16-3g pc "$img" 16 3G "initrd-addr-max"
+boot_check qemu-q35-16 q35 "$img" 16 64M ""
+boot_check qemu-q35-16-2800m q35 "$img" 16 2800M "initrd-addr-max"
 
 # The probe's own KEEP_SEGMENTS and hardware_subarch paths: QEMU passes
 # the header's loadflags and hardware_subarch through to the zero page.
