@@ -212,6 +212,16 @@ static void test_escaped_cmdline(void **state)
 	assert_fails(repl, NULL, &x);
 }
 
+static void test_broken_quoting(void **state)
+{
+	/* A cut-off line: the transcript is damaged, and no command line. */
+	static const char *const repl[] = {"CMDLINE=\"console=ttyS0 q", NULL};
+	static const char *const names[] = {"transcript", "cmdline", NULL};
+
+	(void)state;
+	assert_fails(repl, names, NULL);
+}
+
 static void test_initrd_over_kernel(void **state)
 {
 	static const char *const repl[] = {"INITRD_ADDR=0x1010000", NULL};
@@ -707,6 +717,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_cmdline),
 		cmocka_unit_test(test_truncated_cmdline),
 		cmocka_unit_test(test_escaped_cmdline),
+		cmocka_unit_test(test_broken_quoting),
 		cmocka_unit_test(test_initrd_over_kernel),
 		cmocka_unit_test(test_initrd_over_kernel_given_load),
 		cmocka_unit_test(test_initrd_over_boot_params),
