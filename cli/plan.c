@@ -288,11 +288,14 @@ static void text_plan(const struct view *v)
 	text_size(p->mem_size);
 	printf("\ncmdline      0x%" PRIx64 " \"%s\"\n", p->cmdline_gpa,
 	       cmdline);
-	printf("kernel       0x%" PRIx64 ", 0x%" PRIx64 " bytes reserved\n",
-	       p->kernel_gpa, p->kernel_size);
+	printf("kernel       0x%" PRIx64 ", 0x%" PRIx64
+	       " bytes reserved (%s)\n",
+	       p->kernel_gpa, p->kernel_size,
+	       p->kernel_rule ? p->kernel_rule : "?");
 	if (p->initrd_size)
-		printf("initrd       0x%" PRIx64 ", %" PRIu64 " bytes\n",
-		       p->initrd_gpa, p->initrd_size);
+		printf("initrd       0x%" PRIx64 ", %" PRIu64 " bytes (%s)\n",
+		       p->initrd_gpa, p->initrd_size,
+		       p->initrd_rule ? p->initrd_rule : "?");
 	else
 		printf("initrd       none\n");
 	if (p->mptable_gpa)
@@ -504,8 +507,10 @@ static void json_plan(const struct view *v)
 	json_u64(&j, "cmdline_gpa", p->cmdline_gpa);
 	json_u64(&j, "kernel_gpa", p->kernel_gpa);
 	json_u64(&j, "kernel_size", p->kernel_size);
+	json_str(&j, "kernel_rule", p->kernel_rule ? p->kernel_rule : "");
 	json_u64(&j, "initrd_gpa", p->initrd_gpa);
 	json_u64(&j, "initrd_size", p->initrd_size);
+	json_str(&j, "initrd_rule", p->initrd_rule ? p->initrd_rule : "");
 	json_u64(&j, "boot_params_gpa", p->boot_params_gpa);
 	json_u64(&j, "start_info_gpa", p->start_info_gpa);
 	json_u64(&j, "page_tables_gpa", p->page_tables_gpa);

@@ -215,6 +215,7 @@ static int kernel_where(struct plan *plan, const struct bzimage *bz,
 
 	if (!reloc) {
 		*at = h->code32_start;
+		plan->kernel_rule = "code32_start: not relocatable";
 		if (*at < PLAN_HIGH_RAM_START || !free_ram(plan, *at, size))
 			return db_fail(
 				err, DB_ERR_INPUT,
@@ -229,8 +230,14 @@ static int kernel_where(struct plan *plan, const struct bzimage *bz,
 	if (pref >= PLAN_HIGH_RAM_START && pref + size <= PLAN_HOLE_END &&
 	    free_ram(plan, pref, size)) {
 		*at = pref;
+		plan->kernel_rule =
+			bz->version >= SH_SINCE_pref_address
+				? "pref_address"
+				: "code32_start (no pref_address before 2.10)";
 		return DB_OK;
 	}
+	plan->kernel_rule = "lowest free RAM aligned to kernel_alignment: "
+			    "pref_address is not free";
 	if (layout_find_lowest(plan, size, bz->kernel_alignment,
 			       PLAN_HIGH_RAM_START, PLAN_HOLE_END, at))
 		return DB_OK;
@@ -275,8 +282,14 @@ int layout_initrd(struct plan *plan, const uint8_t *data, uint64_t size,
 	 * below it, initrd_addr_max still holds. */
 	if (above_4g &&
 	    layout_find_highest(plan, size, PLAN_PAGE, PLAN_HOLE_END,
-				PLAN_HOLE_END + plan->mem_size, &at))
+				PLAN_HOLE_END + plan->mem_size, &at)) {
+		plan->initrd_rule = "highest free RAM above 4 GiB "
+				    "(XLF_CAN_BE_LOADED_ABOVE_4G)";
 		goto found;
+	}
+	plan->initrd_rule =
+		hi == limit + 1 ? "highest free RAM below initrd_addr_max"
+				: "highest free RAM below the top of low RAM";
 	if (!layout_find_highest(plan, size, PLAN_PAGE, PLAN_HIGH_RAM_START, hi,
 				 &at))
 		return db_fail(

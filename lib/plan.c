@@ -368,6 +368,7 @@ static int place_elf(struct build *b, struct db_error *err)
 	if (!ret && !hi)
 		return db_fail(err, DB_ERR_INPUT,
 			       "plan: the ELF has no PT_LOAD with memory");
+	plan->kernel_rule = "each PT_LOAD at its p_paddr";
 	plan->kernel_gpa = lo;
 	plan->kernel_size = hi - lo;
 	return ret;

@@ -127,6 +127,8 @@ struct plan {
 	unsigned nr_virtio;                 /* windows, in device order */
 	struct plan_mmio_window virtio[PLAN_VIRTIO_MAX];
 	uint64_t mptable_gpa;               /* MP config table; 0: none */
+	/* Which rule placed the kernel and the initrd, in words. */
+	const char *kernel_rule, *initrd_rule;
 
 	void *owned; /* memory the placements point into */
 };

@@ -59,6 +59,7 @@ static void test_pref_address_taken(void **state)
 	b.pref_address = 0x2400000; /* aligned to 4 MiB, not to 2^25 */
 	p = build_bz(&b, FX_OPTS(128));
 	assert_int_equal(p->kernel_gpa, 0x2400000);
+	assert_string_equal(p->kernel_rule, "pref_address");
 	assert_int_equal(p->kernel_size, b.init_size);
 	/* The whole init_size is reserved, though the file is smaller. */
 	assert_non_null(layout_conflict(p, 0x2400000 + b.init_size - 1, 1));
@@ -78,6 +79,7 @@ static void test_pref_address_fallback(void **state)
 	b.kernel_alignment = 0x400000;
 	p = build_bz(&b, FX_OPTS(64));
 	assert_int_equal(p->kernel_gpa, 0x400000);
+	assert_non_null(strstr(p->kernel_rule, "kernel_alignment"));
 	/* code32_start follows a relocated kernel (boot.rst). */
 	assert_int_equal(get_le32(fx_placement(p, "boot_params")->data +
 				  SH_OFF(code32_start)),
@@ -110,6 +112,7 @@ static void test_not_relocatable(void **state)
 	b.pref_address = 0x1000000; /* ignored: the kernel cannot move */
 	p = build_bz(&b, FX_OPTS(64));
 	assert_int_equal(p->kernel_gpa, CODE32_START_DEFAULT);
+	assert_non_null(strstr(p->kernel_rule, "not relocatable"));
 	plan_free(p);
 	/* Over the reserved [0x9fc00, 1 MiB): refused, with the reason. */
 	b.code32_start = 0x90000;
@@ -142,6 +145,8 @@ static void test_initrd_highest(void **state)
 	o.initrd_size = 4096;
 	p = build_bz(&b, o);
 	assert_int_equal(p->initrd_gpa, 32 * MiB - 4096);
+	assert_string_equal(p->initrd_rule,
+			    "highest free RAM below initrd_addr_max");
 	plan_free(p);
 }
 
@@ -181,6 +186,7 @@ static void test_initrd_above_4g(void **state)
 	p = build_bz(&b, o);
 	assert_int_equal(p->entry, PLAN_ENTRY_64);
 	assert_int_equal(p->initrd_gpa, 7 * GiB - 16 * MiB);
+	assert_non_null(strstr(p->initrd_rule, "ABOVE_4G"));
 	bp = fx_placement(p, "boot_params")->data;
 	assert_int_equal(get_le32(bp + SH_OFF(ramdisk_image)),
 			 (uint32_t)(7 * GiB - 16 * MiB));
