@@ -7,10 +7,12 @@
  * scans, and the configuration table in a low page of its own; both
  * lie in RAM the plan reserved, so nothing else is put over them.
  *
- * The fact a reader gets wrong: the I/O APIC pins.  KVM's in-kernel
- * irqchip routes GSI n to IOAPIC pin n (the PIT included: pin 0, not
- * the pin 2 of a real PC's override), so every ISA IRQ is listed on its
- * own pin.  The virtio-mmio devices' IRQs are among them.
+ * The fact a reader gets wrong: the I/O APIC pins.  ISA IRQ 0, the
+ * PIT's, goes to pin 2, as on every PC (QEMU's pc machine, and KVM once
+ * vmm/irq_routing.c has routed GSI 0 there); every other ISA IRQ n,
+ * the virtio-mmio devices' among them, to pin n; pins 16-23 are listed
+ * too, and pin 0 not at all (the 8259's ExtINT reaches the CPUs through
+ * LINT0 instead).
  */
 #include <string.h>
 
@@ -28,7 +30,7 @@ static size_t entries_size(unsigned cpus)
 {
 	return cpus * sizeof(struct mpc_cpu) + sizeof(struct mpc_bus) +
 	       sizeof(struct mpc_ioapic) +
-	       MP_IOAPIC_PINS * sizeof(struct mpc_intsrc) +
+	       MP_INTSRCS * sizeof(struct mpc_intsrc) +
 	       MP_LINTSRCS * sizeof(struct mpc_lintsrc);
 }
 
@@ -79,16 +81,19 @@ static uint8_t *put_interrupts(uint8_t *p, uint8_t ioapic)
 		  MP_APIC_ALL, 1 },
 	};
 
-	for (unsigned pin = 0; pin < MP_IOAPIC_PINS; pin++) {
+	for (unsigned irq = 0; irq < MP_IOAPIC_PINS; irq++) {
 		struct mpc_intsrc s = {
 			.type = MP_INTSRC,
 			.irqtype = mp_INT,
 			.irqflag = MP_IRQPOL_DEFAULT,
 			.srcbus = MP_BUS_ISA,
-			.srcbusirq = (uint8_t)pin,
+			.srcbusirq = (uint8_t)irq,
 			.dstapic = ioapic,
-			.dstirq = (uint8_t)pin,
+			.dstirq = (uint8_t)(irq ? irq : MP_PIT_PIN),
 		};
+
+		if (irq == MP_PIT_PIN)
+			continue;
 
 		p = put(p, &s, sizeof(s));
 	}
@@ -113,7 +118,7 @@ int mptable_build(uint8_t *buf, unsigned cpus, struct db_error *err)
 		return db_fail(err, DB_ERR_INPUT, "mptable: %u CPUs, the MP "
 			       "table takes 1 to %u", cpus, MP_CPUS_MAX);
 	h.length = (uint16_t)mptable_size(cpus);
-	h.oemcount = (uint16_t)(cpus + 2 + MP_IOAPIC_PINS + MP_LINTSRCS);
+	h.oemcount = (uint16_t)(cpus + 2 + MP_INTSRCS + MP_LINTSRCS);
 	p = buf + sizeof(h);
 	p = put_cpus(p, cpus);
 	p = put(p, &bus, sizeof(bus));

@@ -81,6 +81,8 @@ static int vm_create_irqchip(struct vm *vm, struct db_error *err)
 	int ret;
 
 	ret = vm_ioctl(vm, KVM_CREATE_IRQCHIP, 0, "KVM_CREATE_IRQCHIP", err);
+	if (!ret)
+		ret = vm_route_pc_irqs(vm, err);
 	if (ret)
 		return ret;
 	return vm_ioctl(vm, KVM_CREATE_PIT2, (unsigned long)&pit,

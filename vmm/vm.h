@@ -57,6 +57,9 @@ void *vm_gpa_to_hva(const struct vm *vm, uint64_t gpa, uint64_t len);
 /* Pages of guest RAM the host has backed so far (mincore). */
 uint64_t vm_resident_bytes(const struct vm *vm);
 
+/* The PC's GSI routing, ISA IRQ 0 on I/O APIC pin 2 (irq_routing.c). */
+int vm_route_pc_irqs(struct vm *vm, struct db_error *err);
+
 /* Drive an interrupt line of the in-kernel PIC and IOAPIC. */
 int vm_irq_line(const struct vm *vm, unsigned irq, int level);
 

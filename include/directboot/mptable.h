@@ -40,6 +40,8 @@
 #define MP_LAPIC_VERSION 0x14
 #define MP_IOAPIC_VERSION 0x11
 #define MP_IOAPIC_PINS 24
+#define MP_PIT_PIN 2    /* ISA IRQ 0's I/O APIC pin on a PC */
+#define MP_INTSRCS (MP_IOAPIC_PINS - 1) /* every ISA IRQ but the cascade */
 #define MP_CPUS_MAX 64
 
 struct mpf_intel {
@@ -132,9 +134,10 @@ size_t mptable_size(unsigned cpus);
 /*
  * The configuration table for cpus processors (APIC IDs 0..cpus-1, the
  * first the boot processor), one ISA bus, the I/O APIC (ID cpus, at
- * MP_IOAPIC_ADDR) with ISA IRQ n on pin n for every pin, ExtINT on
- * LINT0 and NMI on LINT1: the wiring KVM's in-kernel irqchip and QEMU's
- * pc machine have.  buf holds mptable_size(cpus) bytes.  DB_ERR_INPUT
+ * MP_IOAPIC_ADDR) with ISA IRQ 0 on pin 2 and IRQ n on pin n for every
+ * other n but 2 (the cascade), ExtINT on LINT0 and NMI on LINT1: the
+ * wiring of QEMU's pc machine, and of KVM's in-kernel irqchip once
+ * vm_route_pc_irqs() has routed GSI 0 to pin 2.  buf holds mptable_size(cpus) bytes.  DB_ERR_INPUT
  * when cpus is 0 or over MP_CPUS_MAX.
  */
 int mptable_build(uint8_t *buf, unsigned cpus, struct db_error *err);
