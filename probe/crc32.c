@@ -20,10 +20,13 @@ void crc32_init(void)
 			c = c & 1 ? (c >> 1) ^ CRC32_POLY_LE : c >> 1;
 		crc_table[0][i] = c;
 	}
-	for (uint32_t i = 0; i < 256; i++)
-		for (int t = 1; t < 8; t++)
-			crc_table[t][i] = crc_table[0][crc_table[t - 1][i] & 0xff] ^
-					  (crc_table[t - 1][i] >> 8);
+	for (uint32_t i = 0; i < 256; i++) {
+		for (int t = 1; t < 8; t++) {
+			uint32_t prev = crc_table[t - 1][i];
+
+			crc_table[t][i] = crc_table[0][prev & 0xff] ^ (prev >> 8);
+		}
+	}
 }
 
 /* crc is the running value as zlib keeps it: start from 0. */

@@ -339,7 +339,7 @@ probe_entry:
 probe_gdt:
 	.quad	0
 	.quad	0
-	.quad	0x00cf9a000000ffff	/* PROBE_CS32: flat 32-bit code */
+	.quad	0x00cf9a000000ffff	/* PROBE_CS32: flat 32-bit */
 	.quad	0x00cf92000000ffff	/* PROBE_DS: flat data */
 	.quad	0x00af9a000000ffff	/* PROBE_CS64: 64-bit code */
 probe_gdt_end:

@@ -97,8 +97,8 @@
 struct probe_entry_record {
 	uint32_t kind;
 	uint32_t flags;
-	uint32_t path;           /* PROBE_PATH_*: the hardware_subarch dispatch */
-	uint32_t rm_record;      /* PROBE_ENTRY_16: linear address of the rm record */
+	uint32_t path;           /* PROBE_PATH_*: the subarch dispatch */
+	uint32_t rm_record;      /* PROBE_ENTRY_16: the rm record's address */
 	uint64_t run_addr;       /* where startup_32 lies */
 	uint64_t rsi;
 	uint64_t rdi;

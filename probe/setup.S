@@ -27,6 +27,7 @@
 #define START_SYS_SEG 0x1000
 #define IVT_INT15 (0x15 * 4)
 #define PORT_A20_FAST 0x92
+#define RM_E820_COUNT (PROBE_RM_ZEROPAGE + BP_e820_entries)
 
 	.section .setup, "ax"
 	.code16
@@ -53,7 +54,7 @@ _setup:
 	.org	SH_boot_flag
 	.word	BOOT_FLAG_MAGIC
 	.org	SH_jump
-	.byte	0xeb, rm_entry - (SH_jump + 2)	/* jmp short rm_entry */
+	.byte	0xeb, rm_entry - (SH_jump + 2)	/* jmp short */
 	.org	SH_header
 	.long	HDRS_MAGIC
 	.org	SH_version
@@ -218,14 +219,14 @@ rm_detect_e820:
 	cmpl	$E820_SMAP, %eax
 	jne	3f
 	addw	$E820_entry_size, %di
-	incb	(PROBE_RM_ZEROPAGE + BP_e820_entries)
-	cmpb	$E820_MAX_ENTRIES_ZEROPAGE, (PROBE_RM_ZEROPAGE + BP_e820_entries)
+	incb	RM_E820_COUNT
+	cmpb	$E820_MAX_ENTRIES_ZEROPAGE, RM_E820_COUNT
 	je	4f
 	testl	%ebx, %ebx
 	jnz	2b
 	jmp	4f
 3:	/* A carry on the first call is an error; later, the list's end. */
-	cmpb	$0, (PROBE_RM_ZEROPAGE + BP_e820_entries)
+	cmpb	$0, RM_E820_COUNT
 	jne	4f
 	movl	$2, rm_record + RM_e820_status
 4:	ret

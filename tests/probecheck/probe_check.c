@@ -450,7 +450,8 @@ static void check_descriptors(struct ctx *c, bool longmode, bool required)
 	}
 	if (ok)
 		verdict(c, 1, "entry-descriptors", "CS %s, DS/ES/SS flat "
-			"read/write", longmode ? "64-bit" : "flat execute/read");
+			"read/write",
+			longmode ? "64-bit" : "flat execute/read");
 }
 
 /* boot.rst, "32-bit boot protocol" / "64-bit boot protocol": CS

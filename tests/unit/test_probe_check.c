@@ -384,7 +384,8 @@ static void test_e820_empty_entry(void **state)
 {
 	/* microvm's qboot appends a zero-sized, typeless row. */
 	static const char *const repl[] = {
-		"E820_ENTRIES=0x4", "SETUP_DATA_PTR=0x0|E820=0x0 0x0 0x0", NULL};
+		"E820_ENTRIES=0x4", "SETUP_DATA_PTR=0x0|E820=0x0 0x0 0x0",
+		NULL};
 	static const char *const names[] = {"e820-entries-sane", NULL};
 
 	(void)state;
