@@ -25,7 +25,7 @@
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
-if [ -n "${DIRECTBOOT_SET:-}" ] || [ "$DIRECTBOOT" != build/directboot ]; then
+if [ "$DIRECTBOOT" != build/directboot ]; then
 	BINS=$DIRECTBOOT
 else
 	BINS="build/directboot build-san/directboot"
