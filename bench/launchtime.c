@@ -95,11 +95,20 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt(argc, argv, "+m:kt:o:")) != -1) {
 		switch (opt) {
-		case 'm': marker = optarg; break;
-		case 'k': kill_at_marker = 1; break;
-		case 't': timeout = (unsigned)atoi(optarg); break;
-		case 'o': outfile = optarg; break;
-		default: return usage();
+		case 'm':
+			marker = optarg;
+			break;
+		case 'k':
+			kill_at_marker = 1;
+			break;
+		case 't':
+			timeout = (unsigned)atoi(optarg);
+			break;
+		case 'o':
+			outfile = optarg;
+			break;
+		default:
+			return usage();
 		}
 	}
 	if (optind >= argc)
@@ -143,8 +152,7 @@ int main(int argc, char **argv)
 	t_exit = now_ms() - t0;
 	printf("marker_ms=%.3f exit_ms=%.3f status=%d maxrss_kib=%ld\n",
 	       t_marker, t_exit,
-	       WIFEXITED(status) ? WEXITSTATUS(status)
-				 : 128 + WTERMSIG(status),
+	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
 	       ru.ru_maxrss);
 	return 0;
 }

@@ -34,11 +34,10 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"Usage: directboot run IMAGE [OPTIONS]\n"
-		"Boot a kernel image (bzImage or ELF vmlinux) with COM1 on "
-		"stdin/stdout.\n\n"
-		"Boot options:\n");
+	fprintf(f, "Usage: directboot run IMAGE [OPTIONS]\n"
+		   "Boot a kernel image (bzImage or ELF vmlinux) with COM1 on "
+		   "stdin/stdout.\n\n"
+		   "Boot options:\n");
 	bootopts_usage(f);
 	fprintf(f,
 		"\nRun options:\n"
@@ -58,7 +57,8 @@ static void usage(FILE *f)
 		"Devices (virtio-mmio, --accel kvm):\n");
 	virtio_host_usage(f);
 	sandbox_usage(f);
-	fprintf(f, "\n"
+	fprintf(f,
+		"\n"
 		"On the console, Ctrl-A x quits and Ctrl-A Ctrl-A sends "
 		"Ctrl-A.\n"
 		"Exit status: 0 the guest reset or powered off (or Ctrl-A x), "
@@ -117,8 +117,8 @@ static int parse_run_opt(struct run_args *a, int argc, char **argv, int *i)
 	const char *arg = argv[*i], *val = NULL;
 	const char *eq = strchr(arg, '=');
 	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
-	static const char *const with_val[] = { "--accel", "--timeout",
-						"--cpus", "-c", "--qemu" };
+	static const char *const with_val[] = {"--accel", "--timeout", "--cpus",
+					       "-c", "--qemu"};
 	bool wants = false;
 	int dev = virtio_host_parse(&a->virtio, "run", argc, argv, i);
 
@@ -127,7 +127,8 @@ static int parse_run_opt(struct run_args *a, int argc, char **argv, int *i)
 	if (dev)
 		return dev;
 	for (size_t k = 0; k < sizeof(with_val) / sizeof(with_val[0]); k++)
-		if (strlen(with_val[k]) == len && !strncmp(arg, with_val[k], len))
+		if (strlen(with_val[k]) == len &&
+		    !strncmp(arg, with_val[k], len))
 			wants = true;
 	if (wants) {
 		if (eq) {
@@ -149,15 +150,19 @@ static int parse_run_opt(struct run_args *a, int argc, char **argv, int *i)
 		else if (!strcmp(val, "tcg"))
 			a->cfg.accel = RUN_ACCEL_TCG;
 		else {
-			cli_usage_error("run", "--accel takes auto, kvm or "
-				       "tcg, not '%s'", val);
+			cli_usage_error("run",
+					"--accel takes auto, kvm or "
+					"tcg, not '%s'",
+					val);
 			return -1;
 		}
 		return 1;
 	}
 	if (!strncmp(arg, "--timeout", len) && len == 9)
 		return parse_uint("run", "--timeout", val, 86400 * 365,
-				  &a->cfg.timeout_s) ? -1 : 1;
+				  &a->cfg.timeout_s)
+			       ? -1
+			       : 1;
 	if ((len == 2 && !strncmp(arg, "-c", 2)) ||
 	    (len == 6 && !strncmp(arg, "--cpus", 6))) {
 		if (parse_uint("run", "--cpus", val, 64, &a->cfg.cpus))
@@ -206,8 +211,10 @@ static int parse_args(struct run_args *a, struct bootopts *bo, int argc,
 			return -1;
 		}
 		if (a->image) {
-			cli_usage_error("run", "one IMAGE only ('%s' and "
-				       "'%s')", a->image, arg);
+			cli_usage_error("run",
+					"one IMAGE only ('%s' and "
+					"'%s')",
+					a->image, arg);
 			return -1;
 		}
 		a->image = arg;
@@ -223,7 +230,7 @@ static int parse_args(struct run_args *a, struct bootopts *bo, int argc,
  * on stderr says which and why. */
 static enum run_accel choose_accel(const struct run_config *cfg)
 {
-	struct db_error err = { 0 };
+	struct db_error err = {0};
 	bool have_tcg = tcg_run_plan != NULL;
 	uint64_t t = run_now_ns();
 	double mips = 0;
@@ -237,20 +244,26 @@ static enum run_accel choose_accel(const struct run_config *cfg)
 		return RUN_ACCEL_TCG;
 	}
 	if (mips >= RUN_AUTO_MIN_MIPS) {
-		fprintf(stderr, "directboot: --accel auto: kvm, which runs "
-				"guest code at %.0f instructions/us (hardware "
-				"speed)\n", mips);
+		fprintf(stderr,
+			"directboot: --accel auto: kvm, which runs "
+			"guest code at %.0f instructions/us (hardware "
+			"speed)\n",
+			mips);
 		return RUN_ACCEL_KVM;
 	}
 	if (!have_tcg) {
-		fprintf(stderr, "directboot: --accel auto: kvm, although it "
-				"runs guest code at %.1f instructions/us "
-				"(emulated): this build has no tcg\n", mips);
+		fprintf(stderr,
+			"directboot: --accel auto: kvm, although it "
+			"runs guest code at %.1f instructions/us "
+			"(emulated): this build has no tcg\n",
+			mips);
 		return RUN_ACCEL_KVM;
 	}
-	fprintf(stderr, "directboot: --accel auto: tcg, because KVM runs "
-			"guest code at %.1f instructions/us, emulated (under "
-			"%.0f)\n", mips, RUN_AUTO_MIN_MIPS);
+	fprintf(stderr,
+		"directboot: --accel auto: tcg, because KVM runs "
+		"guest code at %.1f instructions/us, emulated (under "
+		"%.0f)\n",
+		mips, RUN_AUTO_MIN_MIPS);
 	return RUN_ACCEL_TCG;
 }
 
@@ -266,8 +279,8 @@ static void print_plan_timings(const struct bootopts *bo)
 
 int cmd_run(int argc, char **argv)
 {
-	struct run_args a = { .cfg = { .accel = RUN_ACCEL_AUTO } };
-	struct db_error err = { 0 };
+	struct run_args a = {.cfg = {.accel = RUN_ACCEL_AUTO}};
+	struct db_error err = {0};
 	struct bootopts bo;
 	struct plan *plan = NULL;
 	enum run_accel accel;
@@ -286,8 +299,7 @@ int cmd_run(int argc, char **argv)
 	/* For auto too, when KVM is there at all: on a host where the
 	 * calibration picks kvm, the VM is then ready sooner. */
 	if (a.cfg.accel == RUN_ACCEL_KVM ||
-	    (a.cfg.accel == RUN_ACCEL_AUTO &&
-	     !access("/dev/kvm", R_OK | W_OK)))
+	    (a.cfg.accel == RUN_ACCEL_AUTO && !access("/dev/kvm", R_OK | W_OK)))
 		kvm_prepare();
 	ret = bootopts_plan(&bo, a.image, &plan, &err);
 	if (ret) {

@@ -55,7 +55,7 @@
 
 void i8042_init(struct i8042 *k)
 {
-	*k = (struct i8042){ .ctr = I8042_CTR_XLATE | I8042_CTR_AUXDIS };
+	*k = (struct i8042){.ctr = I8042_CTR_XLATE | I8042_CTR_AUXDIS};
 }
 
 static void reply(struct i8042 *k, uint8_t v)

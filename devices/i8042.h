@@ -13,12 +13,12 @@
 #define I8042_COMMAND_PORT 0x64
 
 struct i8042 {
-	uint8_t ctr;        /* the controller's command byte */
-	uint8_t out;        /* output buffer */
+	uint8_t ctr; /* the controller's command byte */
+	uint8_t out; /* output buffer */
 	bool out_full;
-	bool last_was_cmd;  /* status bit 3 */
-	uint8_t pending;    /* command waiting for its data byte, or 0 */
-	bool reset;         /* the guest asked for a CPU reset */
+	bool last_was_cmd; /* status bit 3 */
+	uint8_t pending;   /* command waiting for its data byte, or 0 */
+	bool reset;	   /* the guest asked for a CPU reset */
 };
 
 void i8042_init(struct i8042 *k);

@@ -28,10 +28,10 @@
 
 #define RTC_REF_CLCK_32KHZ 0x20 /* register A: divider on, no UIP */
 #define RTC_RATE_1024HZ 0x06
-#define RTC_24H 0x02            /* register B: 24-hour, BCD (DM=0) */
-#define RTC_VRT 0x80            /* register D: the battery is fine */
+#define RTC_24H 0x02 /* register B: 24-hour, BCD (DM=0) */
+#define RTC_VRT 0x80 /* register D: the battery is fine */
 
-#define RTC_INDEX_MASK 0x7f     /* bit 7 of the index masks NMIs */
+#define RTC_INDEX_MASK 0x7f /* bit 7 of the index masks NMIs */
 
 static uint8_t bcd(int v)
 {
@@ -45,14 +45,22 @@ static uint8_t time_reg(uint8_t index)
 
 	gmtime_r(&now, &tm);
 	switch (index) {
-	case RTC_SECONDS: return bcd(tm.tm_sec);
-	case RTC_MINUTES: return bcd(tm.tm_min);
-	case RTC_HOURS: return bcd(tm.tm_hour);
-	case RTC_DAY_OF_WEEK: return bcd(tm.tm_wday + 1);
-	case RTC_DAY_OF_MONTH: return bcd(tm.tm_mday);
-	case RTC_MONTH: return bcd(tm.tm_mon + 1);
-	case RTC_YEAR: return bcd(tm.tm_year % 100);
-	default: return bcd((tm.tm_year + 1900) / 100);
+	case RTC_SECONDS:
+		return bcd(tm.tm_sec);
+	case RTC_MINUTES:
+		return bcd(tm.tm_min);
+	case RTC_HOURS:
+		return bcd(tm.tm_hour);
+	case RTC_DAY_OF_WEEK:
+		return bcd(tm.tm_wday + 1);
+	case RTC_DAY_OF_MONTH:
+		return bcd(tm.tm_mday);
+	case RTC_MONTH:
+		return bcd(tm.tm_mon + 1);
+	case RTC_YEAR:
+		return bcd(tm.tm_year % 100);
+	default:
+		return bcd((tm.tm_year + 1900) / 100);
 	}
 }
 
@@ -61,9 +69,14 @@ uint8_t rtc_cmos_read(struct rtc_cmos *rtc, uint16_t port)
 	if (port == RTC_CMOS_INDEX_PORT)
 		return 0xff; /* the index register is write-only */
 	switch (rtc->index) {
-	case RTC_SECONDS: case RTC_MINUTES: case RTC_HOURS:
-	case RTC_DAY_OF_WEEK: case RTC_DAY_OF_MONTH: case RTC_MONTH:
-	case RTC_YEAR: case RTC_CENTURY:
+	case RTC_SECONDS:
+	case RTC_MINUTES:
+	case RTC_HOURS:
+	case RTC_DAY_OF_WEEK:
+	case RTC_DAY_OF_MONTH:
+	case RTC_MONTH:
+	case RTC_YEAR:
+	case RTC_CENTURY:
 		return time_reg(rtc->index);
 	case RTC_REG_A:
 		return RTC_REF_CLCK_32KHZ | RTC_RATE_1024HZ;

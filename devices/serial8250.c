@@ -417,8 +417,8 @@ static void *console_thread(void *arg)
 {
 	struct serial *s = arg;
 	struct pollfd pfd[2] = {
-		{ .fd = s->in_fd, .events = POLLIN },
-		{ .fd = s->wake_fd, .events = POLLIN },
+		{.fd = s->in_fd, .events = POLLIN},
+		{.fd = s->wake_fd, .events = POLLIN},
 	};
 	uint8_t buf[256];
 

@@ -29,20 +29,30 @@
 #define CAL_PORT 0xf4
 
 static const uint8_t cal_code[] = {
-	0x49,             /* 1: dec %ecx */
-	0x75, 0xfd,       /*    jnz 1b */
-	0xe6, CAL_PORT,   /*    out %al, $0xf4 */
-	0xf4,             /*    hlt */
+	0x49,		/* 1: dec %ecx */
+	0x75, 0xfd,	/*    jnz 1b */
+	0xe6, CAL_PORT, /*    out %al, $0xf4 */
+	0xf4,		/*    hlt */
 };
 
 static const struct plan_segment flat_code = {
-	.selector = 0x10, .limit = 0xffffffff, .type = 0xb, .s = 1,
-	.present = 1, .db = 1, .g = 1,
+	.selector = 0x10,
+	.limit = 0xffffffff,
+	.type = 0xb,
+	.s = 1,
+	.present = 1,
+	.db = 1,
+	.g = 1,
 };
 
 static const struct plan_segment flat_data = {
-	.selector = 0x18, .limit = 0xffffffff, .type = 0x3, .s = 1,
-	.present = 1, .db = 1, .g = 1,
+	.selector = 0x18,
+	.limit = 0xffffffff,
+	.type = 0x3,
+	.s = 1,
+	.present = 1,
+	.db = 1,
+	.g = 1,
 };
 
 /* One run from the loop's start with ECX=loops; the time in KVM_RUN. */
@@ -50,9 +60,16 @@ static int cal_run(struct vcpu *v, uint64_t loops, uint64_t *ns,
 		   struct db_error *err)
 {
 	struct plan_cpu cpu = {
-		.mode = 32, .rip = CAL_CODE_GPA, .rcx = loops, .cr0 = 1,
-		.cs = flat_code, .ds = flat_data, .es = flat_data,
-		.fs = flat_data, .gs = flat_data, .ss = flat_data,
+		.mode = 32,
+		.rip = CAL_CODE_GPA,
+		.rcx = loops,
+		.cr0 = 1,
+		.cs = flat_code,
+		.ds = flat_data,
+		.es = flat_data,
+		.fs = flat_data,
+		.gs = flat_data,
+		.ss = flat_data,
 	};
 	uint64_t t;
 	int ret;
@@ -65,8 +82,7 @@ static int cal_run(struct vcpu *v, uint64_t loops, uint64_t *ns,
 		return db_fail(err, DB_ERR_HOST, "kvm: calibration KVM_RUN: %s",
 			       strerror(errno));
 	*ns = run_now_ns() - t;
-	if (v->run->exit_reason != KVM_EXIT_IO ||
-	    v->run->io.port != CAL_PORT)
+	if (v->run->exit_reason != KVM_EXIT_IO || v->run->io.port != CAL_PORT)
 		return db_fail(err, DB_ERR_HOST,
 			       "kvm: the calibration guest stopped with exit "
 			       "reason %u instead of its port write",
@@ -77,7 +93,7 @@ static int cal_run(struct vcpu *v, uint64_t loops, uint64_t *ns,
 int kvm_calibrate(double *mips, struct db_error *err)
 {
 	struct vm vm;
-	struct vcpu v = { .fd = -1 };
+	struct vcpu v = {.fd = -1};
 	uint64_t ns;
 	uint8_t *code;
 	int ret;

@@ -31,7 +31,8 @@ static struct kvm_cpuid2 *supported_get(int kvm_fd, struct db_error *err)
 	for (;;) {
 		c = calloc(1, sizeof(*c) + n * sizeof(c->entries[0]));
 		if (!c) {
-			db_fail(err, DB_ERR_HOST, "kvm: out of memory for CPUID");
+			db_fail(err, DB_ERR_HOST,
+				"kvm: out of memory for CPUID");
 			return NULL;
 		}
 		c->nent = n;
@@ -113,7 +114,8 @@ int cpuid_setup(struct vm *vm, struct vcpu *vcpu, unsigned nr_cpus,
 	c = malloc(bytes);
 	if (!c) {
 		free(sup);
-		return db_fail(err, DB_ERR_HOST, "kvm: out of memory for CPUID");
+		return db_fail(err, DB_ERR_HOST,
+			       "kvm: out of memory for CPUID");
 	}
 	memcpy(c, sup, sizeof(*c) + sup->nent * sizeof(c->entries[0]));
 	fixup(c, vcpu->id, nr_cpus ? nr_cpus : 1);

@@ -118,6 +118,7 @@ static void on_serial_irq(void *opaque, int level)
 static const struct {
 	uint16_t first, last;
 } quiet_ports[] = {
+	/* clang-format off */
 	{ 0x0000, 0x001f }, /* DMA controller 1 */
 	{ 0x0080, 0x008f }, /* POST code, DMA page registers */
 	{ 0x0092, 0x0092 }, /* system control port A */
@@ -135,6 +136,7 @@ static const struct {
 	{ 0x03e8, 0x03ef }, /* COM3 */
 	{ 0x03f0, 0x03f7 }, /* floppy */
 	{ 0x0cf8, 0x0cff }, /* PCI configuration: no PCI here */
+	/* clang-format on */
 };
 
 static bool port_quiet(uint16_t port)
@@ -155,11 +157,15 @@ static void log_port_once(struct runner *r, uint16_t port, bool out,
 		return;
 	r->port_seen[port >> 3] |= bit;
 	if (out)
-		fprintf(stderr, "directboot: unknown port 0x%04x: write 0x%02x "
-				"(ignored; reported once)\r\n", port, val);
+		fprintf(stderr,
+			"directboot: unknown port 0x%04x: write 0x%02x "
+			"(ignored; reported once)\r\n",
+			port, val);
 	else
-		fprintf(stderr, "directboot: unknown port 0x%04x: read "
-				"(0xff; reported once)\r\n", port);
+		fprintf(stderr,
+			"directboot: unknown port 0x%04x: read "
+			"(0xff; reported once)\r\n",
+			port);
 }
 
 /* One byte of port I/O, under io_lock. */
@@ -236,8 +242,9 @@ static void handle_mmio(struct runner *r, struct kvm_run *run)
 		seen |= r->mmio_seen[i] == addr;
 	if (!seen && r->nr_mmio_seen < MMIO_SEEN_MAX) {
 		r->mmio_seen[r->nr_mmio_seen++] = addr;
-		fprintf(stderr, "directboot: unknown MMIO 0x%llx: %s of %u "
-				"bytes (%s; reported once)\r\n",
+		fprintf(stderr,
+			"directboot: unknown MMIO 0x%llx: %s of %u "
+			"bytes (%s; reported once)\r\n",
 			(unsigned long long)addr,
 			run->mmio.is_write ? "write" : "read", run->mmio.len,
 			run->mmio.is_write ? "ignored" : "all ones");
@@ -278,7 +285,8 @@ static void handle_internal_error(struct runner *r, struct vcpu *v)
 	crash(r, v, "KVM_EXIT_INTERNAL_ERROR, suberror %u%s%s",
 	      run->internal.suberror,
 	      run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION
-		      ? " (instruction emulation failed)" : "",
+		      ? " (instruction emulation failed)"
+		      : "",
 	      buf);
 }
 
@@ -345,8 +353,7 @@ struct loop_stats {
 	uint64_t t_first_exit;
 };
 
-static void vcpu_loop(struct runner *r, struct vcpu *v,
-		      struct loop_stats *st)
+static void vcpu_loop(struct runner *r, struct vcpu *v, struct loop_stats *st)
 {
 	while (atomic_load(&r->status) == STATUS_RUNNING) {
 		int ret = ioctl(v->fd, KVM_RUN, 0);
@@ -355,9 +362,10 @@ static void vcpu_loop(struct runner *r, struct vcpu *v,
 			st->t_first_exit = run_now_ns();
 		if (ret < 0) {
 			if (errno != EINTR && errno != EAGAIN) {
-				fprintf(stderr, "directboot: KVM_RUN on vCPU "
-						"%u: %s\n", v->id,
-					strerror(errno));
+				fprintf(stderr,
+					"directboot: KVM_RUN on vCPU "
+					"%u: %s\n",
+					v->id, strerror(errno));
 				runner_stop(r, EXIT_HOST);
 				break;
 			}
@@ -407,9 +415,9 @@ static void on_fatal(int sig)
 
 static void signals_setup(bool tty)
 {
-	static const int stops[] = { SIGALRM, SIGINT, SIGTERM, SIGHUP };
-	static const int fatals[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
-	struct sigaction sa = { .sa_handler = on_stop_signal };
+	static const int stops[] = {SIGALRM, SIGINT, SIGTERM, SIGHUP};
+	static const int fatals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+	struct sigaction sa = {.sa_handler = on_stop_signal};
 	sigset_t set;
 
 	sigemptyset(&sa.sa_mask);
@@ -431,8 +439,8 @@ static void signals_setup(bool tty)
 
 /* The vCPUs: CPUID for each, the plan's state for the boot vCPU.  The
  * others stay in KVM's wait-for-SIPI state until the guest wakes them. */
-static int vcpus_setup(struct runner *r, const struct plan *plan,
-		       unsigned n, struct db_error *err)
+static int vcpus_setup(struct runner *r, const struct plan *plan, unsigned n,
+		       struct db_error *err)
 {
 	int ret;
 
@@ -508,8 +516,9 @@ static void print_memory(const struct runner *r)
 	uint64_t peak = peak_rss_bytes();
 	uint64_t guest = vm_resident_bytes(&r->vm);
 
-	fprintf(stderr, "directboot: memory: peak RSS %llu KiB, guest RAM "
-			"touched %llu KiB, launcher overhead %lld KiB\n",
+	fprintf(stderr,
+		"directboot: memory: peak RSS %llu KiB, guest RAM "
+		"touched %llu KiB, launcher overhead %lld KiB\n",
 		(unsigned long long)(peak >> 10),
 		(unsigned long long)(guest >> 10),
 		(long long)(peak - guest) / 1024);
@@ -543,7 +552,8 @@ static void *prepare_thread(void *arg)
 	prep.ret = vm_create(&prep.vm, true, &prep.err);
 	t1 = run_now_ns();
 	if (!prep.ret) {
-		prep.ret = vm_add_ram(&prep.vm, 0, PREPARE_SLOT_SIZE, &prep.err);
+		prep.ret =
+			vm_add_ram(&prep.vm, 0, PREPARE_SLOT_SIZE, &prep.err);
 		if (prep.ret)
 			vm_destroy(&prep.vm);
 	}
@@ -558,8 +568,8 @@ void kvm_prepare(void)
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
-	prep.started = !pthread_create(&prep.thread, NULL, prepare_thread,
-				       NULL);
+	prep.started =
+		!pthread_create(&prep.thread, NULL, prepare_thread, NULL);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
@@ -607,8 +617,8 @@ static int runner_setup(struct runner *r, const struct plan *plan,
 int kvm_run_plan(const struct plan *plan, const struct run_config *cfg)
 {
 	struct runner *r = &runner;
-	struct loop_stats st = { 0 };
-	struct db_error err = { 0 };
+	struct loop_stats st = {0};
+	struct db_error err = {0};
 	uint64_t t0 = run_now_ns(), t_setup;
 	int ret;
 
@@ -621,8 +631,9 @@ int kvm_run_plan(const struct plan *plan, const struct run_config *cfg)
 	pthread_mutex_init(&r->io_lock, NULL);
 	pthread_cond_init(&r->running, NULL);
 	i8042_init(&r->kbd);
-	serial_init(&r->serial, virtio_host_takes_stdin(cfg->virtio) ? -1
-		    : STDIN_FILENO, STDOUT_FILENO, on_serial_irq, on_quit_key, r);
+	serial_init(&r->serial,
+		    virtio_host_takes_stdin(cfg->virtio) ? -1 : STDIN_FILENO,
+		    STDOUT_FILENO, on_serial_irq, on_quit_key, r);
 	ret = runner_setup(r, plan, cfg, &err);
 	if (!ret)
 		ret = virtio_host_start(cfg->virtio, &r->vm, plan, on_quit_key,
@@ -642,8 +653,10 @@ int kvm_run_plan(const struct plan *plan, const struct run_config *cfg)
 		ret = sandbox_enter(r->vm.fd, r->vcpus, r->nr_vcpus, &err);
 	if (ret) {
 		if (!err.msg[0])
-			db_fail(&err, DB_ERR_HOST, "cannot start the console "
-				"thread: %s", strerror(-ret));
+			db_fail(&err, DB_ERR_HOST,
+				"cannot start the console "
+				"thread: %s",
+				strerror(-ret));
 		runner_stop(r, cli_report(&err));
 	}
 	if (cfg->timeout_s)

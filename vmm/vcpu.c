@@ -35,15 +35,15 @@ int vcpu_create(struct vm *vm, unsigned id, struct vcpu *vcpu,
 	if (vcpu->fd < 0)
 		return db_fail(err, DB_ERR_HOST, "kvm: KVM_CREATE_VCPU %u: %s",
 			       id, strerror(errno));
-	run = mmap(NULL, vm->vcpu_mmap_size, PROT_READ | PROT_WRITE,
-		   MAP_SHARED, vcpu->fd, 0);
+	run = mmap(NULL, vm->vcpu_mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   vcpu->fd, 0);
 	if (run == MAP_FAILED) {
 		int e = errno;
 
 		close(vcpu->fd);
 		vcpu->fd = -1;
-		return db_fail(err, DB_ERR_HOST, "kvm: mmap of vCPU %u: %s",
-			       id, strerror(e));
+		return db_fail(err, DB_ERR_HOST, "kvm: mmap of vCPU %u: %s", id,
+			       strerror(e));
 	}
 	vcpu->run = run;
 	vcpu->run_size = vm->vcpu_mmap_size;
@@ -77,11 +77,11 @@ static void seg_from_plan(struct kvm_segment *k, const struct plan_segment *p)
 static void sys_segs_fixup(struct kvm_sregs *s)
 {
 	if (!s->tr.present) {
-		s->tr = (struct kvm_segment){ .limit = 0xffff, .type = 11,
-					      .present = 1 };
+		s->tr = (struct kvm_segment){
+			.limit = 0xffff, .type = 11, .present = 1};
 	}
 	if (!s->ldt.present)
-		s->ldt = (struct kvm_segment){ .type = 2, .unusable = 1 };
+		s->ldt = (struct kvm_segment){.type = 2, .unusable = 1};
 }
 
 int vcpu_set_plan_state(struct vcpu *vcpu, const struct plan_cpu *cpu,
@@ -102,10 +102,10 @@ int vcpu_set_plan_state(struct vcpu *vcpu, const struct plan_cpu *cpu,
 	seg_from_plan(&s.tr, &cpu->tr);
 	seg_from_plan(&s.ldt, &cpu->ldt);
 	sys_segs_fixup(&s);
-	s.gdt = (struct kvm_dtable){ .base = cpu->gdt_base,
-				     .limit = cpu->gdt_limit };
-	s.idt = (struct kvm_dtable){ .base = cpu->idt_base,
-				     .limit = cpu->idt_limit };
+	s.gdt = (struct kvm_dtable){.base = cpu->gdt_base,
+				    .limit = cpu->gdt_limit};
+	s.idt = (struct kvm_dtable){.base = cpu->idt_base,
+				    .limit = cpu->idt_limit};
 	s.cr0 = cpu->cr0;
 	s.cr3 = cpu->cr3;
 	s.cr4 = cpu->cr4;
@@ -122,9 +122,15 @@ int vcpu_set_plan_state(struct vcpu *vcpu, const struct plan_cpu *cpu,
 			       (unsigned long long)s.cr4,
 			       (unsigned long long)s.efer, strerror(errno));
 	r = (struct kvm_regs){
-		.rax = cpu->rax, .rbx = cpu->rbx, .rcx = cpu->rcx,
-		.rdx = cpu->rdx, .rsi = cpu->rsi, .rdi = cpu->rdi,
-		.rbp = cpu->rbp, .rsp = cpu->rsp, .rip = cpu->rip,
+		.rax = cpu->rax,
+		.rbx = cpu->rbx,
+		.rcx = cpu->rcx,
+		.rdx = cpu->rdx,
+		.rsi = cpu->rsi,
+		.rdi = cpu->rdi,
+		.rbp = cpu->rbp,
+		.rsp = cpu->rsp,
+		.rip = cpu->rip,
 		.rflags = cpu->rflags | X86_EFLAGS_FIXED,
 	};
 	if (ioctl(vcpu->fd, KVM_SET_REGS, &r) < 0)
@@ -155,8 +161,9 @@ int vcpu_set_lapic_wiring(struct vcpu *vcpu, struct db_error *err)
 
 static void seg_dump(FILE *f, const char *name, const struct kvm_segment *s)
 {
-	fprintf(f, "  %-3s sel=%04x base=%016llx limit=%08x type=%x s=%u "
-		   "dpl=%u p=%u db=%u l=%u g=%u%s\n",
+	fprintf(f,
+		"  %-3s sel=%04x base=%016llx limit=%08x type=%x s=%u "
+		"dpl=%u p=%u db=%u l=%u g=%u%s\n",
 		name, s->selector, (unsigned long long)s->base, s->limit,
 		s->type, s->s, s->dpl, s->present, s->db, s->l, s->g,
 		s->unusable ? " unusable" : "");
@@ -173,14 +180,15 @@ void vcpu_dump(const struct vcpu *vcpu, FILE *f)
 			strerror(errno));
 		return;
 	}
-	fprintf(f, "vCPU %u registers:\n"
-		   "  rip=%016llx rflags=%016llx\n"
-		   "  rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx\n"
-		   "  rsi=%016llx rdi=%016llx rbp=%016llx rsp=%016llx\n"
-		   "  r8 =%016llx r9 =%016llx r10=%016llx r11=%016llx\n"
-		   "  r12=%016llx r13=%016llx r14=%016llx r15=%016llx\n"
-		   "  cr0=%016llx cr2=%016llx cr3=%016llx cr4=%016llx\n"
-		   "  efer=%016llx apic_base=%016llx\n",
+	fprintf(f,
+		"vCPU %u registers:\n"
+		"  rip=%016llx rflags=%016llx\n"
+		"  rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx\n"
+		"  rsi=%016llx rdi=%016llx rbp=%016llx rsp=%016llx\n"
+		"  r8 =%016llx r9 =%016llx r10=%016llx r11=%016llx\n"
+		"  r12=%016llx r13=%016llx r14=%016llx r15=%016llx\n"
+		"  cr0=%016llx cr2=%016llx cr3=%016llx cr4=%016llx\n"
+		"  efer=%016llx apic_base=%016llx\n",
 		vcpu->id, r.rip, r.rflags, r.rax, r.rbx, r.rcx, r.rdx, r.rsi,
 		r.rdi, r.rbp, r.rsp, r.r8, r.r9, r.r10, r.r11, r.r12, r.r13,
 		r.r14, r.r15, s.cr0, s.cr2, s.cr3, s.cr4, s.efer, s.apic_base);
@@ -192,8 +200,9 @@ void vcpu_dump(const struct vcpu *vcpu, FILE *f)
 	seg_dump(f, "ss", &s.ss);
 	seg_dump(f, "tr", &s.tr);
 	seg_dump(f, "ldt", &s.ldt);
-	fprintf(f, "  gdt base=%016llx limit=%04x  idt base=%016llx "
-		   "limit=%04x\n",
+	fprintf(f,
+		"  gdt base=%016llx limit=%04x  idt base=%016llx "
+		"limit=%04x\n",
 		s.gdt.base, s.gdt.limit, s.idt.base, s.idt.limit);
 }
 

@@ -39,7 +39,8 @@ static int kvm_open(struct vm *vm, struct db_error *err)
 		return db_fail(err, DB_ERR_HOST,
 			       "kvm: cannot open /dev/kvm: %s (is KVM enabled "
 			       "and are you in the kvm group? --accel tcg "
-			       "needs neither)", strerror(errno));
+			       "needs neither)",
+			       strerror(errno));
 	ver = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
 	if (ver != KVM_API_VERSION)
 		return db_fail(err, DB_ERR_HOST,
@@ -77,7 +78,7 @@ static int vm_set_tss(struct vm *vm, struct db_error *err)
  * Linux reads it in a tight loop to calibrate the TSC. */
 static int vm_create_irqchip(struct vm *vm, struct db_error *err)
 {
-	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
+	struct kvm_pit_config pit = {.flags = KVM_PIT_SPEAKER_DUMMY};
 	int ret;
 
 	ret = vm_ioctl(vm, KVM_CREATE_IRQCHIP, 0, "KVM_CREATE_IRQCHIP", err);
@@ -126,8 +127,7 @@ fail:
 	return ret;
 }
 
-int vm_add_ram(struct vm *vm, uint64_t gpa, uint64_t size,
-	       struct db_error *err)
+int vm_add_ram(struct vm *vm, uint64_t gpa, uint64_t size, struct db_error *err)
 {
 	struct kvm_userspace_memory_region mr;
 	struct vm_slot *s;
@@ -137,10 +137,10 @@ int vm_add_ram(struct vm *vm, uint64_t gpa, uint64_t size,
 		return db_fail(err, DB_ERR_INPUT,
 			       "kvm: more than %d RAM ranges", VM_SLOTS_MAX);
 	if ((gpa | size) & (PAGE_SIZE - 1) || !size || gpa + size < gpa)
-		return db_fail(err, DB_ERR_INPUT,
-			       "kvm: RAM range 0x%llx+0x%llx is not page aligned",
-			       (unsigned long long)gpa,
-			       (unsigned long long)size);
+		return db_fail(
+			err, DB_ERR_INPUT,
+			"kvm: RAM range 0x%llx+0x%llx is not page aligned",
+			(unsigned long long)gpa, (unsigned long long)size);
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
@@ -152,7 +152,7 @@ int vm_add_ram(struct vm *vm, uint64_t gpa, uint64_t size,
 	madvise(p, size, MADV_DONTDUMP);
 	madvise(p, size, MADV_DONTFORK);
 	s = &vm->slots[vm->nr_slots];
-	*s = (struct vm_slot){ .gpa = gpa, .size = size, .hva = p };
+	*s = (struct vm_slot){.gpa = gpa, .size = size, .hva = p};
 	mr = (struct kvm_userspace_memory_region){
 		.slot = vm->nr_slots,
 		.guest_phys_addr = gpa,
@@ -163,10 +163,11 @@ int vm_add_ram(struct vm *vm, uint64_t gpa, uint64_t size,
 		int e = errno;
 
 		munmap(p, size);
-		return db_fail(err, DB_ERR_HOST,
-			       "kvm: KVM_SET_USER_MEMORY_REGION 0x%llx+0x%llx: %s",
-			       (unsigned long long)gpa,
-			       (unsigned long long)size, strerror(e));
+		return db_fail(
+			err, DB_ERR_HOST,
+			"kvm: KVM_SET_USER_MEMORY_REGION 0x%llx+0x%llx: %s",
+			(unsigned long long)gpa, (unsigned long long)size,
+			strerror(e));
 	}
 	vm->nr_slots++;
 	return DB_OK;
@@ -235,7 +236,8 @@ static uint64_t keep_early_slot(struct vm *vm, const struct range *r)
 {
 	struct vm_slot *s = &vm->slots[0];
 
-	if (vm->nr_slots != 1 || s->gpa != r->start || s->size > r->end - r->start)
+	if (vm->nr_slots != 1 || s->gpa != r->start ||
+	    s->size > r->end - r->start)
 		return r->start;
 	return s->gpa + s->size;
 }
@@ -243,16 +245,16 @@ static uint64_t keep_early_slot(struct vm *vm, const struct range *r)
 static void drop_slot(struct vm *vm, unsigned i)
 {
 	struct kvm_userspace_memory_region mr = {
-		.slot = i, .guest_phys_addr = vm->slots[i].gpa,
+		.slot = i,
+		.guest_phys_addr = vm->slots[i].gpa,
 	};
 
 	ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &mr);
 	munmap(vm->slots[i].hva, vm->slots[i].size);
-	vm->slots[i] = (struct vm_slot){ 0 };
+	vm->slots[i] = (struct vm_slot){0};
 }
 
-int vm_load_plan(struct vm *vm, const struct plan *plan,
-		 struct db_error *err)
+int vm_load_plan(struct vm *vm, const struct plan *plan, struct db_error *err)
 {
 	struct range r[PLAN_REGIONS_MAX];
 	unsigned n = plan_slots(plan, r);
@@ -267,8 +269,8 @@ int vm_load_plan(struct vm *vm, const struct plan *plan,
 		early = false;
 	}
 	for (unsigned i = 0; i < n; i++) {
-		uint64_t start = early && !i ? keep_early_slot(vm, &r[0])
-					     : r[i].start;
+		uint64_t start =
+			early && !i ? keep_early_slot(vm, &r[0]) : r[i].start;
 
 		if (start == r[i].end)
 			continue;
@@ -320,7 +322,7 @@ uint64_t vm_resident_bytes(const struct vm *vm)
 
 int vm_irq_line(const struct vm *vm, unsigned irq, int level)
 {
-	struct kvm_irq_level l = { .irq = irq, .level = level };
+	struct kvm_irq_level l = {.irq = irq, .level = level};
 
 	return ioctl(vm->fd, KVM_IRQ_LINE, &l);
 }

@@ -47,8 +47,7 @@ int vm_add_ram(struct vm *vm, uint64_t gpa, uint64_t size,
 	       struct db_error *err);
 
 /* One slot per RAM range of the plan, then every placement copied in. */
-int vm_load_plan(struct vm *vm, const struct plan *plan,
-		 struct db_error *err);
+int vm_load_plan(struct vm *vm, const struct plan *plan, struct db_error *err);
 
 /* The host address of [gpa, gpa + len) when one slot holds all of it,
  * else NULL.  Never overflows, whatever gpa and len are. */

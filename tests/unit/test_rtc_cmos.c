@@ -23,18 +23,18 @@ static int unbcd(uint8_t v)
 
 static void test_status(void **state)
 {
-	struct rtc_cmos r = { 0 };
+	struct rtc_cmos r = {0};
 
 	(void)state;
 	assert_int_equal(reg(&r, 0x0a) & 0x80, 0);    /* no UIP */
 	assert_int_equal(reg(&r, 0x0b) & 0x06, 0x02); /* 24h, BCD */
-	assert_int_equal(reg(&r, 0x0d), 0x80);        /* valid */
+	assert_int_equal(reg(&r, 0x0d), 0x80);	      /* valid */
 	assert_int_equal(reg(&r, 0x8a) & 0x80, 0);    /* NMI bit masked */
 }
 
 static void test_time(void **state)
 {
-	struct rtc_cmos r = { 0 };
+	struct rtc_cmos r = {0};
 	time_t now = time(NULL);
 	struct tm tm;
 	int year;

@@ -14,8 +14,20 @@
 
 #include "../../devices/serial8250.h"
 
-enum { RBR = 0, THR = 0, DLL = 0, IER = 1, DLM = 1, IIR = 2, FCR = 2,
-       LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7 };
+enum {
+	RBR = 0,
+	THR = 0,
+	DLL = 0,
+	IER = 1,
+	DLM = 1,
+	IIR = 2,
+	FCR = 2,
+	LCR = 3,
+	MCR = 4,
+	LSR = 5,
+	MSR = 6,
+	SCR = 7
+};
 
 static int levels[64];
 static int nr_levels;
@@ -197,7 +209,7 @@ static void wait_for(int *counter, unsigned rx)
 static void test_console_escape(void **state)
 {
 	int in[2];
-	char got[8] = { 0 };
+	char got[8] = {0};
 
 	(void)state;
 	assert_int_equal(pipe(in), 0);
@@ -217,7 +229,8 @@ static void test_console_escape(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_autoconfig, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_autoconfig, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_dlab, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thre_interrupt, setup,
 						teardown),
