@@ -86,6 +86,9 @@ devices() {
 	t_eq "$tag/virtio-exit" 0 $?
 	t_eq "$tag/blk-write-ok" 0x0 "$(val VIRTIO_BLK_WRITE "$T/all.out")"
 	t_eq "$tag/blk-flush-ok" 0x0 "$(val VIRTIO_BLK_FLUSHED "$T/all.out")"
+	t_eq "$tag/blk-irq-at-pic" 0x1 "$(val VIRTIO_BLK_IRQ "$T/all.out")"
+	t_eq "$tag/blk-isr-used" 0x1 "$(val VIRTIO_BLK_ISR "$T/all.out")"
+	t_eq "$tag/blk-isr-acked" 0x0 "$(val VIRTIO_BLK_ISR_ACKED "$T/all.out")"
 	t_eq "$tag/blk-readback" 0x1 "$(val VIRTIO_BLK_MATCH "$T/all.out")"
 	t_eq "$tag/blk-capacity" 0x800 \
 		"$(val VIRTIO_BLK_CAPACITY "$T/all.out")"
