@@ -92,7 +92,75 @@ plan_seed mk 0 0 0 0 0 1 "$out/image/mk-2.15"
 for k in $kernels; do
 	plan_seed "$(basename "$k")" 0 0x02 0 10 0 1 "$k"
 done
+# virtqueue: the 24-byte header of fuzz_virtqueue.c, then guest RAM from
+# gpa 0: descriptors at 0, the avail ring at 0x100, the used ring at
+# 0x200.  Each seed breaks (or keeps) one rule of the split ring.
+mkdir -p "$out/virtqueue"
+# at FILE OFFSET BYTES N: write N as BYTES little-endian bytes at OFFSET
+at() {
+	le "$3" "$4" | dd of="$1" bs=1 seek=$(($2)) conv=notrunc status=none
+}
+# desc FILE I ADDR LEN FLAGS NEXT: descriptor I of the table at gpa 0
+desc() {
+	o=$((24 + 16 * $2))
+	at "$1" $o 4 $(($3 & 0xffffffff))
+	at "$1" $((o + 4)) 4 $(($3 >> 32))
+	at "$1" $((o + 8)) 4 "$4"
+	at "$1" $((o + 12)) 2 "$5"
+	at "$1" $((o + 14)) 2 "$6"
+}
+# vq NAME NUMMAXSEL NUM FLAGS AVAILIDX HEADS...: header, avail ring
+vq() {
+	f=$out/virtqueue/$1
+	head -c $((24 + 0x300)) /dev/zero >"$f"
+	at "$f" 0 1 "$2"
+	at "$f" 1 2 "$3"
+	at "$f" 3 1 "$4"
+	at "$f" 4 4 0
+	at "$f" 8 4 0x100
+	at "$f" 12 4 0x200
+	at "$f" 16 4 0x03000000    # ops: pop, pop, pop, notify
+	at "$f" 20 4 0x00040100    # ops: pop, pop+unpop, idx+1, pop
+	at "$f" $((24 + 0x102)) 2 "$5"
+	shift 5
+	i=0
+	for h in "$@"; do
+		at "$f" $((24 + 0x104 + 2 * i)) 2 "$h"
+		i=$((i + 1))
+	done
+}
+vq chain 0 8 0 2 0 2
+desc "$out/virtqueue/chain" 0 0x1000 16 1 1
+desc "$out/virtqueue/chain" 1 0x2000 512 2 0
+desc "$out/virtqueue/chain" 2 0xfff0 0x20 0 0      # straddles two regions
+vq event-idx 0 8 1 1 0
+desc "$out/virtqueue/event-idx" 0 0x3000 64 2 0
+vq loop 0 8 0 1 0
+desc "$out/virtqueue/loop" 0 0x1000 16 1 1
+desc "$out/virtqueue/loop" 1 0x2000 16 1 0
+vq outside 0 8 0 1 0
+desc "$out/virtqueue/outside" 0 0x20000 16 0 0
+vq past-ram-end 0 8 0 1 0
+desc "$out/virtqueue/past-ram-end" 0 0x13ff0 0x20 2 0
+vq high 0 8 0 1 0
+desc "$out/virtqueue/high" 0 0xfffffffffffff000 0x2000 2 0
+vq len-4g 0 8 0 1 0
+desc "$out/virtqueue/len-4g" 0 0x1000 0xfffffff0 2 0
+vq write-then-read 0 8 0 1 0
+desc "$out/virtqueue/write-then-read" 0 0x1000 16 3 1
+desc "$out/virtqueue/write-then-read" 1 0x2000 16 0 0
+vq next-past-num 0 8 0 1 0
+desc "$out/virtqueue/next-past-num" 0 0x1000 16 1 200
+vq head-past-num 0 8 0 1 9
+vq num-6 0 6 0 1 0
+vq num-over-max 1 16 0 1 0
+vq num-32768 3 32768 0 1 0
+vq idx-jump 0 8 0 0x8000 0
+vq indirect 0 8 0 1 0
+desc "$out/virtqueue/indirect" 0 0x1000 16 4 0
+
 rm -rf "$tmp"
 echo "seeds: image $(ls "$out/image" | wc -l), payload" \
-	"$(ls "$out/payload" | wc -l), plan $(ls "$out/plan" | wc -l)" \
+	"$(ls "$out/payload" | wc -l), plan $(ls "$out/plan" | wc -l)," \
+	"virtqueue $(ls "$out/virtqueue" | wc -l)" \
 	"(mkbzimage versions: $n)"
