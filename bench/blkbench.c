@@ -110,7 +110,8 @@ static bool host_run(const char *disk, double t[PHASES])
 		buf[i] = (uint8_t)i;
 	for (int p = 0; p < PHASES; p++) {
 		bool write = !(p & 1), seq = p < 2;
-		unsigned n = seq ? VIRTIO_BENCH_SEQ_BYTES / VIRTIO_BENCH_SEQ_CHUNK
+		unsigned n = seq ? VIRTIO_BENCH_SEQ_BYTES /
+					   VIRTIO_BENCH_SEQ_CHUNK
 				 : VIRTIO_BENCH_RAND_OPS;
 		size_t len = seq ? VIRTIO_BENCH_SEQ_CHUNK : 4096;
 		uint32_t rnd = 12345;

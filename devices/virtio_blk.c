@@ -45,7 +45,8 @@ int virtio_blk_parse(const char *arg, struct virtio_blk_opts *o,
 
 	/* The options outlive the call; keep a copy that can be cut. */
 	if (len + 1 > sizeof(buf) - used)
-		return db_fail(err, DB_ERR_INPUT, "--disk: too many or too "
+		return db_fail(err, DB_ERR_INPUT,
+			       "--disk: too many or too "
 			       "long disk arguments");
 	s = memcpy(buf + used, arg, len + 1);
 	used += len + 1;
@@ -61,9 +62,11 @@ int virtio_blk_parse(const char *arg, struct virtio_blk_opts *o,
 		else if (!strcmp(opt, "cache=writeback"))
 			o->cache_none = false;
 		else
-			return db_fail(err, DB_ERR_INPUT, "--disk '%s': unknown "
+			return db_fail(err, DB_ERR_INPUT,
+				       "--disk '%s': unknown "
 				       "option '%s' (ro, cache=none, "
-				       "cache=writeback)", arg, opt);
+				       "cache=writeback)",
+				       arg, opt);
 	}
 	return DB_OK;
 }
@@ -84,8 +87,10 @@ int virtio_blk_open(struct virtio_blk *b, const struct virtio_blk_opts *o,
 	if (fstat(b->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(b->fd);
 		b->fd = -1;
-		return db_fail(err, DB_ERR_INPUT, "--disk %s: not a regular "
-			       "file (a raw image is)", o->path);
+		return db_fail(err, DB_ERR_INPUT,
+			       "--disk %s: not a regular "
+			       "file (a raw image is)",
+			       o->path);
 	}
 	b->capacity = (uint64_t)st.st_size / SECTOR;
 	if (o->cache_none)
@@ -256,7 +261,7 @@ static void blk_kick(struct virtio_mmio *d, unsigned qi)
 
 			if (!blk_request(b, &b->elem, &len)) {
 				virtio_mmio_fail(d, "a request without its "
-						 "header or status byte");
+						    "header or status byte");
 				return;
 			}
 			virtq_push(q, b->elem.head, len);

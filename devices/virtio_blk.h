@@ -26,8 +26,8 @@ struct virtio_blk_opts {
 
 struct virtio_blk {
 	struct virtio_mmio mmio;
-	int fd;          /* O_RDONLY for a read-only disk, else O_RDWR */
-	int fd_direct;   /* cache=none: the same file with O_DIRECT, or -1 */
+	int fd;	       /* O_RDONLY for a read-only disk, else O_RDWR */
+	int fd_direct; /* cache=none: the same file with O_DIRECT, or -1 */
 	bool ro;
 	uint64_t capacity; /* 512-byte sectors */
 	char id[VIRTIO_BLK_ID_BYTES];

@@ -79,8 +79,7 @@ static const struct virtio_dev_ops console_ops = {
 
 void virtio_console_init(struct virtio_console *c, int in_fd, int out_fd,
 			 const struct virtio_mem *mem, uint64_t base,
-			 unsigned irq, void (*irq_raise)(void *),
-			 void *opaque)
+			 unsigned irq, void (*irq_raise)(void *), void *opaque)
 {
 	virtio_mmio_init(&c->mmio, &console_ops, c, mem, base, irq, irq_raise,
 			 opaque);

@@ -25,14 +25,13 @@ struct virtio_console {
 
 void virtio_console_init(struct virtio_console *c, int in_fd, int out_fd,
 			 const struct virtio_mem *mem, uint64_t base,
-			 unsigned irq, void (*irq_raise)(void *),
-			 void *opaque);
+			 unsigned irq, void (*irq_raise)(void *), void *opaque);
 
 enum virtio_console_input {
-	VIRTIO_CONSOLE_READ,     /* bytes went to the guest: call again */
-	VIRTIO_CONSOLE_NO_BUFFER,/* the guest has no rx buffer: wait for its
+	VIRTIO_CONSOLE_READ,	  /* bytes went to the guest: call again */
+	VIRTIO_CONSOLE_NO_BUFFER, /* the guest has no rx buffer: wait for its
 				    kick on the receive queue */
-	VIRTIO_CONSOLE_EOF,      /* stdin is done: stop watching it */
+	VIRTIO_CONSOLE_EOF,	  /* stdin is done: stop watching it */
 };
 
 /* in_fd is readable: move what it holds into the guest's next receive

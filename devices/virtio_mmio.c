@@ -95,8 +95,9 @@ void virtio_mmio_fail(struct virtio_mmio *d, const char *why)
 	d->broken = true;
 	d->broken_why = why;
 	d->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
-	fprintf(stderr, "directboot: %s at 0x%llx: the driver broke the "
-			"virtio spec (%s): DEVICE_NEEDS_RESET\r\n",
+	fprintf(stderr,
+		"directboot: %s at 0x%llx: the driver broke the "
+		"virtio spec (%s): DEVICE_NEEDS_RESET\r\n",
 		d->ops->name, (unsigned long long)d->base, why);
 	if (d->status & VIRTIO_CONFIG_S_DRIVER_OK)
 		raise_irq(d, VIRTIO_MMIO_INT_CONFIG);
@@ -126,25 +127,39 @@ static uint32_t reg_read(struct virtio_mmio *d, uint64_t off)
 	struct virtq *q = sel_queue(d);
 
 	switch (off) {
-	case VIRTIO_MMIO_MAGIC_VALUE: return VIRTIO_MMIO_MAGIC;
-	case VIRTIO_MMIO_VERSION: return VIRTIO_MMIO_VERSION_2;
-	case VIRTIO_MMIO_DEVICE_ID: return d->ops->device_id;
-	case VIRTIO_MMIO_VENDOR_ID: return VIRTIO_MMIO_VENDOR;
+	case VIRTIO_MMIO_MAGIC_VALUE:
+		return VIRTIO_MMIO_MAGIC;
+	case VIRTIO_MMIO_VERSION:
+		return VIRTIO_MMIO_VERSION_2;
+	case VIRTIO_MMIO_DEVICE_ID:
+		return d->ops->device_id;
+	case VIRTIO_MMIO_VENDOR_ID:
+		return VIRTIO_MMIO_VENDOR;
 	case VIRTIO_MMIO_DEVICE_FEATURES:
-		return d->dev_features_sel > 1 ? 0 :
-		       (uint32_t)(offered(d) >> (32 * d->dev_features_sel));
-	case VIRTIO_MMIO_QUEUE_NUM_MAX: return q ? d->ops->queue_max : 0;
-	case VIRTIO_MMIO_QUEUE_READY: return q && q->ready;
-	case VIRTIO_MMIO_INTERRUPT_STATUS: return d->interrupt_status;
-	case VIRTIO_MMIO_STATUS: return d->status;
-	case VIRTIO_MMIO_CONFIG_GENERATION: return d->config_generation;
-	case VIRTIO_MMIO_QUEUE_DESC_LOW: return q ? (uint32_t)q->desc_gpa : 0;
+		return d->dev_features_sel > 1
+			       ? 0
+			       : (uint32_t)(offered(d) >>
+					    (32 * d->dev_features_sel));
+	case VIRTIO_MMIO_QUEUE_NUM_MAX:
+		return q ? d->ops->queue_max : 0;
+	case VIRTIO_MMIO_QUEUE_READY:
+		return q && q->ready;
+	case VIRTIO_MMIO_INTERRUPT_STATUS:
+		return d->interrupt_status;
+	case VIRTIO_MMIO_STATUS:
+		return d->status;
+	case VIRTIO_MMIO_CONFIG_GENERATION:
+		return d->config_generation;
+	case VIRTIO_MMIO_QUEUE_DESC_LOW:
+		return q ? (uint32_t)q->desc_gpa : 0;
 	case VIRTIO_MMIO_QUEUE_DESC_HIGH:
 		return q ? (uint32_t)(q->desc_gpa >> 32) : 0;
-	case VIRTIO_MMIO_QUEUE_AVAIL_LOW: return q ? (uint32_t)q->avail_gpa : 0;
+	case VIRTIO_MMIO_QUEUE_AVAIL_LOW:
+		return q ? (uint32_t)q->avail_gpa : 0;
 	case VIRTIO_MMIO_QUEUE_AVAIL_HIGH:
 		return q ? (uint32_t)(q->avail_gpa >> 32) : 0;
-	case VIRTIO_MMIO_QUEUE_USED_LOW: return q ? (uint32_t)q->used_gpa : 0;
+	case VIRTIO_MMIO_QUEUE_USED_LOW:
+		return q ? (uint32_t)q->used_gpa : 0;
 	case VIRTIO_MMIO_QUEUE_USED_HIGH:
 		return q ? (uint32_t)(q->used_gpa >> 32) : 0;
 	}
@@ -251,17 +266,23 @@ static void reg_write(struct virtio_mmio *d, uint64_t off, uint32_t v)
 	struct virtq *q = sel_queue(d);
 
 	switch (off) {
-	case VIRTIO_MMIO_DEVICE_FEATURES_SEL: d->dev_features_sel = v; break;
-	case VIRTIO_MMIO_DRIVER_FEATURES_SEL: d->drv_features_sel = v; break;
+	case VIRTIO_MMIO_DEVICE_FEATURES_SEL:
+		d->dev_features_sel = v;
+		break;
+	case VIRTIO_MMIO_DRIVER_FEATURES_SEL:
+		d->drv_features_sel = v;
+		break;
 	case VIRTIO_MMIO_DRIVER_FEATURES:
 		if (d->drv_features_sel > 1 ||
 		    (d->status & VIRTIO_CONFIG_S_FEATURES_OK))
 			break;
-		d->driver_features &= ~(0xffffffffull <<
-					(32 * d->drv_features_sel));
+		d->driver_features &=
+			~(0xffffffffull << (32 * d->drv_features_sel));
 		d->driver_features |= (uint64_t)v << (32 * d->drv_features_sel);
 		break;
-	case VIRTIO_MMIO_QUEUE_SEL: d->queue_sel = v; break;
+	case VIRTIO_MMIO_QUEUE_SEL:
+		d->queue_sel = v;
+		break;
 	case VIRTIO_MMIO_QUEUE_NUM:
 		if (q && !q->ready)
 			q->num = v > 0xffff ? 0 : (uint16_t)v;
@@ -274,8 +295,12 @@ static void reg_write(struct virtio_mmio *d, uint64_t off, uint32_t v)
 		if (virtio_mmio_queue_live(d, v))
 			d->ops->kick(d, v);
 		break;
-	case VIRTIO_MMIO_INTERRUPT_ACK: d->interrupt_status &= ~v; break;
-	case VIRTIO_MMIO_STATUS: set_status(d, v); break;
+	case VIRTIO_MMIO_INTERRUPT_ACK:
+		d->interrupt_status &= ~v;
+		break;
+	case VIRTIO_MMIO_STATUS:
+		set_status(d, v);
+		break;
 	case VIRTIO_MMIO_QUEUE_DESC_LOW:
 	case VIRTIO_MMIO_QUEUE_DESC_HIGH:
 	case VIRTIO_MMIO_QUEUE_AVAIL_LOW:
@@ -287,8 +312,8 @@ static void reg_write(struct virtio_mmio *d, uint64_t off, uint32_t v)
 	}
 }
 
-void virtio_mmio_write(struct virtio_mmio *d, uint64_t off,
-		       const uint8_t *data, unsigned len)
+void virtio_mmio_write(struct virtio_mmio *d, uint64_t off, const uint8_t *data,
+		       unsigned len)
 {
 	uint32_t v;
 

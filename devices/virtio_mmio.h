@@ -27,7 +27,7 @@ struct virtio_mmio;
 struct virtio_dev_ops {
 	const char *name;
 	uint32_t device_id;
-	uint64_t features;   /* offered; the transport adds VERSION_1 and
+	uint64_t features; /* offered; the transport adds VERSION_1 and
 				EVENT_IDX */
 	unsigned nr_queues;
 	uint16_t queue_max;
@@ -40,9 +40,9 @@ struct virtio_dev_ops {
 
 struct virtio_mmio {
 	const struct virtio_dev_ops *ops;
-	void *dev;                      /* the device model */
+	void *dev; /* the device model */
 	const struct virtio_mem *mem;
-	uint64_t base;                  /* guest physical window */
+	uint64_t base; /* guest physical window */
 	unsigned irq;
 	/* Raise the interrupt line (an edge: irqfd or KVM_IRQ_LINE 1, 0). */
 	void (*irq_raise)(void *opaque);
@@ -57,7 +57,7 @@ struct virtio_mmio {
 	uint64_t driver_features;
 	uint32_t interrupt_status;
 	uint32_t config_generation;
-	bool broken;                    /* NEEDS_RESET: queues stay stopped */
+	bool broken; /* NEEDS_RESET: queues stay stopped */
 	const char *broken_why;
 	struct virtq vq[VIRTIO_MMIO_QUEUES_MAX];
 };
@@ -70,8 +70,8 @@ void virtio_mmio_destroy(struct virtio_mmio *d);
 /* A guest access to [base + off, base + off + len). */
 void virtio_mmio_read(struct virtio_mmio *d, uint64_t off, uint8_t *data,
 		      unsigned len);
-void virtio_mmio_write(struct virtio_mmio *d, uint64_t off,
-		       const uint8_t *data, unsigned len);
+void virtio_mmio_write(struct virtio_mmio *d, uint64_t off, const uint8_t *data,
+		       unsigned len);
 
 /* The queue's ioeventfd fired (or QueueNotify was written). */
 void virtio_mmio_notify(struct virtio_mmio *d, unsigned q);

@@ -39,8 +39,10 @@ int virtio_net_open_tap(const char *name, char ifname[IFNAMSIZ],
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
 	if (name && strlen(name) >= IFNAMSIZ) {
 		close(fd);
-		return db_fail(err, DB_ERR_INPUT, "--net tap=%s: the name is "
-			       "longer than %d", name, IFNAMSIZ - 1);
+		return db_fail(err, DB_ERR_INPUT,
+			       "--net tap=%s: the name is "
+			       "longer than %d",
+			       name, IFNAMSIZ - 1);
 	}
 	if (name)
 		strcpy(ifr.ifr_name, name);
@@ -49,11 +51,13 @@ int virtio_net_open_tap(const char *name, char ifname[IFNAMSIZ],
 		int e = errno;
 
 		close(fd);
-		return db_fail(err, DB_ERR_HOST, "--net tap%s%s: %s%s",
-			       name ? "=" : "", name ? name : "", strerror(e),
-			       e == EPERM ? " (creating or attaching a TAP "
-			       "needs CAP_NET_ADMIN or a TAP owned by you)"
-			       : "");
+		return db_fail(
+			err, DB_ERR_HOST, "--net tap%s%s: %s%s",
+			name ? "=" : "", name ? name : "", strerror(e),
+			e == EPERM
+				? " (creating or attaching a TAP "
+				  "needs CAP_NET_ADMIN or a TAP owned by you)"
+				: "");
 	}
 	memcpy(ifname, ifr.ifr_name, IFNAMSIZ);
 	ifname[IFNAMSIZ - 1] = '\0';
@@ -138,7 +142,7 @@ static enum virtio_net_rx rx_locked(struct virtio_net *n)
 	}
 	if (n->elem.in_len < sizeof(struct virtio_net_hdr_v1)) {
 		virtio_mmio_fail(d, "a receive buffer smaller than the "
-				 "virtio-net header");
+				    "virtio-net header");
 		return VIRTIO_NET_RX_NO_BUFFER;
 	}
 	do

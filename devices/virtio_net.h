@@ -33,9 +33,9 @@ void virtio_net_init(struct virtio_net *n, int tap_fd, const uint8_t mac[6],
 		     void (*irq_raise)(void *), void *opaque);
 
 enum virtio_net_rx {
-	VIRTIO_NET_RX_MORE,      /* a frame went in: call again */
+	VIRTIO_NET_RX_MORE,	 /* a frame went in: call again */
 	VIRTIO_NET_RX_NO_BUFFER, /* no receive buffer: wait for a kick */
-	VIRTIO_NET_RX_EMPTY,     /* the TAP has nothing more */
+	VIRTIO_NET_RX_EMPTY,	 /* the TAP has nothing more */
 };
 
 /* The TAP is readable: one frame into the next receive buffer.  Takes

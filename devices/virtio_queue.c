@@ -42,8 +42,7 @@ static void store16(uint8_t *p, uint16_t v)
 	__atomic_store_n((uint16_t *)p, v, __ATOMIC_RELAXED);
 }
 
-void *virtio_mem_ptr(const struct virtio_mem *mem, uint64_t gpa,
-		     uint64_t len)
+void *virtio_mem_ptr(const struct virtio_mem *mem, uint64_t gpa, uint64_t len)
 {
 	for (unsigned i = 0; i < mem->nr; i++) {
 		const struct virtio_mem_region *r = &mem->r[i];
@@ -59,7 +58,8 @@ static const struct virtio_mem_region *region_of(const struct virtio_mem *mem,
 						 uint64_t gpa)
 {
 	for (unsigned i = 0; i < mem->nr; i++)
-		if (gpa >= mem->r[i].gpa && gpa - mem->r[i].gpa < mem->r[i].size)
+		if (gpa >= mem->r[i].gpa &&
+		    gpa - mem->r[i].gpa < mem->r[i].size)
 			return &mem->r[i];
 	return NULL;
 }
@@ -75,7 +75,7 @@ bool virtio_mem_iov(const struct virtio_mem *mem, uint64_t gpa, uint64_t len,
 			return false;
 		off = gpa - r->gpa;
 		chunk = r->size - off < len ? r->size - off : len;
-		iov[*n] = (struct iovec){ r->hva + off, chunk };
+		iov[*n] = (struct iovec){r->hva + off, chunk};
 		(*n)++;
 		/* Cannot wrap: gpa + chunk <= r->gpa + r->size. */
 		gpa += chunk;
@@ -96,10 +96,12 @@ bool virtq_start(struct virtq *q, const struct virtio_mem *mem,
 	uint16_t n = q->num;
 
 	if (!n || (n & (n - 1)) || n > num_max) {
-		*why = "the queue size is 0, not a power of two or over QueueNumMax";
+		*why = "the queue size is 0, not a power of two or over "
+		       "QueueNumMax";
 		return false;
 	}
-	if (q->desc_gpa % VRING_DESC_ALIGN || q->avail_gpa % VRING_AVAIL_ALIGN ||
+	if (q->desc_gpa % VRING_DESC_ALIGN ||
+	    q->avail_gpa % VRING_AVAIL_ALIGN ||
 	    q->used_gpa % VRING_USED_ALIGN) {
 		*why = "a ring is misaligned (desc 16, avail 2, used 4)";
 		return false;
@@ -131,7 +133,8 @@ static int take_desc(const struct virtio_mem *mem, const struct vring_desc *d,
 	unsigned before = *n;
 
 	if (d->flags & VRING_DESC_F_INDIRECT)
-		return bad(why, "an indirect descriptor, a feature not offered");
+		return bad(why,
+			   "an indirect descriptor, a feature not offered");
 	if (!(d->flags & VRING_DESC_F_WRITE) && e->nr_in)
 		return bad(why, "a readable descriptor after a writable one");
 	if (!virtio_mem_iov(mem, d->addr, d->len, e->iov, n, VIRTQ_IOV_MAX))
@@ -149,9 +152,8 @@ static int take_desc(const struct virtio_mem *mem, const struct vring_desc *d,
 int virtq_pop(struct virtq *q, const struct virtio_mem *mem,
 	      struct virtq_elem *e, const char **why)
 {
-	uint16_t avail_idx = __atomic_load_n((uint16_t *)(q->avail +
-							  VRING_AVAIL_IDX),
-					     __ATOMIC_ACQUIRE);
+	uint16_t avail_idx = __atomic_load_n(
+		(uint16_t *)(q->avail + VRING_AVAIL_IDX), __ATOMIC_ACQUIRE);
 	uint16_t idx;
 	unsigned n = 0, count = 0;
 
@@ -168,7 +170,8 @@ int virtq_pop(struct virtq *q, const struct virtio_mem *mem,
 		struct vring_desc d;
 
 		if (idx >= q->num)
-			return bad(why, "a descriptor index past the queue size");
+			return bad(why,
+				   "a descriptor index past the queue size");
 		if (++count > q->num)
 			return bad(why, "a descriptor chain that loops");
 		memcpy(&d, q->desc + (size_t)idx * sizeof(d), sizeof(d));
@@ -189,7 +192,7 @@ void virtq_unpop(struct virtq *q)
 
 void virtq_push(struct virtq *q, uint16_t head, uint32_t len)
 {
-	struct vring_used_elem el = { .id = head, .len = len };
+	struct vring_used_elem el = {.id = head, .len = len};
 	uint8_t *slot = q->used + VRING_USED_RING +
 			sizeof(el) * (q->used_idx & (q->num - 1));
 
@@ -222,7 +225,7 @@ bool virtq_enable_notify(struct virtq *q)
 {
 	if (q->event_idx)
 		store16(q->used + VRING_USED_RING +
-			sizeof(struct vring_used_elem) * q->num,
+				sizeof(struct vring_used_elem) * q->num,
 			q->last_avail);
 	else
 		store16(q->used + VRING_USED_FLAGS, 0);
@@ -275,8 +278,8 @@ size_t iov_from_buf(const struct iovec *iov, unsigned n, size_t off,
 	return done;
 }
 
-unsigned iov_slice(const struct iovec *iov, unsigned n, size_t off,
-		   size_t len, struct iovec *dst, unsigned max)
+unsigned iov_slice(const struct iovec *iov, unsigned n, size_t off, size_t len,
+		   struct iovec *dst, unsigned max)
 {
 	unsigned k = 0;
 
@@ -289,7 +292,7 @@ unsigned iov_slice(const struct iovec *iov, unsigned n, size_t off,
 		}
 		c = iov[i].iov_len - off;
 		c = c < len ? c : len;
-		dst[k++] = (struct iovec){ (uint8_t *)iov[i].iov_base + off, c };
+		dst[k++] = (struct iovec){(uint8_t *)iov[i].iov_base + off, c};
 		len -= c;
 		off = 0;
 	}

@@ -39,8 +39,7 @@ struct virtio_mem {
  * The host address of [gpa, gpa + len) when one region holds all of it,
  * else NULL.  Never overflows, whatever gpa and len are.
  */
-void *virtio_mem_ptr(const struct virtio_mem *mem, uint64_t gpa,
-		     uint64_t len);
+void *virtio_mem_ptr(const struct virtio_mem *mem, uint64_t gpa, uint64_t len);
 
 /*
  * Append the iovecs covering [gpa, gpa + len) to iov[*n..max): one per
@@ -116,7 +115,7 @@ size_t iov_from_buf(const struct iovec *iov, unsigned n, size_t off,
 
 /* Copy into dst (at most max entries) the part of iov[0..n) that lies in
  * [off, off + len).  Returns the number of entries. */
-unsigned iov_slice(const struct iovec *iov, unsigned n, size_t off,
-		   size_t len, struct iovec *dst, unsigned max);
+unsigned iov_slice(const struct iovec *iov, unsigned n, size_t off, size_t len,
+		   struct iovec *dst, unsigned max);
 
 #endif

@@ -14,11 +14,11 @@
 
 struct virtio_rng {
 	struct virtio_mmio mmio;
-	uint64_t rate;      /* bytes per second; 0: no limit */
-	uint64_t tokens;    /* bytes the bucket holds now */
-	uint64_t last_ns;   /* when it was last refilled */
+	uint64_t rate;	  /* bytes per second; 0: no limit */
+	uint64_t tokens;  /* bytes the bucket holds now */
+	uint64_t last_ns; /* when it was last refilled */
 	uint64_t (*now_ns)(void);
-	uint64_t wait_ns;   /* > 0: a request waits for tokens; kick the
+	uint64_t wait_ns; /* > 0: a request waits for tokens; kick the
 			       queue again (virtio_mmio_notify) after this */
 	struct virtq_elem elem;
 };

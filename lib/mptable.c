@@ -75,10 +75,10 @@ static uint8_t *put_cpus(uint8_t *p, unsigned cpus)
 static uint8_t *put_interrupts(uint8_t *p, uint8_t ioapic)
 {
 	struct mpc_lintsrc lint[MP_LINTSRCS] = {
-		{ MP_LINTSRC, mp_ExtINT, MP_IRQPOL_DEFAULT, MP_BUS_ISA, 0,
-		  MP_APIC_ALL, 0 },
-		{ MP_LINTSRC, mp_NMI, MP_IRQPOL_DEFAULT, MP_BUS_ISA, 0,
-		  MP_APIC_ALL, 1 },
+		{MP_LINTSRC, mp_ExtINT, MP_IRQPOL_DEFAULT, MP_BUS_ISA, 0,
+		 MP_APIC_ALL, 0},
+		{MP_LINTSRC, mp_NMI, MP_IRQPOL_DEFAULT, MP_BUS_ISA, 0,
+		 MP_APIC_ALL, 1},
 	};
 
 	for (unsigned irq = 0; irq < MP_IOAPIC_PINS; irq++) {
@@ -109,14 +109,16 @@ int mptable_build(uint8_t *buf, unsigned cpus, struct db_error *err)
 		.productid = "directboot  ",
 		.lapic = MP_LAPIC_ADDR,
 	};
-	struct mpc_bus bus = { MP_BUS, MP_BUS_ISA, "ISA   " };
-	struct mpc_ioapic io = { MP_IOAPIC, (uint8_t)cpus, MP_IOAPIC_VERSION,
-				 MPC_APIC_USABLE, MP_IOAPIC_ADDR };
+	struct mpc_bus bus = {MP_BUS, MP_BUS_ISA, "ISA   "};
+	struct mpc_ioapic io = {MP_IOAPIC, (uint8_t)cpus, MP_IOAPIC_VERSION,
+				MPC_APIC_USABLE, MP_IOAPIC_ADDR};
 	uint8_t *p;
 
 	if (!cpus || cpus > MP_CPUS_MAX)
-		return db_fail(err, DB_ERR_INPUT, "mptable: %u CPUs, the MP "
-			       "table takes 1 to %u", cpus, MP_CPUS_MAX);
+		return db_fail(err, DB_ERR_INPUT,
+			       "mptable: %u CPUs, the MP "
+			       "table takes 1 to %u",
+			       cpus, MP_CPUS_MAX);
 	h.length = (uint16_t)mptable_size(cpus);
 	h.oemcount = (uint16_t)(cpus + 2 + MP_INTSRCS + MP_LINTSRCS);
 	p = buf + sizeof(h);
@@ -149,7 +151,8 @@ int plan_add_mptable(struct plan *plan, unsigned cpus, struct db_error *err)
 	int ret;
 
 	if (!table || !mpf)
-		return db_fail(err, DB_ERR_HOST, "plan: out of memory for "
+		return db_fail(err, DB_ERR_HOST,
+			       "plan: out of memory for "
 			       "the MP table");
 	ret = mptable_build(table, cpus, err);
 	if (!ret)

@@ -17,8 +17,11 @@
 
 #include "plan_devices.h"
 
-static const uint8_t virtio_irqs[PLAN_VIRTIO_MAX] = { 5, 6, 7, 9, 10, 11,
-						      14, 15 };
+/* clang-format off */
+static const uint8_t virtio_irqs[PLAN_VIRTIO_MAX] = {
+	5, 6, 7, 9, 10, 11, 14, 15,
+};
+/* clang-format on */
 
 #define ENTRY_MAX 48 /* " virtio_mmio.device=512@0xd0007000:15" */
 
@@ -33,12 +36,15 @@ int plan_virtio_place(struct plan *plan, const struct plan_options *o,
 	if (!o->nr_virtio)
 		return DB_OK;
 	if (o->nr_virtio > PLAN_VIRTIO_MAX)
-		return db_fail(err, DB_ERR_INPUT, "plan: %u virtio devices, "
-			       "at most %u", o->nr_virtio, PLAN_VIRTIO_MAX);
+		return db_fail(err, DB_ERR_INPUT,
+			       "plan: %u virtio devices, "
+			       "at most %u",
+			       o->nr_virtio, PLAN_VIRTIO_MAX);
 	cap = len + (size_t)o->nr_virtio * ENTRY_MAX + 1;
 	s = plan_alloc(plan, cap);
 	if (!s)
-		return db_fail(err, DB_ERR_HOST, "plan: out of memory for "
+		return db_fail(err, DB_ERR_HOST,
+			       "plan: out of memory for "
 			       "the command line");
 	memcpy(s, user, len + 1);
 	for (unsigned i = 0; i < o->nr_virtio; i++) {
@@ -47,10 +53,10 @@ int plan_virtio_place(struct plan *plan, const struct plan_options *o,
 		w->gpa = PLAN_VIRTIO_BASE + i * PLAN_VIRTIO_STRIDE;
 		w->size = VIRTIO_MMIO_WINDOW;
 		w->irq = virtio_irqs[i];
-		len += (size_t)snprintf(s + len, cap - len,
-					"%svirtio_mmio.device=%u@0x%" PRIx64
-					":%u", len ? " " : "", w->size,
-					w->gpa, w->irq);
+		len += (size_t)snprintf(
+			s + len, cap - len,
+			"%svirtio_mmio.device=%u@0x%" PRIx64 ":%u",
+			len ? " " : "", w->size, w->gpa, w->irq);
 	}
 	plan->nr_virtio = o->nr_virtio;
 	plan->cmdline = s;

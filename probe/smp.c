@@ -98,8 +98,8 @@ static bool scan(uint64_t base, uint64_t len, struct mpf_intel *mpf)
 	for (uint64_t a = base; a + sizeof(*mpf) <= base + len; a += 16) {
 		if (!phys_read(a, mpf, sizeof(*mpf)))
 			return false;
-		if (!memcmp4(mpf->signature, MPF_SIGNATURE) || mpf->length != 1 ||
-		    sum((const uint8_t *)mpf, sizeof(*mpf)))
+		if (!memcmp4(mpf->signature, MPF_SIGNATURE) ||
+		    mpf->length != 1 || sum((const uint8_t *)mpf, sizeof(*mpf)))
 			continue;
 		return true;
 	}

@@ -301,7 +301,8 @@ static void blk_bench(struct vq *q)
 		bench_buf[i] = (uint8_t)i;
 	for (unsigned phase = 0; phase < 4; phase++) {
 		bool write = !(phase & 1), seq = phase < 2;
-		unsigned n = seq ? VIRTIO_BENCH_SEQ_BYTES / VIRTIO_BENCH_SEQ_CHUNK
+		unsigned n = seq ? VIRTIO_BENCH_SEQ_BYTES /
+					   VIRTIO_BENCH_SEQ_CHUNK
 				 : VIRTIO_BENCH_RAND_OPS;
 		uint32_t len = seq ? VIRTIO_BENCH_SEQ_CHUNK : 4096;
 

@@ -37,12 +37,14 @@ static void route(struct kvm_irq_routing *r, unsigned gsi, unsigned chip,
 
 int vm_route_pc_irqs(struct vm *vm, struct db_error *err)
 {
-	struct kvm_irq_routing *r = calloc(1, sizeof(*r) + ROUTES_MAX *
-					   sizeof(struct kvm_irq_routing_entry));
+	struct kvm_irq_routing *r = calloc(
+		1,
+		sizeof(*r) + ROUTES_MAX * sizeof(struct kvm_irq_routing_entry));
 	int ret;
 
 	if (!r)
-		return db_fail(err, DB_ERR_HOST, "kvm: out of memory for the "
+		return db_fail(err, DB_ERR_HOST,
+			       "kvm: out of memory for the "
 			       "IRQ routes");
 	for (unsigned i = 0; i < 16; i++)
 		if (i != 2)

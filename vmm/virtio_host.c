@@ -48,8 +48,8 @@
 
 /* What an epoll event is about. */
 enum { EV_STOP, EV_QUEUE, EV_STDIN, EV_TAP };
-#define EV(kind, dev, q) ((uint64_t)(kind) | (uint64_t)(dev) << 8 | \
-			  (uint64_t)(q) << 16)
+#define EV(kind, dev, q)                                                       \
+	((uint64_t)(kind) | (uint64_t)(dev) << 8 | (uint64_t)(q) << 16)
 
 struct host_dev {
 	struct virtio_mmio *mmio;
@@ -67,15 +67,18 @@ static struct {
 	struct virtio_blk blk[VIRTIO_HOST_DISKS_MAX];
 	unsigned nr_blk;
 	struct virtio_net net;
-	int net_dev;                   /* index in dev[], or -1 */
+	int net_dev; /* index in dev[], or -1 */
 	struct virtio_console console;
 	int console_dev;
 	struct virtio_rng rng;
 	int rng_dev;
 	int epfd, stopfd;
 	pthread_t thread;
-} h = { .net_dev = -1, .console_dev = -1, .rng_dev = -1, .epfd = -1,
-	.stopfd = -1 };
+} h = {.net_dev = -1,
+       .console_dev = -1,
+       .rng_dev = -1,
+       .epfd = -1,
+       .stopfd = -1};
 
 /* Options. */
 
@@ -107,8 +110,10 @@ static int parse_net(struct virtio_host_config *c, const char *cmd,
 				c->mac[i] = (uint8_t)m[i];
 			c->mac_set = true;
 		} else {
-			cli_usage_error(cmd, "--net takes tap, tap=NAME and "
-					"mac=xx:xx:xx:xx:xx:xx, not '%s'", opt);
+			cli_usage_error(cmd,
+					"--net takes tap, tap=NAME and "
+					"mac=xx:xx:xx:xx:xx:xx, not '%s'",
+					opt);
 			return -1;
 		}
 	}
@@ -127,19 +132,21 @@ static int parse_rate(const char *cmd, const char *s, uint64_t *out)
 	else if (*end == 'M' || *end == 'm')
 		v <<= 20, end++;
 	if (errno || end == s || *end || *s == '-' || !v || v > (1ull << 32)) {
-		cli_usage_error(cmd, "--rng=RATE wants bytes per second, 1 "
-				"to 4G (K and M allowed), not '%s'", s);
+		cli_usage_error(cmd,
+				"--rng=RATE wants bytes per second, 1 "
+				"to 4G (K and M allowed), not '%s'",
+				s);
 		return -1;
 	}
 	*out = v;
 	return 1;
 }
 
-int virtio_host_parse(struct virtio_host_config *c, const char *cmd,
-		      int argc, char **argv, int *i)
+int virtio_host_parse(struct virtio_host_config *c, const char *cmd, int argc,
+		      char **argv, int *i)
 {
 	const char *arg = argv[*i], *val = NULL;
-	struct db_error err = { 0 };
+	struct db_error err = {0};
 	const char *eq = strchr(arg, '=');
 	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
 	bool is_disk = len == 6 && !strncmp(arg, "--disk", 6);
@@ -164,8 +171,10 @@ int virtio_host_parse(struct virtio_host_config *c, const char *cmd,
 		if (!strcmp(val, "virtio"))
 			c->console = true;
 		else if (strcmp(val, "serial")) {
-			cli_usage_error(cmd, "--console takes virtio or "
-					"serial, not '%s'", val);
+			cli_usage_error(cmd,
+					"--console takes virtio or "
+					"serial, not '%s'",
+					val);
 			return -1;
 		}
 		return 1;
@@ -173,7 +182,8 @@ int virtio_host_parse(struct virtio_host_config *c, const char *cmd,
 	if (is_net)
 		return parse_net(c, cmd, val);
 	if (c->nr_disks == VIRTIO_HOST_DISKS_MAX) {
-		cli_usage_error(cmd, "at most %d --disk", VIRTIO_HOST_DISKS_MAX);
+		cli_usage_error(cmd, "at most %d --disk",
+				VIRTIO_HOST_DISKS_MAX);
 		return -1;
 	}
 	if (virtio_blk_parse(val, &c->disks[c->nr_disks], &err)) {
@@ -230,21 +240,19 @@ static void mem_from_vm(const struct vm *vm)
 	for (unsigned i = 0; i < vm->nr_slots && i < VIRTIO_MEM_REGIONS_MAX;
 	     i++)
 		h.mem.r[h.mem.nr++] = (struct virtio_mem_region){
-			vm->slots[i].gpa, vm->slots[i].size, vm->slots[i].hva
-		};
+			vm->slots[i].gpa, vm->slots[i].size, vm->slots[i].hva};
 }
 
 static int epoll_add(int fd, uint32_t events, uint64_t tag)
 {
-	struct epoll_event ev = { .events = events, .data.u64 = tag };
+	struct epoll_event ev = {.events = events, .data.u64 = tag};
 
 	return epoll_ctl(h.epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
 static void epoll_watch(int fd, uint64_t tag, bool on)
 {
-	struct epoll_event ev = { .events = on ? EPOLLIN : 0,
-				  .data.u64 = tag };
+	struct epoll_event ev = {.events = on ? EPOLLIN : 0, .data.u64 = tag};
 
 	epoll_ctl(h.epfd, EPOLL_CTL_MOD, fd, &ev);
 }
@@ -253,7 +261,7 @@ static int wire(struct vm *vm, unsigned i, struct db_error *err)
 {
 	struct host_dev *d = &h.dev[i];
 	struct virtio_mmio *m = d->mmio;
-	struct kvm_irqfd irqfd = { .gsi = m->irq };
+	struct kvm_irqfd irqfd = {.gsi = m->irq};
 
 	d->gsi = m->irq;
 	d->irqfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -277,7 +285,8 @@ static int wire(struct vm *vm, unsigned i, struct db_error *err)
 				       strerror(errno));
 		io.fd = fd;
 		if (ioctl(vm->fd, KVM_IOEVENTFD, &io) < 0)
-			return db_fail(err, DB_ERR_HOST, "virtio: "
+			return db_fail(err, DB_ERR_HOST,
+				       "virtio: "
 				       "KVM_IOEVENTFD at 0x%" PRIx64 ": %s",
 				       (uint64_t)io.addr, strerror(errno));
 		if (epoll_add(fd, EPOLLIN, EV(EV_QUEUE, i, q)) < 0)
@@ -336,12 +345,14 @@ static int attach_net(const struct virtio_host_config *c,
 	d = next_dev(plan, &base, &irq);
 	virtio_net_init(&h.net, fd, mac, &h.mem, base, irq, irq_raise, d);
 	d->mmio = &h.net.mmio;
-	fprintf(stderr, "directboot: virtio-net on TAP %s, MAC "
-			"%02x:%02x:%02x:%02x:%02x:%02x\n", ifname, mac[0],
-		mac[1], mac[2], mac[3], mac[4], mac[5]);
+	fprintf(stderr,
+		"directboot: virtio-net on TAP %s, MAC "
+		"%02x:%02x:%02x:%02x:%02x:%02x\n",
+		ifname, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 	return epoll_add(fd, EPOLLIN, EV(EV_TAP, 0, 0)) < 0
-		? db_fail(err, DB_ERR_HOST, "virtio: epoll: %s",
-			  strerror(errno)) : DB_OK;
+		       ? db_fail(err, DB_ERR_HOST, "virtio: epoll: %s",
+				 strerror(errno))
+		       : DB_OK;
 }
 
 static int attach_all(const struct virtio_host_config *c,
@@ -395,8 +406,7 @@ static void on_queue(unsigned dev, unsigned q)
 {
 	uint64_t n;
 
-	if (read(h.dev[dev].ioeventfd[q], &n, sizeof(n)) < 0 &&
-	    errno != EAGAIN)
+	if (read(h.dev[dev].ioeventfd[q], &n, sizeof(n)) < 0 && errno != EAGAIN)
 		return;
 	virtio_mmio_notify(h.dev[dev].mmio, q);
 	/* New receive buffers: look at the host side again. */
@@ -486,9 +496,10 @@ int virtio_host_start(const struct virtio_host_config *c, struct vm *vm,
 	if (!virtio_host_count(c))
 		return DB_OK;
 	if (plan->nr_virtio != virtio_host_count(c))
-		return db_fail(err, DB_ERR_HOST, "virtio: the plan has %u "
-			       "windows for %u devices", plan->nr_virtio,
-			       virtio_host_count(c));
+		return db_fail(err, DB_ERR_HOST,
+			       "virtio: the plan has %u "
+			       "windows for %u devices",
+			       plan->nr_virtio, virtio_host_count(c));
 	h.vm = vm;
 	mem_from_vm(vm);
 	h.epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -508,14 +519,15 @@ int virtio_host_start(const struct virtio_host_config *c, struct vm *vm,
 	ret = pthread_create(&h.thread, NULL, io_thread, NULL);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (ret)
-		return db_fail(err, DB_ERR_HOST, "virtio: cannot start the "
-			       "I/O thread: %s", strerror(ret));
+		return db_fail(err, DB_ERR_HOST,
+			       "virtio: cannot start the "
+			       "I/O thread: %s",
+			       strerror(ret));
 	h.started = true;
 	return DB_OK;
 }
 
-bool virtio_host_mmio(uint64_t addr, uint8_t *data, unsigned len,
-		      bool is_write)
+bool virtio_host_mmio(uint64_t addr, uint8_t *data, unsigned len, bool is_write)
 {
 	for (unsigned i = 0; i < h.nr; i++) {
 		struct virtio_mmio *m = h.dev[i].mmio;

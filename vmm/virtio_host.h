@@ -24,20 +24,20 @@ struct virtio_host_config {
 	unsigned nr_disks;
 	struct virtio_blk_opts disks[VIRTIO_HOST_DISKS_MAX];
 	bool net;
-	char tap[16];           /* --net tap=NAME; "": create one */
+	char tap[16]; /* --net tap=NAME; "": create one */
 	uint8_t mac[6];
 	bool mac_set;
-	bool console;           /* --console virtio */
+	bool console; /* --console virtio */
 	bool rng;
-	uint64_t rng_rate;      /* bytes per second; 0: unlimited */
+	uint64_t rng_rate; /* bytes per second; 0: unlimited */
 };
 
 /*
  * One option at argv[*i]: 1 taken (and its value; *i on the last
  * argument used), 0 not a device option, -1 bad (already printed).
  */
-int virtio_host_parse(struct virtio_host_config *c, const char *cmd,
-		      int argc, char **argv, int *i);
+int virtio_host_parse(struct virtio_host_config *c, const char *cmd, int argc,
+		      char **argv, int *i);
 void virtio_host_usage(FILE *f);
 
 /* Devices the plan must give windows, in the order they are attached:

@@ -40,14 +40,16 @@
 #define MP_LAPIC_VERSION 0x14
 #define MP_IOAPIC_VERSION 0x11
 #define MP_IOAPIC_PINS 24
-#define MP_PIT_PIN 2    /* ISA IRQ 0's I/O APIC pin on a PC */
-#define MP_INTSRCS (MP_IOAPIC_PINS - 1) /* every ISA IRQ but the cascade */
+/* ISA IRQ 0's I/O APIC pin on a PC. */
+#define MP_PIT_PIN 2
+/* Interrupt entries: every ISA IRQ but the cascade. */
+#define MP_INTSRCS (MP_IOAPIC_PINS - 1)
 #define MP_CPUS_MAX 64
 
 struct mpf_intel {
 	char signature[4];
 	uint32_t physptr;
-	uint8_t length;   /* in 16-byte units: 1 */
+	uint8_t length; /* in 16-byte units: 1 */
 	uint8_t specification;
 	uint8_t checksum;
 	uint8_t feature1; /* 0: a configuration table follows physptr */
@@ -60,7 +62,7 @@ _Static_assert(offsetof(struct mpf_intel, checksum) == 10, "mpf.checksum");
 
 struct mpc_table {
 	char signature[4];
-	uint16_t length;  /* the base table, header included */
+	uint16_t length; /* the base table, header included */
 	uint8_t spec;
 	uint8_t checksum;
 	char oem[8];
@@ -82,7 +84,7 @@ struct mpc_cpu {
 	uint8_t apicid;
 	uint8_t apicver;
 	uint8_t cpuflag;
-	uint32_t cpufeature; /* CPUID.1:EAX, the signature */
+	uint32_t cpufeature;  /* CPUID.1:EAX, the signature */
 	uint32_t featureflag; /* CPUID.1:EDX */
 	uint32_t reserved[2];
 } __attribute__((packed));
@@ -137,8 +139,9 @@ size_t mptable_size(unsigned cpus);
  * MP_IOAPIC_ADDR) with ISA IRQ 0 on pin 2 and IRQ n on pin n for every
  * other n but 2 (the cascade), ExtINT on LINT0 and NMI on LINT1: the
  * wiring of QEMU's pc machine, and of KVM's in-kernel irqchip once
- * vm_route_pc_irqs() has routed GSI 0 to pin 2.  buf holds mptable_size(cpus) bytes.  DB_ERR_INPUT
- * when cpus is 0 or over MP_CPUS_MAX.
+ * vm_route_pc_irqs() has routed GSI 0 to pin 2.  buf holds
+ * mptable_size(cpus) bytes.  DB_ERR_INPUT when cpus is 0 or over
+ * MP_CPUS_MAX.
  */
 int mptable_build(uint8_t *buf, unsigned cpus, struct db_error *err);
 

@@ -26,7 +26,7 @@ static uint8_t sum(const uint8_t *p, size_t n)
 static void test_table_entries(void **state)
 {
 	static uint8_t buf[4096];
-	struct db_error err = { 0 };
+	struct db_error err = {0};
 	struct mpc_table h;
 	const uint8_t *p;
 	unsigned cpus = 4, bsp = 0;
@@ -87,7 +87,7 @@ static void test_table_entries(void **state)
 static void test_limits(void **state)
 {
 	static uint8_t buf[8192];
-	struct db_error err = { 0 };
+	struct db_error err = {0};
 
 	(void)state;
 	assert_int_equal(mptable_build(buf, 0, &err), DB_ERR_INPUT);
@@ -117,7 +117,7 @@ static void test_plan_places_it(void **state)
 	static uint8_t img[FX_IMAGE_MAX];
 	struct fx_bz bz = fx_bz_default();
 	struct plan_options o = FX_OPTS(256);
-	struct db_error err = { 0 };
+	struct db_error err = {0};
 	struct plan *plan;
 	const struct plan_placement *mpf, *tab;
 	struct mpf_intel f;
@@ -152,7 +152,7 @@ static void test_plan_virtio_windows(void **state)
 	static uint8_t img[FX_IMAGE_MAX];
 	struct fx_bz bz = fx_bz_default();
 	struct plan_options o = FX_OPTS(64);
-	struct db_error err = { 0 };
+	struct db_error err = {0};
 	struct plan *plan;
 	const struct plan_placement *cl;
 	size_t size;
@@ -174,11 +174,12 @@ static void test_plan_virtio_windows(void **state)
 		/* Outside RAM: in no e820 RAM range. */
 		for (unsigned r = 0; r < plan->nr_regions; r++)
 			if (plan->regions[r].type == E820_TYPE_RAM)
-				assert_false(plan->virtio[i].gpa <
-						     plan->regions[r].start +
-						     plan->regions[r].size &&
-					     plan->virtio[i].gpa >=
-						     plan->regions[r].start);
+				assert_false(
+					plan->virtio[i].gpa <
+						plan->regions[r].start +
+							plan->regions[r].size &&
+					plan->virtio[i].gpa >=
+						plan->regions[r].start);
 		assert_int_equal(plan->virtio[i].size, 512);
 	}
 	plan_free(plan);
@@ -191,12 +192,10 @@ static void test_plan_virtio_windows(void **state)
 	assert_int_equal(plan_build(img, size, &o, &plan, &err), DB_OK);
 	plan_free(plan);
 	o.nr_virtio = 2;
-	assert_int_equal(plan_build(img, size, &o, &plan, &err),
-			 DB_ERR_INPUT);
+	assert_int_equal(plan_build(img, size, &o, &plan, &err), DB_ERR_INPUT);
 	assert_non_null(strstr(err.msg, "cmdline_size"));
 	o.nr_virtio = PLAN_VIRTIO_MAX + 1;
-	assert_int_equal(plan_build(img, size, &o, &plan, &err),
-			 DB_ERR_INPUT);
+	assert_int_equal(plan_build(img, size, &o, &plan, &err), DB_ERR_INPUT);
 }
 
 int main(void)

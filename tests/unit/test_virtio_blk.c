@@ -21,8 +21,8 @@
 #include "virtio_guest.h"
 
 #define DISK_SECTORS 64
-#define HDR 0x4000ull    /* request header */
-#define BUF 0x5000ull    /* data */
+#define HDR 0x4000ull	 /* request header */
+#define BUF 0x5000ull	 /* data */
 #define STATUS 0x7000ull /* status byte */
 #define ALL_FEATURES (~0ull)
 
@@ -48,9 +48,9 @@ int __wrap_fdatasync(int fd)
 static struct fixture *fixture_new(bool ro, bool cache_none)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct virtio_blk_opts o = { .ro = ro, .cache_none = cache_none };
-	struct db_error err = { 0 };
-	uint8_t zero[512] = { 0 };
+	struct virtio_blk_opts o = {.ro = ro, .cache_none = cache_none};
+	struct db_error err = {0};
+	uint8_t zero[512] = {0};
 	int fd;
 
 	assert_non_null(f);
@@ -95,11 +95,11 @@ static uint32_t request(struct fixture *f, uint32_t type, uint64_t sector,
 			uint32_t len, bool in, uint8_t *st)
 {
 	struct guest *g = &f->g;
-	struct virtio_blk_outhdr h = { .type = type, .sector = sector };
+	struct virtio_blk_outhdr h = {.type = type, .sector = sector};
 	struct seg s[3] = {
-		{ HDR, sizeof(h), 0 },
-		{ BUF, len, in },
-		{ STATUS, 1, 1 },
+		{HDR, sizeof(h), 0},
+		{BUF, len, in},
+		{STATUS, 1, 1},
 	};
 	uint16_t before = used_idx(g, 0), head;
 
@@ -141,20 +141,23 @@ static void test_identity_and_features(void **state)
 
 	/* FEATURES_OK is refused without VERSION_1 (a legacy driver). */
 	wr(g, VIRTIO_MMIO_STATUS, 0);
-	wr(g, VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
-	   VIRTIO_CONFIG_S_DRIVER);
+	wr(g, VIRTIO_MMIO_STATUS,
+	   VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
 	set_features(g, 1ull << VIRTIO_BLK_F_FLUSH);
-	wr(g, VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
-	   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK);
+	wr(g, VIRTIO_MMIO_STATUS,
+	   VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+		   VIRTIO_CONFIG_S_FEATURES_OK);
 	assert_false(rd(g, VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_FEATURES_OK);
 	/* ... and with a feature not offered. */
 	set_features(g, 1ull << VIRTIO_F_VERSION_1 | 1ull << 40);
-	wr(g, VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
-	   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK);
+	wr(g, VIRTIO_MMIO_STATUS,
+	   VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+		   VIRTIO_CONFIG_S_FEATURES_OK);
 	assert_false(rd(g, VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_FEATURES_OK);
 	set_features(g, 1ull << VIRTIO_F_VERSION_1);
-	wr(g, VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
-	   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK);
+	wr(g, VIRTIO_MMIO_STATUS,
+	   VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+		   VIRTIO_CONFIG_S_FEATURES_OK);
 	assert_true(rd(g, VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_FEATURES_OK);
 	/* Registers take 32-bit accesses only. */
 	uint16_t half = 0xffff;
@@ -176,14 +179,14 @@ static void test_write_read(void **state)
 	assert_int_equal(request(f, VIRTIO_BLK_T_OUT, 5, 1024, false, &st), 1);
 	assert_int_equal(st, VIRTIO_BLK_S_OK);
 	for (int i = 0; i < 1024; i++)
-		assert_int_equal(file_byte(f, 5 * 512 + i), (uint8_t)(i * 7 + 3));
+		assert_int_equal(file_byte(f, 5 * 512 + i),
+				 (uint8_t)(i * 7 + 3));
 	/* Neighbours untouched. */
 	assert_int_equal(file_byte(f, 5 * 512 - 1), 0x11 * 5);
 	assert_int_equal(file_byte(f, 7 * 512), 0x11 * 8);
 
 	memset(gp(g, BUF), 0, 2048);
-	assert_int_equal(request(f, VIRTIO_BLK_T_IN, 4, 2048, true, &st),
-			 2049);
+	assert_int_equal(request(f, VIRTIO_BLK_T_IN, 4, 2048, true, &st), 2049);
 	assert_int_equal(st, VIRTIO_BLK_S_OK);
 	assert_int_equal(gp(g, BUF)[0], 0x11 * 5);
 	for (int i = 0; i < 1024; i++)
@@ -191,11 +194,13 @@ static void test_write_read(void **state)
 	assert_int_equal(gp(g, BUF)[1536], 0x11 * 8);
 
 	/* Past the end: IOERR, nothing written into the guest. */
-	assert_int_equal(request(f, VIRTIO_BLK_T_IN, DISK_SECTORS - 1, 1024,
-				 true, &st), 1);
+	assert_int_equal(
+		request(f, VIRTIO_BLK_T_IN, DISK_SECTORS - 1, 1024, true, &st),
+		1);
 	assert_int_equal(st, VIRTIO_BLK_S_IOERR);
-	assert_int_equal(request(f, VIRTIO_BLK_T_OUT, UINT64_MAX / 512, 512,
-				 false, &st), 1);
+	assert_int_equal(
+		request(f, VIRTIO_BLK_T_OUT, UINT64_MAX / 512, 512, false, &st),
+		1);
 	assert_int_equal(st, VIRTIO_BLK_S_IOERR);
 	/* Unknown type. */
 	assert_int_equal(request(f, 99, 0, 0, false, &st), 1);
@@ -209,9 +214,9 @@ static void test_straddle_adjacent_regions(void **state)
 {
 	struct fixture *f = fixture_new(false, false);
 	struct guest *g = &f->g;
-	struct virtio_blk_outhdr h = { .type = VIRTIO_BLK_T_OUT, .sector = 2 };
-	struct seg s[3] = { { HDR, 16, 0 }, { G_RAM1 - 256, 512, 0 },
-			    { STATUS, 1, 1 } };
+	struct virtio_blk_outhdr h = {.type = VIRTIO_BLK_T_OUT, .sector = 2};
+	struct seg s[3] = {
+		{HDR, 16, 0}, {G_RAM1 - 256, 512, 0}, {STATUS, 1, 1}};
 
 	(void)state;
 	guest_bring_up(g, ALL_FEATURES, 1);
@@ -232,8 +237,8 @@ static void test_header_and_data_together(void **state)
 {
 	struct fixture *f = fixture_new(false, false);
 	struct guest *g = &f->g;
-	struct virtio_blk_outhdr h = { .type = VIRTIO_BLK_T_OUT, .sector = 9 };
-	struct seg s[2] = { { HDR, 16 + 512, 0 }, { STATUS, 1, 1 } };
+	struct virtio_blk_outhdr h = {.type = VIRTIO_BLK_T_OUT, .sector = 9};
+	struct seg s[2] = {{HDR, 16 + 512, 0}, {STATUS, 1, 1}};
 
 	(void)state;
 	guest_bring_up(g, ALL_FEATURES, 1);
@@ -255,17 +260,18 @@ static void test_flush_ordering(void **state)
 	struct fixture *f = fixture_new(false, true);
 	struct guest *g = &f->g;
 	struct virtio_blk_outhdr h[3] = {
-		{ .type = VIRTIO_BLK_T_OUT, .sector = 1 },
-		{ .type = VIRTIO_BLK_T_FLUSH },
-		{ .type = VIRTIO_BLK_T_OUT, .sector = 2 },
+		{.type = VIRTIO_BLK_T_OUT, .sector = 1},
+		{.type = VIRTIO_BLK_T_FLUSH},
+		{.type = VIRTIO_BLK_T_OUT, .sector = 2},
 	};
 
 	(void)state;
 	guest_bring_up(g, ALL_FEATURES, 1);
 	memset(gp(g, BUF), 0x42, 512);
 	for (int i = 0; i < 3; i++) {
-		struct seg s[3] = { { HDR + 32 * i, 16, 0 }, { BUF, 512, 0 },
-				    { STATUS + i, 1, 1 } };
+		struct seg s[3] = {{HDR + 32 * i, 16, 0},
+				   {BUF, 512, 0},
+				   {STATUS + i, 1, 1}};
 
 		memcpy(gp(g, HDR + 32 * i), &h[i], 16);
 		if (i == 1) {
@@ -291,7 +297,7 @@ static void test_read_only(void **state)
 {
 	struct fixture *f = fixture_new(true, false);
 	struct guest *g = &f->g;
-	struct virtio_blk_discard_write_zeroes seg = { 0, 8, 0 };
+	struct virtio_blk_discard_write_zeroes seg = {0, 8, 0};
 	uint8_t st;
 
 	(void)state;
@@ -319,7 +325,7 @@ static void test_get_id_and_discard(void **state)
 {
 	struct fixture *f = fixture_new(false, false);
 	struct guest *g = &f->g;
-	struct virtio_blk_discard_write_zeroes seg = { 8, 8, 0 };
+	struct virtio_blk_discard_write_zeroes seg = {8, 8, 0};
 	uint8_t st;
 	uint32_t len;
 
@@ -343,7 +349,7 @@ static void test_get_id_and_discard(void **state)
 	}
 	assert_int_equal(file_byte(f, 16 * 512), 0x11 * 2);
 	/* A segment past the end. */
-	seg = (struct virtio_blk_discard_write_zeroes){ DISK_SECTORS, 1, 0 };
+	seg = (struct virtio_blk_discard_write_zeroes){DISK_SECTORS, 1, 0};
 	memcpy(gp(g, BUF), &seg, sizeof(seg));
 	request(f, VIRTIO_BLK_T_DISCARD, 0, 16, false, &st);
 	assert_int_equal(st, VIRTIO_BLK_S_IOERR);
@@ -383,7 +389,7 @@ static bool needs_reset(struct guest *g)
 static void broken_case(struct fixture *f, const struct seg *s, unsigned n)
 {
 	struct guest *g = &f->g;
-	struct virtio_blk_outhdr h = { .type = VIRTIO_BLK_T_OUT, .sector = 0 };
+	struct virtio_blk_outhdr h = {.type = VIRTIO_BLK_T_OUT, .sector = 0};
 	uint8_t st;
 
 	guest_bring_up(g, ALL_FEATURES, 1);
@@ -408,20 +414,17 @@ static void broken_case(struct fixture *f, const struct seg *s, unsigned n)
 static void test_broken_chains(void **state)
 {
 	struct fixture *f = fixture_new(false, false);
-	const struct seg out_of_ram[] = { { HDR, 16, 0 },
-					  { 0x30000, 512, 0 },
-					  { STATUS, 1, 1 } };
-	const struct seg past_region2[] = { { HDR, 16, 0 },
-					    { G_RAM2 + 0xf00, 512, 0 },
-					    { STATUS, 1, 1 } };
-	const struct seg huge[] = { { HDR, 16, 0 }, { BUF, 0xffffffffu, 0 },
-				    { STATUS, 1, 1 } };
-	const struct seg wrapping[] = { { HDR, 16, 0 },
-					{ UINT64_MAX - 255, 512, 0 },
-					{ STATUS, 1, 1 } };
-	const struct seg order[] = { { HDR, 16, 0 }, { STATUS, 1, 1 },
-				     { BUF, 512, 0 } };
-	const struct seg too_short[] = { { HDR, 8, 0 }, { STATUS, 1, 1 } };
+	const struct seg out_of_ram[] = {
+		{HDR, 16, 0}, {0x30000, 512, 0}, {STATUS, 1, 1}};
+	const struct seg past_region2[] = {
+		{HDR, 16, 0}, {G_RAM2 + 0xf00, 512, 0}, {STATUS, 1, 1}};
+	const struct seg huge[] = {
+		{HDR, 16, 0}, {BUF, 0xffffffffu, 0}, {STATUS, 1, 1}};
+	const struct seg wrapping[] = {
+		{HDR, 16, 0}, {UINT64_MAX - 255, 512, 0}, {STATUS, 1, 1}};
+	const struct seg order[] = {
+		{HDR, 16, 0}, {STATUS, 1, 1}, {BUF, 512, 0}};
+	const struct seg too_short[] = {{HDR, 8, 0}, {STATUS, 1, 1}};
 
 	(void)state;
 	broken_case(f, out_of_ram, 3);
@@ -485,12 +488,12 @@ static void test_bad_queue_setup(void **state)
 		uint32_t num;
 		uint64_t desc;
 	} cases[] = {
-		{ 12, G_DESC },                 /* not a power of two */
-		{ 0, G_DESC },                  /* zero */
-		{ 512, G_DESC },                /* over QueueNumMax */
-		{ 16, G_DESC + 8 },             /* misaligned */
-		{ 16, 0x30000 },                /* outside RAM */
-		{ 256, G_RAM2 + 0x800 },        /* runs past region 2 */
+		{12, G_DESC},	       /* not a power of two */
+		{0, G_DESC},	       /* zero */
+		{512, G_DESC},	       /* over QueueNumMax */
+		{16, G_DESC + 8},      /* misaligned */
+		{16, 0x30000},	       /* outside RAM */
+		{256, G_RAM2 + 0x800}, /* runs past region 2 */
 	};
 
 	(void)state;
@@ -560,7 +563,7 @@ static void test_event_idx(void **state)
 static void test_parse(void **state)
 {
 	struct virtio_blk_opts o;
-	struct db_error err = { 0 };
+	struct db_error err = {0};
 
 	(void)state;
 	assert_int_equal(virtio_blk_parse("a.img", &o, &err), DB_OK);

@@ -27,16 +27,16 @@ static void test_tx_rx(void **state)
 	static struct guest g;
 	static struct virtio_console c;
 	int in[2], out[2];
-	char got[64] = { 0 };
-	struct seg tx[2] = { { BUF, 6, 0 }, { G_RAM1 - 3, 7, 0 } };
-	struct seg rx = { BUF + 0x100, 32, 1 };
+	char got[64] = {0};
+	struct seg tx[2] = {{BUF, 6, 0}, {G_RAM1 - 3, 7, 0}};
+	struct seg rx = {BUF + 0x100, 32, 1};
 
 	(void)state;
 	assert_int_equal(pipe(in), 0);
 	assert_int_equal(pipe(out), 0);
 	guest_init(&g);
-	virtio_console_init(&c, in[0], out[1], &g.mem, 0xd0002000, 7,
-			    guest_irq, &g);
+	virtio_console_init(&c, in[0], out[1], &g.mem, 0xd0002000, 7, guest_irq,
+			    &g);
 	c.quit = on_quit;
 	g.d = &c.mmio;
 	assert_int_equal(rd(&g, VIRTIO_MMIO_DEVICE_ID), VIRTIO_ID_CONSOLE);

@@ -19,21 +19,21 @@
 #define TXBUF 0x5000ull
 #define RXBUF 0x6000ull
 
-static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef };
+static const uint8_t mac[6] = {0x52, 0x54, 0x00, 0xab, 0xcd, 0xef};
 
 static void test_config_tx_rx(void **state)
 {
 	static struct guest g;
 	static struct virtio_net n;
-	struct virtio_net_hdr_v1 hdr = { 0 };
+	struct virtio_net_hdr_v1 hdr = {0};
 	uint8_t got[256], frame[12 + 60];
 	uint8_t cfg[8];
 	int sp[2];
 	uint16_t nb;
 
 	(void)state;
-	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK,
-				    0, sp), 0);
+	assert_int_equal(
+		socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, sp), 0);
 	guest_init(&g);
 	virtio_net_init(&n, sp[0], mac, &g.mem, 0xd0003000, 9, guest_irq, &g);
 	g.d = &n.mmio;
@@ -50,7 +50,7 @@ static void test_config_tx_rx(void **state)
 	/* Transmit: header and frame in two buffers, one packet out. */
 	memcpy(gp(&g, TXBUF), &hdr, sizeof(hdr));
 	memset(gp(&g, TXBUF + 0x100), 0xa5, 60);
-	struct seg tx[2] = { { TXBUF, 12, 0 }, { TXBUF + 0x100, 60, 0 } };
+	struct seg tx[2] = {{TXBUF, 12, 0}, {TXBUF + 0x100, 60, 0}};
 	g.next_desc = 0;
 	add_chain(&g, VIRTIO_NET_TX, tx, 2);
 	notify(&g, VIRTIO_NET_TX);
@@ -63,7 +63,7 @@ static void test_config_tx_rx(void **state)
 	g.avail_idx = 0;
 	g.next_desc = 0;
 	memset(gp(&g, RXBUF), 0xee, 0x800);
-	struct seg rx = { RXBUF, 12 + 1514, 1 };
+	struct seg rx = {RXBUF, 12 + 1514, 1};
 	add_chain(&g, VIRTIO_NET_RX, &rx, 1);
 	assert_int_equal(virtio_net_rx(&n), VIRTIO_NET_RX_EMPTY);
 	assert_int_equal(used_idx(&g, VIRTIO_NET_RX), 0);
@@ -82,7 +82,7 @@ static void test_config_tx_rx(void **state)
 	assert_int_equal(virtio_net_rx(&n), VIRTIO_NET_RX_NO_BUFFER);
 
 	/* A receive buffer shorter than the header breaks the spec. */
-	struct seg tiny = { RXBUF, 4, 1 };
+	struct seg tiny = {RXBUF, 4, 1};
 	add_chain(&g, VIRTIO_NET_RX, &tiny, 1);
 	assert_int_equal(virtio_net_rx(&n), VIRTIO_NET_RX_NO_BUFFER);
 	assert_true(rd(&g, VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET);

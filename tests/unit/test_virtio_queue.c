@@ -38,8 +38,8 @@ static void test_mem_translation(void **state)
 	assert_int_equal(iov[1].iov_len, 8);
 	/* Past a region with nothing after it, or into the gap. */
 	n = 0;
-	assert_false(virtio_mem_iov(&g.mem, G_RAM2 + G_RAM2_SIZE - 8, 16,
-				    iov, &n, 4));
+	assert_false(virtio_mem_iov(&g.mem, G_RAM2 + G_RAM2_SIZE - 8, 16, iov,
+				    &n, 4));
 	n = 0;
 	assert_false(virtio_mem_iov(&g.mem, G_RAM1 + G_RAM_SIZE - 8, 16, iov,
 				    &n, 4));
@@ -61,13 +61,13 @@ static void test_mem_translation(void **state)
 
 static void test_iov_helpers(void **state)
 {
-	uint8_t a[4] = { 1, 2, 3, 4 }, b[3] = { 5, 6, 7 }, out[8] = { 0 };
-	struct iovec iov[2] = { { a, 4 }, { b, 3 } }, s[2];
+	uint8_t a[4] = {1, 2, 3, 4}, b[3] = {5, 6, 7}, out[8] = {0};
+	struct iovec iov[2] = {{a, 4}, {b, 3}}, s[2];
 	unsigned k;
 
 	(void)state;
 	assert_int_equal(iov_to_buf(iov, 2, 2, out, 8), 5);
-	assert_memory_equal(out, ((uint8_t[]){ 3, 4, 5, 6, 7 }), 5);
+	assert_memory_equal(out, ((uint8_t[]){3, 4, 5, 6, 7}), 5);
 	assert_int_equal(iov_from_buf(iov, 2, 3, "xyz", 3), 3);
 	assert_int_equal(a[3], 'x');
 	assert_int_equal(b[1], 'z');
@@ -86,7 +86,7 @@ static void test_queue_direct(void **state)
 	struct virtq q;
 	struct virtq_elem *e = calloc(1, sizeof(*e));
 	const char *why = NULL;
-	struct seg s[2] = { { G_DATA, 100, 0 }, { G_DATA + 0x100, 50, 1 } };
+	struct seg s[2] = {{G_DATA, 100, 0}, {G_DATA + 0x100, 50, 1}};
 
 	(void)state;
 	guest_init(&g);

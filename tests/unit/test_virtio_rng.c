@@ -31,7 +31,7 @@ static void test_unlimited(void **state)
 {
 	static struct guest g;
 	static struct virtio_rng r;
-	struct seg s[2] = { { BUF, 64, 1 }, { G_RAM1 - 32, 64, 1 } };
+	struct seg s[2] = {{BUF, 64, 1}, {G_RAM1 - 32, 64, 1}};
 
 	(void)state;
 	guest_init(&g);
@@ -48,7 +48,7 @@ static void test_unlimited(void **state)
 	assert_false(all_equal(gp(&g, G_RAM1 - 32), 64));
 	assert_int_equal(g.irqs, 1);
 	/* A readable buffer gets nothing written. */
-	struct seg ro = { BUF + 0x100, 64, 0 };
+	struct seg ro = {BUF + 0x100, 64, 0};
 	add_chain(&g, 0, &ro, 1);
 	notify(&g, 0);
 	assert_int_equal(used_idx(&g, 0), 2);
@@ -59,7 +59,7 @@ static void test_rate_limit(void **state)
 {
 	static struct guest g;
 	static struct virtio_rng r;
-	struct seg s = { BUF, 1024, 1 };
+	struct seg s = {BUF, 1024, 1};
 
 	(void)state;
 	fake_now = 1000000000ull;

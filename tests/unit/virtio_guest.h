@@ -47,11 +47,10 @@ static inline void guest_init(struct guest *g)
 {
 	memset(g, 0, sizeof(*g));
 	g->mem.nr = 3;
-	g->mem.r[0] = (struct virtio_mem_region){ G_RAM0, G_RAM_SIZE, g->ram };
-	g->mem.r[1] = (struct virtio_mem_region){ G_RAM1, G_RAM_SIZE,
-						  g->ram + G_RAM_SIZE };
-	g->mem.r[2] = (struct virtio_mem_region){ G_RAM2, G_RAM2_SIZE,
-						  g->ram2 };
+	g->mem.r[0] = (struct virtio_mem_region){G_RAM0, G_RAM_SIZE, g->ram};
+	g->mem.r[1] = (struct virtio_mem_region){G_RAM1, G_RAM_SIZE,
+						 g->ram + G_RAM_SIZE};
+	g->mem.r[2] = (struct virtio_mem_region){G_RAM2, G_RAM2_SIZE, g->ram2};
 }
 
 static inline uint8_t *gp(struct guest *g, uint64_t gpa)
@@ -119,20 +118,21 @@ static inline void guest_bring_up(struct guest *g, uint64_t features,
 	wr(g, VIRTIO_MMIO_STATUS,
 	   VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
 	set_features(g, dev_features(g) & features);
-	wr(g, VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
-	   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK);
+	wr(g, VIRTIO_MMIO_STATUS,
+	   VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+		   VIRTIO_CONFIG_S_FEATURES_OK);
 	for (unsigned q = 0; q < nr_queues; q++)
 		setup_queue(g, q, G_QSIZE);
-	wr(g, VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
-	   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK |
-	   VIRTIO_CONFIG_S_DRIVER_OK);
+	wr(g, VIRTIO_MMIO_STATUS,
+	   VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+		   VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
 }
 
 static inline void put_desc(struct guest *g, unsigned q, uint16_t i,
 			    uint64_t addr, uint32_t len, uint16_t flags,
 			    uint16_t next)
 {
-	struct vring_desc d = { addr, len, flags, next };
+	struct vring_desc d = {addr, len, flags, next};
 
 	memcpy(gp(g, G_DESC + q * 0x8000ull + 16u * i), &d, sizeof(d));
 }
