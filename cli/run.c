@@ -317,6 +317,10 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "directboot: --accel tcg: this build has no "
 				"tcg accelerator\n");
 		ret = EXIT_HOST;
+	} else if (accel == RUN_ACCEL_TCG && virtio_host_count(&a.virtio)) {
+		fprintf(stderr, "directboot: --disk, --net, --console virtio "
+				"and --rng need --accel kvm\n");
+		ret = EXIT_USAGE;
 	} else if (accel == RUN_ACCEL_TCG) {
 		ret = tcg_run_plan(plan, &a.cfg);
 	} else {

@@ -140,6 +140,8 @@ devices() {
 		--accel kvm --disk "$T/nonexistent.img"
 	t_status "$tag/net-bad-option" 2 "$bin" run "$P/probe.bzImage" \
 		--accel kvm --net vde
+	t_status "$tag/devices-need-kvm" 2 "$bin" run "$P/probe.bzImage" \
+		--accel tcg --rng
 }
 
 net() {
