@@ -29,7 +29,8 @@
 static uint64_t offered(const struct virtio_mmio *d)
 {
 	return d->ops->features | 1ull << VIRTIO_F_VERSION_1 |
-	       1ull << VIRTIO_RING_F_EVENT_IDX;
+	       1ull << VIRTIO_RING_F_EVENT_IDX |
+	       1ull << VIRTIO_RING_F_INDIRECT_DESC;
 }
 
 void virtio_mmio_init(struct virtio_mmio *d, const struct virtio_dev_ops *ops,
@@ -234,6 +235,7 @@ static void queue_ready(struct virtio_mmio *d, struct virtq *q, uint32_t v)
 	if (q->ready)
 		return;
 	q->event_idx = virtio_mmio_has_feature(d, VIRTIO_RING_F_EVENT_IDX);
+	q->indirect = virtio_mmio_has_feature(d, VIRTIO_RING_F_INDIRECT_DESC);
 	if (!virtq_start(q, d->mem, d->ops->queue_max, &why)) {
 		virtio_mmio_fail(d, why);
 		return;

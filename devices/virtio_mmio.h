@@ -27,8 +27,8 @@ struct virtio_mmio;
 struct virtio_dev_ops {
 	const char *name;
 	uint32_t device_id;
-	uint64_t features; /* offered; the transport adds VERSION_1 and
-				EVENT_IDX */
+	uint64_t features; /* offered; the transport adds VERSION_1,
+				EVENT_IDX and INDIRECT_DESC */
 	unsigned nr_queues;
 	uint16_t queue_max;
 	/* The driver notified queue q (or the I/O thread wants it looked

@@ -18,8 +18,10 @@
  *  - every buffer lies in guest RAM; one that runs from the end of one
  *    memory region into the next, adjacent one, is split in two iovecs,
  *    one that runs past RAM is refused;
- *  - VRING_DESC_F_INDIRECT only when the device offered it, and this
- *    one does not (Linux and the probe manage without).
+ *  - VRING_DESC_F_INDIRECT only when negotiated, never with NEXT, never
+ *    nested, its table a whole number of descriptors, at most
+ *    VIRTQ_INDIRECT_MAX, inside one RAM region, and its own chain held
+ *    to the same rules (no loop, no index past the table).
  * Lengths are summed in 64 bits, so 2^32-1-byte descriptors add up
  * without wrapping; RAM bounds them long before they could.
  */
@@ -126,15 +128,12 @@ static int bad(const char **why, const char *reason)
 	return -1;
 }
 
-/* One descriptor of a chain into e; *writable tracks the order rule. */
+/* One descriptor of a chain into e, past the indirect checks. */
 static int take_desc(const struct virtio_mem *mem, const struct vring_desc *d,
 		     struct virtq_elem *e, unsigned *n, const char **why)
 {
 	unsigned before = *n;
 
-	if (d->flags & VRING_DESC_F_INDIRECT)
-		return bad(why,
-			   "an indirect descriptor, a feature not offered");
 	if (!(d->flags & VRING_DESC_F_WRITE) && e->nr_in)
 		return bad(why, "a readable descriptor after a writable one");
 	if (!virtio_mem_iov(mem, d->addr, d->len, e->iov, n, VIRTQ_IOV_MAX))
@@ -147,6 +146,49 @@ static int take_desc(const struct virtio_mem *mem, const struct vring_desc *d,
 		e->out_len += d->len;
 	}
 	return 0;
+}
+
+/*
+ * An indirect table (2.7.5.3): len/16 descriptors in one piece of guest
+ * RAM, walked like a chain of its own from entry 0, with next indexing
+ * the table.  No entry may be indirect itself, and the table's own
+ * WRITE flag means nothing.
+ */
+static int take_indirect(const struct virtq *q, const struct virtio_mem *mem,
+			 const struct vring_desc *t, struct virtq_elem *e,
+			 unsigned *n, const char **why)
+{
+	uint32_t size = t->len / sizeof(struct vring_desc);
+	const uint8_t *table;
+	unsigned count = 0;
+	uint16_t i = 0;
+
+	if (!q->indirect)
+		return bad(why, "an indirect descriptor, not negotiated");
+	if (t->flags & VRING_DESC_F_NEXT)
+		return bad(why, "an indirect descriptor with NEXT set");
+	if (!t->len || t->len % sizeof(struct vring_desc) ||
+	    size > VIRTQ_INDIRECT_MAX)
+		return bad(why, "an indirect table of a bad length");
+	table = virtio_mem_ptr(mem, t->addr, t->len);
+	if (!table)
+		return bad(why, "an indirect table outside guest RAM");
+	for (;;) {
+		struct vring_desc d;
+
+		if (i >= size)
+			return bad(why, "an indirect index past its table");
+		if (++count > size)
+			return bad(why, "an indirect chain that loops");
+		memcpy(&d, table + (size_t)i * sizeof(d), sizeof(d));
+		if (d.flags & VRING_DESC_F_INDIRECT)
+			return bad(why, "an indirect table inside another");
+		if (take_desc(mem, &d, e, n, why))
+			return -1;
+		if (!(d.flags & VRING_DESC_F_NEXT))
+			return 0;
+		i = d.next;
+	}
 }
 
 int virtq_pop(struct virtq *q, const struct virtio_mem *mem,
@@ -175,6 +217,11 @@ int virtq_pop(struct virtq *q, const struct virtio_mem *mem,
 		if (++count > q->num)
 			return bad(why, "a descriptor chain that loops");
 		memcpy(&d, q->desc + (size_t)idx * sizeof(d), sizeof(d));
+		if (d.flags & VRING_DESC_F_INDIRECT) {
+			if (take_indirect(q, mem, &d, e, &n, why))
+				return -1;
+			break;
+		}
 		if (take_desc(mem, &d, e, &n, why))
 			return -1;
 		if (!(d.flags & VRING_DESC_F_NEXT))

@@ -22,6 +22,8 @@
 /* Buffers per chain we accept (a chain is at most the queue size, but
  * a buffer that straddles two RAM regions takes two iovecs). */
 #define VIRTQ_IOV_MAX 256
+/* Descriptors in one indirect table (Linux uses at most seg_max + 2). */
+#define VIRTQ_INDIRECT_MAX 256
 
 /* Guest RAM as the devices see it: [gpa, gpa + size) at hva. */
 struct virtio_mem_region {
@@ -55,6 +57,7 @@ struct virtq {
 	bool ready;
 	uint64_t desc_gpa, avail_gpa, used_gpa;
 	bool event_idx; /* VIRTIO_RING_F_EVENT_IDX negotiated */
+	bool indirect;	/* VIRTIO_RING_F_INDIRECT_DESC negotiated */
 
 	/* Resolved by virtq_start(). */
 	uint8_t *desc, *avail, *used;

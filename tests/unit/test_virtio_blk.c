@@ -468,8 +468,8 @@ static void test_loop_and_bad_indices(void **state)
 	memcpy(gp(g, G_AVAIL + 2), &v, 2);
 	notify(g, 0);
 	assert_true(needs_reset(g));
-	/* An indirect descriptor, never offered. */
-	guest_bring_up(g, ALL_FEATURES, 1);
+	/* An indirect descriptor, not negotiated. */
+	guest_bring_up(g, ~(1ull << VIRTIO_RING_F_INDIRECT_DESC), 1);
 	put_desc(g, 0, 0, BUF, 32, VRING_DESC_F_INDIRECT, 0);
 	make_avail(g, 0, 0);
 	notify(g, 0);
@@ -477,6 +477,85 @@ static void test_loop_and_bad_indices(void **state)
 	/* Alive after all that. */
 	guest_bring_up(g, ALL_FEATURES, 1);
 	assert_int_equal(request(f, VIRTIO_BLK_T_IN, 0, 512, true, &st), 513);
+	fixture_free(f);
+}
+
+#define TABLE 0x8000ull /* an indirect table, in region 0 */
+
+static void put_table(struct guest *g, unsigned i, uint64_t addr, uint32_t len,
+		      uint16_t flags, uint16_t next)
+{
+	struct vring_desc d = {addr, len, flags, next};
+
+	memcpy(gp(g, TABLE + 16u * i), &d, sizeof(d));
+}
+
+/* One head descriptor pointing at a table of n entries. */
+static void indirect_request(struct guest *g, uint32_t table_len,
+			     uint16_t head_flags)
+{
+	put_desc(g, 0, 0, TABLE, table_len,
+		 (uint16_t)(VRING_DESC_F_INDIRECT | head_flags), 1);
+	make_avail(g, 0, 0);
+	notify(g, 0);
+}
+
+static void test_indirect(void **state)
+{
+	struct fixture *f = fixture_new(false, false);
+	struct guest *g = &f->g;
+	struct virtio_blk_outhdr h = {.type = VIRTIO_BLK_T_OUT, .sector = 3};
+
+	(void)state;
+	assert_true(dev_features(g) >> VIRTIO_RING_F_INDIRECT_DESC & 1);
+	/* A write through a three-entry table. */
+	guest_bring_up(g, ALL_FEATURES, 1);
+	memcpy(gp(g, HDR), &h, sizeof(h));
+	memset(gp(g, BUF), 0x6b, 512);
+	put_table(g, 0, HDR, 16, VRING_DESC_F_NEXT, 1);
+	put_table(g, 1, BUF, 512, VRING_DESC_F_NEXT, 2);
+	put_table(g, 2, STATUS, 1, VRING_DESC_F_WRITE, 0);
+	*gp(g, STATUS) = 0xaa;
+	indirect_request(g, 48, 0);
+	assert_int_equal(used_idx(g, 0), 1);
+	assert_int_equal(used_elem(g, 0, 0).len, 1);
+	assert_int_equal(*gp(g, STATUS), VIRTIO_BLK_S_OK);
+	assert_int_equal(file_byte(f, 3 * 512), 0x6b);
+	assert_false(needs_reset(g));
+
+	/* Broken tables: each one NEEDS_RESET, the file untouched. */
+	static const struct {
+		uint32_t len;
+		uint16_t head_flags;
+		uint16_t e1_flags, e1_next;
+	} bad[] = {
+		{40, 0, VRING_DESC_F_NEXT, 2}, /* not 16n bytes */
+		{0, 0, VRING_DESC_F_NEXT, 2},  /* empty */
+		{48, VRING_DESC_F_NEXT, VRING_DESC_F_NEXT, 2}, /* +NEXT */
+		{48, 0, VRING_DESC_F_NEXT, 0},		       /* 0 -> 1 -> 0 */
+		{48, 0, VRING_DESC_F_NEXT, 3},	     /* past the table */
+		{48, 0, VRING_DESC_F_INDIRECT, 0},   /* nested */
+		{257 * 16, 0, VRING_DESC_F_NEXT, 2}, /* too big */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		guest_bring_up(g, ALL_FEATURES, 1);
+		h.sector = 0;
+		memcpy(gp(g, HDR), &h, sizeof(h));
+		put_table(g, 0, HDR, 16, VRING_DESC_F_NEXT, 1);
+		put_table(g, 1, BUF, 512, bad[i].e1_flags, bad[i].e1_next);
+		put_table(g, 2, STATUS, 1, VRING_DESC_F_WRITE, 0);
+		indirect_request(g, bad[i].len, bad[i].head_flags);
+		assert_true(needs_reset(g));
+		assert_int_equal(used_idx(g, 0), 0);
+		assert_int_equal(file_byte(f, 0), 0x11);
+	}
+	/* A table that runs out of RAM. */
+	guest_bring_up(g, ALL_FEATURES, 1);
+	put_desc(g, 0, 0, G_RAM2 + G_RAM2_SIZE - 32, 48, VRING_DESC_F_INDIRECT,
+		 0);
+	make_avail(g, 0, 0);
+	notify(g, 0);
+	assert_true(needs_reset(g));
 	fixture_free(f);
 }
 
@@ -592,6 +671,7 @@ int main(void)
 		cmocka_unit_test(test_reset),
 		cmocka_unit_test(test_broken_chains),
 		cmocka_unit_test(test_loop_and_bad_indices),
+		cmocka_unit_test(test_indirect),
 		cmocka_unit_test(test_bad_queue_setup),
 		cmocka_unit_test(test_event_idx),
 		cmocka_unit_test(test_parse),
