@@ -159,8 +159,14 @@ net() {
 		NS=
 		return
 	fi
-	ip netns exec "$NS" ip tuntap add dev dbtap0 mode tap &&
-		ip netns exec "$NS" ip link set dbtap0 up
+	if ! ip netns exec "$NS" ip tuntap add dev dbtap0 mode tap \
+		2>"$T/ns.err" ||
+	   ! ip netns exec "$NS" ip link set dbtap0 up 2>>"$T/ns.err"; then
+		skip "$tag/net" "cannot create a TAP here: $(cat "$T/ns.err")"
+		ip netns del "$NS"
+		NS=
+		return
+	fi
 	ip netns exec "$NS" "$RAW" recv dbtap0 100 >"$T/recv.txt" &
 	rp=$!
 	sleep 0.3
