@@ -49,7 +49,7 @@ CLI_EXTRA_OBJS :=
 TEST_EXTRA_TARGETS :=
 -include $(sort $(wildcard */*.mk))
 
-.PHONY: all deps test unit check clean format
+.PHONY: all deps test test-prereqs unit check clean format
 all: $(BUILD)/directboot $(BUILD)/libdirectboot.a
 
 deps:
@@ -76,9 +76,12 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/libdirectboot.a
 unit: $(UNIT_BINS)
 
 # The README's test command: both builds, then every default test.
+# TEST_EXTRA_TARGETS name $(BUILD) paths, so each build expands its own.
+test-prereqs: all unit $(TEST_EXTRA_TARGETS)
+
 test check:
-	$(MAKE) all unit $(TEST_EXTRA_TARGETS)
-	$(MAKE) SAN=1 all unit $(TEST_EXTRA_TARGETS)
+	$(MAKE) test-prereqs
+	$(MAKE) SAN=1 test-prereqs
 	sh tests/run-all.sh
 
 format:

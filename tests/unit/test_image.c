@@ -185,7 +185,7 @@ static void test_file_refused(void **state)
 		"/dev/null is not a regular file");
 
 	path_of(path, sizeof(path), "missing");
-	refused(open_image(path, &f), DB_ERR_HOST, "No such file");
+	refused(open_image(path, &f), DB_ERR_INPUT, "No such file");
 
 	/* Sparse: costs no disk. */
 	path_of(path, sizeof(path), "huge");
