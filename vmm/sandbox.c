@@ -31,8 +31,10 @@
  *         string sandbox_proc_status, for --timings' peak RSS; the
  *         filter compares the pointer, which lives in read-only memory
  *         and so always names that file;
- *       - close, exit, and set_robust_list and rseq, which a thread
- *         started just before the filter may make after it.
+ *       - close, exit, and what a thread started just before the
+ *         filter may still call after it: set_robust_list, rseq,
+ *         sched_getaffinity and getrlimit (glibc's and ASan's thread
+ *         start).
  *     No thread is created after this point, so clone is refused too.
  *
  * Everything else traps: SIGSYS, whose handler names the call on stderr
@@ -287,6 +289,9 @@ static const int plain_calls[] = {
 	 * after it: glibc's start registers the robust futex list and the
 	 * rseq area, and its exit unregisters the latter. */
 	SCMP_SYS(set_robust_list), SCMP_SYS(rseq),
+	/* ...and under ASan, its thread start reads the stack bounds
+	 * (pthread_getattr_np: the CPU set) before the thread runs. */
+	SCMP_SYS(sched_getaffinity),
 	SCMP_SYS(exit), SCMP_SYS(exit_group),
 };
 
@@ -345,6 +350,11 @@ static int add_rules(scmp_filter_ctx ctx, int vm_fd,
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
 				       SCMP_SYS(newfstatat), 1,
 				       SCMP_A3(SCMP_CMP_EQ, AT_EMPTY_PATH));
+	/* getrlimit() is prlimit64(0, resource, NULL, old): reads only. */
+	if (!ret)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64),
+				       2, SCMP_A0(SCMP_CMP_EQ, 0),
+				       SCMP_A2(SCMP_CMP_EQ, 0));
 	/* glibc tries clone3 first; ENOSYS makes it fall back, should a
 	 * library ever start a thread here, onto clone, which traps. */
 	if (!ret)
