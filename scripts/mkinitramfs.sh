@@ -8,9 +8,9 @@
 #   shell   /init mounts /proc, /sys and /dev, prints the kernel version
 #           and uptime, and runs an interactive busybox shell on the
 #           serial console; leaving the shell resets the guest.
-#   marker  /init prints "TEXT <kernel release> <uptime>" on the console,
-#           then `reboot -f` or `poweroff -f` (a power-off needs ACPI,
-#           which a firmware-less boot has not: it then only halts).
+#   marker  /init prints "TEXT <kernel release> <uptime> <CPUs>" on the
+#           console, then `reboot -f` or `poweroff -f` (a power-off needs
+#           ACPI, which a firmware-less boot has not: it then only halts).
 #
 # BUSYBOX is a static busybox (tests/fetch-kernels.sh busybox).  The
 # kernel's own built-in initramfs supplies /dev/console.
@@ -55,7 +55,8 @@ else
 		echo '#!/bin/sh'
 		echo '/bin/busybox mount -t proc proc /proc'
 		printf 'm=%s\n' "'$(printf %s "$text" | sed "s/'/'\\\\''/g")'"
-		echo 'echo "$m $(/bin/busybox uname -r) $(/bin/busybox cut -d" " -f1 /proc/uptime)"'
+		echo 'bb=/bin/busybox'
+		echo 'echo "$m $($bb uname -r) $($bb cut -d" " -f1 /proc/uptime) $($bb grep -c ^processor /proc/cpuinfo)"'
 		echo "exec /bin/busybox $end -f"
 	} >"$root/init"
 fi

@@ -44,14 +44,16 @@ rb_fetch() {
 	generic=$(tests/fetch-kernels.sh generic) || generic=
 }
 
-# rb_real BIN TAG ACCEL KIND PATH: boot Debian's KIND (cloud, generic)
-# kernel on PATH (64, 32, pvh, host64) with a busybox initramfs whose
-# /init prints a marker with the kernel release and resets the guest.
-# The run must exit 0 and show the marker, the release the image's file
-# name gives, and the kernel's "Restarting system".
+# rb_real BIN TAG ACCEL KIND PATH [CPUS]: boot Debian's KIND (cloud,
+# generic) kernel on PATH (64, 32, pvh, host64) with a busybox initramfs
+# whose /init prints a marker with the kernel release and the CPUs
+# online, and resets the guest.  The run must exit 0 and show the
+# marker, the release the image's file name gives, CPUS CPUs (default 1)
+# and the kernel's "Restarting system".
 rb_real() {
-	bin=$1; tag=$2; accel=$3; kind=$4; path=$5
+	bin=$1; tag=$2; accel=$3; kind=$4; path=$5; cpus=${6:-1}
 	name=$tag/real-$accel-$kind-$path
+	[ "$cpus" = 1 ] || name=$name-${cpus}cpus
 	eval "img=\$$kind"
 	if [ -z "$img" ] || [ -z "$busybox" ]; then
 		fail "$name" "tests/fetch-kernels.sh could not fetch $kind or busybox (no network and no cache?)"
@@ -66,15 +68,19 @@ rb_real() {
 	rel=${img##*/vmlinuz-}
 	mark="DIRECTBOOT-$accel-$kind-$path"
 	sh scripts/mkinitramfs.sh "$busybox" "$T/rd.gz" marker "$mark" reboot
-	"$bin" run "$img" --accel "$accel" --timeout 180 -m 512M \
+	"$bin" run "$img" --accel "$accel" --timeout 180 -m 512M -c "$cpus" \
 		-a "console=ttyS0 quiet loglevel=3" -i "$T/rd.gz" "$@" \
 		</dev/null >"$T/out" 2>"$T/err"
 	st=$?
-	got=$(grep -a "^$mark " "$T/out" | cut -d' ' -f2)
+	line=$(grep -a "^$mark " "$T/out" | tr -d '\r')
+	got=$(echo "$line" | cut -d' ' -f2)
+	ncpu=$(echo "$line" | cut -d' ' -f4)
 	if [ $st -ne 0 ]; then
 		fail "$name" "exit $st: $(tail -3 "$T/out" "$T/err" | tr '\n' ' ')"
 	elif [ "$got" != "$rel" ]; then
 		fail "$name" "no '$mark $rel' line: $(tail -3 "$T/out" | tr '\n' ' ')"
+	elif [ "$ncpu" != "$cpus" ]; then
+		fail "$name" "$ncpu CPUs online, not $cpus"
 	elif ! grep -aq 'reboot: Restarting system' "$T/out"; then
 		fail "$name" "exit 0 but no 'reboot: Restarting system'"
 	else

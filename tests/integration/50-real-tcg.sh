@@ -133,4 +133,8 @@ for bin in $FULL $SMALL; do
 			rb_real "$bin" "$tag" tcg $kind $path
 		done
 	done
+	# The plan's MP table (the generic kernel has CONFIG_X86_MPPARSE;
+	# the cloud one has not and would need ACPI's MADT), the APs
+	# started by the kernel's INIT/SIPI with no firmware behind them.
+	rb_real "$bin" "$tag" tcg generic host64 2
 done
