@@ -336,6 +336,58 @@ static bool pic_irr(unsigned irq)
 	return irq < 16 && (inb(port) >> (irq & 7) & 1);
 }
 
+/*
+ * probe.virtio_evil=1: break the spec on purpose, twice, and see the
+ * device say DEVICE_NEEDS_RESET (with a configuration interrupt) while
+ * the probe runs on, then come back after a reset: a descriptor chain
+ * that loops (0 -> 1 -> 0), then a buffer far outside guest RAM.
+ */
+static bool blk_evil_case(uint64_t base, struct vq *q, uint64_t addr,
+			  uint16_t next1)
+{
+	uint64_t t0;
+
+	dev_begin(base, 0);
+	vq_setup(q, base, 0);
+	dev_ok(base);
+	q->desc[0] = (struct vring_desc){ (uintptr_t)&blk_hdr, 16,
+					  VRING_DESC_F_NEXT, 1 };
+	q->desc[1] = (struct vring_desc){ addr, 512, VRING_DESC_F_NEXT, next1 };
+	q->desc[2] = (struct vring_desc){ (uintptr_t)&blk_status, 1,
+					  VRING_DESC_F_WRITE, 0 };
+	q->avail.ring[0] = 0;
+	barrier();
+	*(volatile uint16_t *)&q->avail.idx = 1;
+	barrier();
+	mw(base, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	for (t0 = rdtsc(); rdtsc() - t0 < WAIT_TICKS;)
+		if (mr(base, VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET)
+			return (mr(base, VIRTIO_MMIO_INTERRUPT_STATUS) &
+				VIRTIO_MMIO_INT_CONFIG) &&
+			       *(volatile uint16_t *)&q->used.idx == 0;
+	return false;
+}
+
+static void blk_evil(uint64_t base, struct vq *q)
+{
+	uint8_t st;
+
+	blk_hdr.type = VIRTIO_BLK_T_OUT;
+	blk_hdr.sector = VIRTIO_PROBE_SECTOR;
+	kv("VIRTIO_EVIL_LOOP", blk_evil_case(base, q, (uintptr_t)blk_in, 0));
+	kv("VIRTIO_EVIL_OUT_OF_RAM",
+	   blk_evil_case(base, q, 0x7ffffff00000ull, 2));
+	/* Reset, and the device works again; the pattern is intact. */
+	dev_begin(base, 0);
+	vq_setup(q, base, 0);
+	dev_ok(base);
+	memset(blk_in, 0, sizeof(blk_in));
+	st = blk_request(q, VIRTIO_BLK_T_IN, VIRTIO_PROBE_SECTOR, blk_in,
+			 BLK_BYTES, true);
+	kv("VIRTIO_EVIL_RECOVERED_CRC",
+	   st ? 0 : crc32_update(0, blk_in, BLK_BYTES));
+}
+
 static void blk_test(uint64_t base, unsigned irq, bool hold)
 {
 	struct vq *q = &vqs[0];
@@ -378,6 +430,8 @@ static void blk_test(uint64_t base, unsigned irq, bool hold)
 	crc = crc32_update(0, blk_in, BLK_BYTES);
 	kv("VIRTIO_BLK_CRC", crc);
 	kv("VIRTIO_BLK_MATCH", match);
+	if (has(cmdline, "probe.virtio_evil=1"))
+		blk_evil(base, q);
 	if (has(cmdline, "probe.blkbench=1"))
 		blk_bench(q);
 }

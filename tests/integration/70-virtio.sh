@@ -100,6 +100,22 @@ devices() {
 	t_eq "$tag/rng-64" 0x40 "$(val VIRTIO_RNG_BYTES "$T/all.out")"
 	t_eq "$tag/rng-varied" 0x1 "$(val VIRTIO_RNG_VARIED "$T/all.out")"
 
+	# A driver that breaks the spec: NEEDS_RESET, the VM runs on, and
+	# after a reset the disk still reads back the pattern.
+	run_probe "$bin" "$T/evil.out" --disk "$T/disk.img" --rng \
+		-a "probe.virtio_evil=1"
+	t_eq "$tag/evil-exit" 0 $?
+	t_eq "$tag/evil-loop-needs-reset" 0x1 \
+		"$(val VIRTIO_EVIL_LOOP "$T/evil.out")"
+	t_eq "$tag/evil-out-of-ram-needs-reset" 0x1 \
+		"$(val VIRTIO_EVIL_OUT_OF_RAM "$T/evil.out")"
+	t_eq "$tag/evil-recovered" "$(crc_of "$T/disk.img")" \
+		"$(val VIRTIO_EVIL_RECOVERED_CRC "$T/evil.out")"
+	t_eq "$tag/evil-rng-unaffected" 0x1 \
+		"$(val VIRTIO_RNG_VARIED "$T/evil.out")"
+	t_eq "$tag/evil-reported" 2 \
+		"$(grep -c 'DEVICE_NEEDS_RESET' "$T/evil.out.err")"
+
 	# Read-only: the write fails, the file stays zero, the read works.
 	truncate -s 0 "$T/ro.img"
 	truncate -s 1M "$T/ro.img"
