@@ -8,7 +8,8 @@
 EVIL_CASES := flood flood_forever spin hlt pio mmio triple
 # The virtio cases, from evil/evil_virtio.c (a blk driver gone wrong).
 EVIL_VQ_CASES := vq_loop vq_outside vq_straddle vq_len4g vq_num \
-	vq_ring_outside vq_idx_jump vq_state vq_clear_bit vq_used_jump
+	vq_ring_outside vq_idx_jump vq_state vq_clear_bit vq_used_jump \
+	blk_aligned_hold blk_unaligned_hold
 EVIL_OUT := $(BUILD)/evil
 # probe/probe.mk is read after this file: name its output directly.
 EVIL_BASE_OBJS := $(addprefix $(BUILD)/probe/obj/,head.o serial.o paging.o \

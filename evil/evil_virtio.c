@@ -24,6 +24,9 @@
  *                   the device can see (it keeps its own copy), so no
  *                   reset, and the request still completes
  *
+ *   blk_aligned_hold, blk_unaligned_hold: no misbehaviour, see
+ *                   write_and_hold()
+ *
  * Report lines: EVIL NEEDS_RESET=<0|1>, EVIL RECOVERED status=<hex>,
  * EVIL FLUSHED status=<hex>, then EVIL END.
  */
@@ -227,9 +230,69 @@ static void request(uint32_t type, uint64_t sector, uint32_t data_flags)
 	}
 }
 
+#if defined(EVIL_CASE_blk_aligned_hold) || defined(EVIL_CASE_blk_unaligned_hold)
+#define DL_SECTOR 32
+#define DL_BYTES 4096
+static uint8_t big[2 * DL_BYTES] __attribute__((aligned(4096)));
+
+/*
+ * Not a misbehaviour: write DL_BYTES of "DATALOSS" at sector DL_SECTOR,
+ * flush, say so, and hold, so that tests/integration/84-data-loss.sh can
+ * kill the launcher and drop the page cache right after the guest saw
+ * its FLUSH complete.  The aligned case gives one 4 KiB-aligned buffer
+ * (what O_DIRECT takes); the unaligned one three buffers at odd
+ * addresses and lengths (what O_DIRECT refuses with EINVAL).
+ */
+static void write_and_hold(void)
+{
+#if defined(EVIL_CASE_blk_aligned_hold)
+	uint8_t *buf = big;
+	static const uint32_t parts[] = { DL_BYTES };
+#else
+	uint8_t *buf = big + 1;
+	static const uint32_t parts[] = { 1000, 2000, DL_BYTES - 3000 };
+#endif
+	const unsigned n = sizeof(parts) / sizeof(parts[0]);
+	uint64_t at = pa(buf);
+
+	for (unsigned i = 0; i < DL_BYTES; i++)
+		buf[i] = (uint8_t)"DATALOSS"[i % 8];
+	if (!setup()) {
+		serial_puts("EVIL SETUP FAILED\n");
+		return;
+	}
+	hdr = (struct virtio_blk_outhdr){ VIRTIO_BLK_T_OUT, 0, DL_SECTOR };
+	status = 0xff;
+	desc[0] = (struct vring_desc){ pa(&hdr), sizeof(hdr),
+				       VRING_DESC_F_NEXT, 1 };
+	for (unsigned i = 0; i < n; i++) {
+		desc[1 + i] = (struct vring_desc){ at, parts[i],
+						   VRING_DESC_F_NEXT,
+						   (uint16_t)(2 + i) };
+		at += parts[i];
+	}
+	desc[1 + n] = (struct vring_desc){ pa(&status), 1,
+					   VRING_DESC_F_WRITE, 0 };
+	submit(0, 1);
+	if (!wait_used(1))
+		serial_puts("EVIL WRITE TIMED OUT\n");
+	say("WRITTEN status=", status);
+	request(VIRTIO_BLK_T_FLUSH, 0, 0);
+	submit(0, 1);
+	if (!wait_used(2))
+		serial_puts("EVIL FLUSH TIMED OUT\n");
+	say("FLUSHED status=", status);
+	serial_puts("EVIL HOLD\n");
+	for (;;)
+		asm volatile("cli; hlt");
+}
+#endif
+
 static void misbehave(void)
 {
-#if defined(EVIL_CASE_vq_loop)
+#if defined(EVIL_CASE_blk_aligned_hold) || defined(EVIL_CASE_blk_unaligned_hold)
+	write_and_hold();
+#elif defined(EVIL_CASE_vq_loop)
 	setup();
 	request(VIRTIO_BLK_T_OUT, EVIL_SECTOR, 0);
 	desc[1].next = 0; /* 0 -> 1 -> 0 -> ... */
