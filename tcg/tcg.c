@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -56,6 +57,11 @@ extern const uint8_t tcg_trampoline[], tcg_trampoline_end[];
 #define TCG_BELOW_4G_MAX                                                       \
 	(3ull << 30) /* pc's max-ram-below-4g, the plan's hole */
 #define TCG_4G (1ull << 32)
+/* The bits long mode needs; the kernel's names live in lib/plan_int.h,
+ * which a VMM does not see. */
+#define TCG_CR0_PG (1ull << 31)
+#define TCG_CR4_PAE (1ull << 5)
+#define TCG_EFER_LME (1ull << 8)
 #define TCG_EFER_LMA (1ull << 10) /* read-only to wrmsr; paging sets it */
 #define TCG_ARGS_MAX (64 + 2 * PLAN_PLACEMENTS_MAX)
 #define TCG_ARG_LEN 96
@@ -135,10 +141,13 @@ static int tcg_check_plan(const struct plan *plan)
 			"CR3 %#" PRIx64 " or RIP %#" PRIx64
 			" is above 4 GiB, out of the trampoline's reach",
 			c->cr3, c->rip);
-	if (c->mode == 64 && !(c->cr0 & (1ull << 31)))
-		return tcg_fail("a 64-bit plan with paging off (CR0 %#" PRIx64
-				")",
-				c->cr0);
+	if (c->mode == 64 &&
+	    (!(c->cr0 & TCG_CR0_PG) || !(c->cr4 & TCG_CR4_PAE) ||
+	     !(c->efer & TCG_EFER_LME)))
+		return tcg_fail("a 64-bit plan needs CR0.PG, CR4.PAE and "
+				"EFER.LME, not CR0 %#" PRIx64 " CR4 %#" PRIx64
+				" EFER %#" PRIx64,
+				c->cr0, c->cr4, c->efer);
 	return 0;
 }
 
@@ -342,6 +351,9 @@ static int tcg_spawn(struct tcg_run *r)
 	}
 	if (r->pid == 0) {
 		close(pfd[0]);
+		/* Should directboot die unannounced (SIGKILL), QEMU follows
+		 * and restores the terminal. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		execvp(r->argv[0], r->argv);
 		err = errno;
 		if (write(pfd[1], &err, sizeof(err)) < 0)
