@@ -57,7 +57,7 @@ rb_fetch
 tag=$(basename "$(dirname "$bin")")
 for kind in cloud generic; do
 	for path in 64 32 pvh host64; do
-		rb_real "$bin" "$tag" kvm $kind $path
+		rb_real "$bin" "$tag" kvm "$kind" "$path"
 	done
 done
 total

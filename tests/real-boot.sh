@@ -38,6 +38,7 @@ rb_mkbz_reset() { rb_mkbz "$1" 66 ba f8 03 b0 52 ee b0 fe e6 64 f4; }
 
 # ---- real kernels ------------------------------------------------------
 # rb_fetch: sets busybox, cloud and generic (empty when a fetch failed).
+# shellcheck disable=SC2034 # rb_real reads cloud and generic by eval
 rb_fetch() {
 	busybox=$(tests/fetch-kernels.sh busybox) || busybox=
 	cloud=$(tests/fetch-kernels.sh cloud) || cloud=

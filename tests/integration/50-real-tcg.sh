@@ -130,7 +130,7 @@ for bin in $FULL $SMALL; do
 	fi
 	for kind in cloud generic; do
 		for path in 64 32 pvh host64; do
-			rb_real "$bin" "$tag" tcg $kind $path
+			rb_real "$bin" "$tag" tcg "$kind" "$path"
 		done
 	done
 	# The plan's MP table (the generic kernel has CONFIG_X86_MPPARSE;
