@@ -26,7 +26,8 @@
 #include "probe.h"
 #include "probe_virtio.h"
 
-#define VQ_SIZE 8
+#define VQ_SIZE 64
+#define BENCH_DEPTH 16 /* requests in flight: 3 descriptors each */
 #define CMDLINE_MAX 2048
 #define DEVICES_MAX 8
 #define BLK_BYTES 4096
@@ -290,7 +291,51 @@ static uint8_t blk_request(struct vq *q, uint32_t type, uint64_t sector,
  * "BLKBENCH_DONE"); the bench timestamps the lines as they arrive, so
  * the probe needs no clock of its own.
  */
-static uint8_t bench_buf[VIRTIO_BENCH_SEQ_CHUNK] __attribute__((aligned(4096)));
+static uint8_t bench_buf[VIRTIO_BENCH_SEQ_CHUNK]
+	__attribute__((aligned(4096)));
+
+/* BENCH_DEPTH requests in flight: three descriptors each, from
+ * descriptor 3 * slot, all made available before one notify. */
+static struct virtio_blk_outhdr bench_hdr[BENCH_DEPTH];
+static volatile uint8_t bench_st[BENCH_DEPTH];
+
+static void bench_add(struct vq *q, unsigned slot, uint32_t type,
+		      uint64_t sector, uint32_t len, bool in)
+{
+	struct vring_desc *d = &q->desc[3 * slot];
+	uint16_t first = (uint16_t)(3 * slot);
+
+	bench_hdr[slot] = (struct virtio_blk_outhdr){ type, 0, sector };
+	bench_st[slot] = 0xff;
+	d[0] = (struct vring_desc){ (uintptr_t)&bench_hdr[slot], 16,
+				    VRING_DESC_F_NEXT, (uint16_t)(first + 1) };
+	d[1] = (struct vring_desc){ (uintptr_t)bench_buf, len,
+				    (uint16_t)(VRING_DESC_F_NEXT |
+					       (in ? VRING_DESC_F_WRITE : 0)),
+				    (uint16_t)(first + 2) };
+	d[2] = (struct vring_desc){ (uintptr_t)&bench_st[slot], 1,
+				    VRING_DESC_F_WRITE, 0 };
+	q->avail.ring[q->next_avail++ % VQ_SIZE] = first;
+}
+
+/* Publish the batch, notify once, wait until all of it is used. */
+static uint8_t bench_run(struct vq *q, unsigned n)
+{
+	uint64_t t0 = rdtsc();
+	uint8_t bad = 0;
+
+	barrier();
+	*(volatile uint16_t *)&q->avail.idx = q->next_avail;
+	barrier();
+	mw(q->base, VIRTIO_MMIO_QUEUE_NOTIFY, q->index);
+	while (*(volatile uint16_t *)&q->used.idx != q->next_avail)
+		if (rdtsc() - t0 > WAIT_TICKS)
+			return 0xfe;
+	q->used_seen = q->next_avail;
+	for (unsigned i = 0; i < n; i++)
+		bad |= bench_st[i];
+	return bad;
+}
 
 static void blk_bench(struct vq *q)
 {
@@ -305,6 +350,7 @@ static void blk_bench(struct vq *q)
 					   VIRTIO_BENCH_SEQ_CHUNK
 				 : VIRTIO_BENCH_RAND_OPS;
 		uint32_t len = seq ? VIRTIO_BENCH_SEQ_CHUNK : 4096;
+		unsigned slot = 0;
 
 		kv("BLKBENCH_PHASE", phase);
 		for (unsigned i = 0; i < n; i++) {
@@ -316,9 +362,13 @@ static void blk_bench(struct vq *q)
 				rnd = VIRTIO_BENCH_NEXT(rnd);
 				sector = VIRTIO_BENCH_BLOCK(rnd) * 8;
 			}
-			bad |= blk_request(q, write ? VIRTIO_BLK_T_OUT
-						    : VIRTIO_BLK_T_IN,
-					   sector, bench_buf, len, !write);
+			bench_add(q, slot++, write ? VIRTIO_BLK_T_OUT
+						   : VIRTIO_BLK_T_IN,
+				  sector, len, !write);
+			if (slot == BENCH_DEPTH || i + 1 == n) {
+				bad |= bench_run(q, slot);
+				slot = 0;
+			}
 		}
 	}
 	kv("BLKBENCH_DONE", bad);
