@@ -24,17 +24,36 @@
  *                   the device can see (it keeps its own copy), so no
  *                   reset, and the request still completes
  *
+ *   rng_outside     virtio-rng (--rng): a buffer outside RAM
+ *   rng_len4g       virtio-rng: a 4 GiB buffer
+ *   con_loop        virtio-console (--console virtio): a looping
+ *                   transmit chain
+ *   con_outside     virtio-console: a transmit buffer across RAM's end
  *   blk_aligned_hold, blk_unaligned_hold: no misbehaviour, see
  *                   write_and_hold()
  *
  * Report lines: EVIL NEEDS_RESET=<0|1>, EVIL RECOVERED status=<hex>,
- * EVIL FLUSHED status=<hex>, then EVIL END.
+ * EVIL FLUSHED status=<hex> (blk), EVIL RNG RECOVERED len=<hex>, EVIL
+ * CONSOLE RECOVERED used=<hex> after "EVIL CONSOLE OK" on hvc0, then
+ * EVIL END.
  */
 #include "directboot/hvm_start_info.h"
 #include "directboot/virtio.h"
 #include "probe.h"
 
 #define RAM_END 0x4000000ull /* -m 64M */
+
+/* Which device a case drives, and which of its queues. */
+#if defined(EVIL_CASE_rng_outside) || defined(EVIL_CASE_rng_len4g)
+#define EVIL_DEVICE VIRTIO_ID_RNG
+#define EVIL_QUEUE 0
+#elif defined(EVIL_CASE_con_loop) || defined(EVIL_CASE_con_outside)
+#define EVIL_DEVICE VIRTIO_ID_CONSOLE
+#define EVIL_QUEUE 1 /* transmitq0 */
+#else
+#define EVIL_DEVICE VIRTIO_ID_BLOCK
+#define EVIL_QUEUE 0
+#endif
 #define Q 8
 #define EVIL_SECTOR 16
 #define WAIT_LOOPS 3000000u
@@ -95,11 +114,12 @@ static void say(const char *key, uint64_t v)
 	serial_putc('\n');
 }
 
-/* The first "@0x<hex>:" after "virtio_mmio.device=" on the command line. */
+/* The base of the first device of kind EVIL_DEVICE among the
+ * "virtio_mmio.device=<size>@0x<hex>:<irq>" entries of the cmdline. */
 static uint64_t find_base(void)
 {
 	const char *key = "virtio_mmio.device=";
-	uint64_t si = probe_entry.rbx, cl = 0, v = 0;
+	uint64_t si = probe_entry.rbx, cl = 0;
 
 	if (!phys_read(si + 0x18, &cl, 8) || !cl)
 		return 0;
@@ -108,6 +128,7 @@ static uint64_t find_base(void)
 			break;
 	for (unsigned i = 0; cmdline[i]; i++) {
 		unsigned k = 0;
+		uint64_t v = 0;
 
 		while (key[k] && cmdline[i + k] == key[k])
 			k++;
@@ -126,8 +147,14 @@ static uint64_t find_base(void)
 			else if (c >= 'a' && c <= 'f')
 				v = v << 4 | (uint64_t)(c - 'a' + 10);
 			else
-				return v;
+				break;
 		}
+		base = v;
+		if (r32(VIRTIO_MMIO_MAGIC_VALUE) == VIRTIO_MMIO_MAGIC &&
+		    r32(VIRTIO_MMIO_DEVICE_ID) == EVIL_DEVICE)
+			return v;
+		if (!cmdline[i])
+			break;
 	}
 	return 0;
 }
@@ -151,7 +178,7 @@ static bool negotiate(void)
 
 static void set_rings(uint32_t num, uint64_t d, uint64_t a, uint64_t u)
 {
-	w32(VIRTIO_MMIO_QUEUE_SEL, 0);
+	w32(VIRTIO_MMIO_QUEUE_SEL, EVIL_QUEUE);
 	w32(VIRTIO_MMIO_QUEUE_NUM, num);
 	w32(VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)d);
 	w32(VIRTIO_MMIO_QUEUE_DESC_HIGH, (uint32_t)(d >> 32));
@@ -188,7 +215,7 @@ static void submit(uint16_t head, uint16_t step)
 	barrier();
 	avail.idx = (uint16_t)(avail.idx + step);
 	barrier();
-	w32(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	w32(VIRTIO_MMIO_QUEUE_NOTIFY, EVIL_QUEUE);
 }
 
 static bool wait_used(uint16_t want)
@@ -372,12 +399,60 @@ static void misbehave(void)
 	say("USED_JUMP_COMPLETED=", wait_used(1));
 	say("USED_JUMP_STATUS=", status);
 	return;
+#elif defined(EVIL_CASE_rng_outside)
+	setup();
+	desc[0] = (struct vring_desc){ 0x10000000, 64, VRING_DESC_F_WRITE, 0 };
+	submit(0, 1);
+#elif defined(EVIL_CASE_rng_len4g)
+	setup();
+	desc[0] = (struct vring_desc){ pa(data), 0xffffffffu,
+				       VRING_DESC_F_WRITE, 0 };
+	submit(0, 1);
+#elif defined(EVIL_CASE_con_loop)
+	setup();
+	desc[0] = (struct vring_desc){ pa(data), 8, VRING_DESC_F_NEXT, 1 };
+	desc[1] = (struct vring_desc){ pa(data), 8, VRING_DESC_F_NEXT, 0 };
+	submit(0, 1);
+#elif defined(EVIL_CASE_con_outside)
+	setup();
+	desc[0] = (struct vring_desc){ RAM_END - 4, 8, 0, 0 };
+	submit(0, 1);
 #else
 #error "evil_virtio.c: no EVIL_CASE_vq_<name> defined"
 #endif
 }
 
 /* Reset, then do it right: the device must still work. */
+#if EVIL_DEVICE == VIRTIO_ID_RNG
+static void recover(void)
+{
+	if (!setup()) {
+		serial_puts("EVIL RECOVERY SETUP FAILED\n");
+		return;
+	}
+	desc[0] = (struct vring_desc){ pa(data), 64, VRING_DESC_F_WRITE, 0 };
+	submit(0, 1);
+	if (!wait_used(1))
+		serial_puts("EVIL RECOVERY TIMED OUT\n");
+	say("RNG RECOVERED len=", used.ring[0].len);
+}
+#elif EVIL_DEVICE == VIRTIO_ID_CONSOLE
+static void recover(void)
+{
+	static const char line[] = "EVIL CONSOLE OK\n";
+
+	if (!setup()) {
+		serial_puts("EVIL RECOVERY SETUP FAILED\n");
+		return;
+	}
+	memcpy(data, line, sizeof(line) - 1);
+	desc[0] = (struct vring_desc){ pa(data), sizeof(line) - 1, 0, 0 };
+	submit(0, 1);
+	if (!wait_used(1))
+		serial_puts("EVIL RECOVERY TIMED OUT\n");
+	say("CONSOLE RECOVERED used=", used.idx);
+}
+#else
 static void recover(void)
 {
 	for (unsigned i = 0; i < sizeof(data); i++)
@@ -397,15 +472,15 @@ static void recover(void)
 		serial_puts("EVIL FLUSH TIMED OUT\n");
 	say("FLUSHED status=", status);
 }
+#endif
 
 void probe_main(void)
 {
 	paging_init();
 	serial_puts("EVIL BEGIN\n");
 	base = find_base();
-	if (!base || r32(VIRTIO_MMIO_MAGIC_VALUE) != VIRTIO_MMIO_MAGIC ||
-	    r32(VIRTIO_MMIO_DEVICE_ID) != VIRTIO_ID_BLOCK) {
-		serial_puts("EVIL NO BLK DEVICE\n");
+	if (!base) {
+		serial_puts("EVIL NO DEVICE\n");
 	} else {
 		for (unsigned i = 0; i < sizeof(data); i++)
 			data[i] = (uint8_t)"BADBYTES"[i % 8];

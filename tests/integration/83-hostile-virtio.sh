@@ -15,6 +15,11 @@
 #     the file.
 # used->idx scribbled on by the driver is not a rule the device can see
 # broken (it keeps its own copy): there the request must just complete.
+# The same walker serves virtio-rng (buffers outside RAM, 4 GiB long) and
+# virtio-console (a looping transmit chain, a buffer across RAM's end):
+# each must be marked and then, after a reset, deliver 64 random bytes
+# or print its line on stdout.  The blk case vq_loop also runs beside a
+# virtio-rng, which must not be disturbed (the VM runs on).
 #
 # DIRECTBOOT=path runs one build; by default both build/ and build-san/.
 . tests/lib.sh
@@ -89,4 +94,34 @@ for bin in $BINS; do
 	done
 	t_eq "$tag/vq_used_jump-completed" "EVIL USED_JUMP_COMPLETED=0x1" \
 		"$(grep -a '^EVIL USED_JUMP_COMPLETED' "$T/out")"
+
+	for c in rng_outside rng_len4g con_loop con_outside vq_loop; do
+		case $c in
+		rng_*) dev="--rng" want="EVIL RNG RECOVERED len=0x40" ;;
+		con_*) dev="--console virtio"
+		       want="EVIL CONSOLE RECOVERED used=0x1" ;;
+		*) rm -f "$T/disk.img"; truncate -s 1M "$T/disk.img"
+		   dev="--rng --disk $T/disk.img"
+		   want="EVIL FLUSHED status=0x0" ;;
+		esac
+		name=$tag/$c-$(echo $dev | sed 's/ .*//; s/^--//')
+		timeout 120 "$bin" run "$E/evil-$c.elf" --accel kvm -m 64M \
+			--timeout 100 $dev </dev/null >"$T/out" 2>"$T/err"
+		t_eq "$name-status" 0 $?
+		t_eq "$name-needs-reset" "EVIL NEEDS_RESET=0x1" \
+			"$(grep -a '^EVIL NEEDS_RESET=' "$T/out")"
+		grep -aq "^$want\$" "$T/out" && pass "$name-recovered" ||
+			fail "$name-recovered" "$(grep -a EVIL "$T/out" | tr '\n' ' ')"
+		case $c in
+		con_*) grep -aq '^EVIL CONSOLE OK$' "$T/out" &&
+			pass "$name-hvc0-line" || fail "$name-hvc0-line" \
+			"$(tail -c 200 "$T/out")" ;;
+		esac
+		if grep -Eq 'AddressSanitizer|runtime error|sandbox: refused' "$T/err"
+		then
+			fail "$name-clean" "$(grep -Em2 'Sanitizer|runtime error|refused' "$T/err")"
+		else
+			pass "$name-clean"
+		fi
+	done
 done
