@@ -188,6 +188,9 @@ statuses() {
 	# still end the run, every vCPU thread included.
 	run "$P/probe.elf" --accel kvm -m 64M --timeout 50 -c 4
 	t_eq "$tag/status-0-with-4-vcpus" 0 $?
+	# ... and the probe, told of them by the MP table, wakes all three.
+	t_eq "$tag/4-vcpus-aps-alive" SMP_ALIVE=0x3 \
+		"$(grep '^SMP_ALIVE=' "$T/st.out")"
 
 	run "$T/ud2.bz" --accel kvm -m 64M --timeout 50
 	st=$?
