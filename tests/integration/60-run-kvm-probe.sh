@@ -184,8 +184,8 @@ statuses() {
 
 	run "$P/probe.elf" --accel kvm -m 64M --timeout 50
 	t_eq "$tag/status-0-on-i8042-reset" 0 $?
-	# Extra vCPUs wait for a SIPI the probe never sends; the reset must
-	# still end the run, every vCPU thread included.
+	# Four vCPUs, three of them APs on their own threads: the reset
+	# must still end the run, every vCPU thread included ...
 	run "$P/probe.elf" --accel kvm -m 64M --timeout 50 -c 4
 	t_eq "$tag/status-0-with-4-vcpus" 0 $?
 	# ... and the probe, told of them by the MP table, wakes all three.
