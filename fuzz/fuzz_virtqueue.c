@@ -9,7 +9,7 @@
  *
  *   0   u8    QueueNumMax: 256, 8, 1024 or 32768 (low 2 bits)
  *   1   le16  QueueNum the driver chose
- *   3   u8    bit 0: VIRTIO_RING_F_EVENT_IDX
+ *   3   u8    bit 0: VIRTIO_RING_F_EVENT_IDX, bit 1: _INDIRECT_DESC
  *   4   le32  desc, 8 le32 avail, 12 le32 used (guest physical)
  *   16  8 x u8  operations, low 2 bits: 0 pop and push, 1 pop and
  *             unpop, 2 add (op >> 2) to avail->idx, 3 notifications
@@ -113,6 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	virtq_reset(&q, num_max);
 	q.num = get_le16(data + 1);
 	q.event_idx = data[3] & 1;
+	q.indirect = data[3] & 2;
 	q.desc_gpa = get_le32(data + 4);
 	q.avail_gpa = get_le32(data + 8);
 	q.used_gpa = get_le32(data + 12);

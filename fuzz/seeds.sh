@@ -156,8 +156,22 @@ vq num-6 0 6 0 1 0
 vq num-over-max 1 16 0 1 0
 vq num-32768 3 32768 0 1 0
 vq idx-jump 0 8 0 0x8000 0
-vq indirect 0 8 0 1 0
-desc "$out/virtqueue/indirect" 0 0x1000 16 4 0
+vq indirect-not-negotiated 0 8 0 1 0
+desc "$out/virtqueue/indirect-not-negotiated" 0 0x1000 16 4 0
+# An indirect table of three at 0x40 (descriptors 4-6 of the direct
+# table's memory): header out, data in, status in.
+vq indirect 0 8 2 1 0
+desc "$out/virtqueue/indirect" 0 0x40 48 4 0
+desc "$out/virtqueue/indirect" 4 0x1000 16 1 1
+desc "$out/virtqueue/indirect" 5 0x2000 512 3 2
+desc "$out/virtqueue/indirect" 6 0x3000 1 2 0
+vq indirect-loop 0 8 2 1 0
+desc "$out/virtqueue/indirect-loop" 0 0x40 32 4 0
+desc "$out/virtqueue/indirect-loop" 4 0x1000 16 1 1
+desc "$out/virtqueue/indirect-loop" 5 0x2000 16 1 0
+vq indirect-nested 0 8 2 1 0
+desc "$out/virtqueue/indirect-nested" 0 0x40 16 4 0
+desc "$out/virtqueue/indirect-nested" 4 0x40 16 4 0
 
 rm -rf "$tmp"
 echo "seeds: image $(ls "$out/image" | wc -l), payload" \
