@@ -24,6 +24,9 @@
  *                   the device can see (it keeps its own copy), so no
  *                   reset, and the request still completes
  *
+ *   vq_indirect_unneg   an indirect table without INDIRECT_DESC
+ *   vq_indirect_loop    a loop inside an indirect table (negotiated)
+ *   vq_indirect_nested  an indirect table inside one (negotiated)
  *   rng_outside     virtio-rng (--rng): a buffer outside RAM
  *   rng_len4g       virtio-rng: a 4 GiB buffer
  *   con_loop        virtio-console (--console virtio): a looping
@@ -59,7 +62,15 @@
 #define WAIT_LOOPS 3000000u
 #define CMDLINE_MAX 1024
 
+/* The indirect cases negotiate VIRTIO_RING_F_INDIRECT_DESC. */
+#if defined(EVIL_CASE_vq_indirect_loop) || defined(EVIL_CASE_vq_indirect_nested)
+#define EVIL_FEATURES_LOW (1u << VIRTIO_RING_F_INDIRECT_DESC)
+#else
+#define EVIL_FEATURES_LOW 0u
+#endif
+
 static uint64_t base;
+static struct vring_desc itable[4] __attribute__((aligned(16), unused));
 static struct vring_desc desc[Q] __attribute__((aligned(16)));
 static struct {
 	uint16_t flags, idx, ring[Q], used_event;
@@ -169,7 +180,7 @@ static bool negotiate(void)
 	w32(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
 	w32(VIRTIO_MMIO_DRIVER_FEATURES, 1u << (VIRTIO_F_VERSION_1 - 32));
 	w32(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-	w32(VIRTIO_MMIO_DRIVER_FEATURES, 0);
+	w32(VIRTIO_MMIO_DRIVER_FEATURES, EVIL_FEATURES_LOW);
 	w32(VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE |
 				VIRTIO_CONFIG_S_DRIVER |
 				VIRTIO_CONFIG_S_FEATURES_OK);
@@ -399,6 +410,34 @@ static void misbehave(void)
 	say("USED_JUMP_COMPLETED=", wait_used(1));
 	say("USED_JUMP_STATUS=", status);
 	return;
+#elif defined(EVIL_CASE_vq_indirect_unneg)
+	setup();
+	request(VIRTIO_BLK_T_OUT, EVIL_SECTOR, 0);
+	itable[0] = desc[0];
+	itable[0].next = 1;
+	itable[1] = desc[1];
+	itable[1].next = 2;
+	itable[2] = desc[2];
+	desc[0] = (struct vring_desc){ pa(itable), 3 * sizeof(itable[0]),
+				       VRING_DESC_F_INDIRECT, 0 };
+	submit(0, 1);
+#elif defined(EVIL_CASE_vq_indirect_loop)
+	setup();
+	request(VIRTIO_BLK_T_OUT, EVIL_SECTOR, 0);
+	itable[0] = desc[0];
+	itable[0].next = 1;
+	itable[1] = desc[1];
+	itable[1].next = 0; /* 0 -> 1 -> 0 inside the table */
+	desc[0] = (struct vring_desc){ pa(itable), 2 * sizeof(itable[0]),
+				       VRING_DESC_F_INDIRECT, 0 };
+	submit(0, 1);
+#elif defined(EVIL_CASE_vq_indirect_nested)
+	setup();
+	itable[0] = (struct vring_desc){ pa(itable), sizeof(itable),
+					 VRING_DESC_F_INDIRECT, 0 };
+	desc[0] = (struct vring_desc){ pa(itable), sizeof(itable),
+				       VRING_DESC_F_INDIRECT, 0 };
+	submit(0, 1);
 #elif defined(EVIL_CASE_rng_outside)
 	setup();
 	desc[0] = (struct vring_desc){ 0x10000000, 64, VRING_DESC_F_WRITE, 0 };

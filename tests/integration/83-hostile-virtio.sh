@@ -6,7 +6,8 @@
 # outside RAM or straddling its end, a 4 GiB length, queue sizes that are
 # not a power of two or over QueueNumMax, a ring outside RAM, avail->idx
 # jumping by 1000, registers written in the wrong state and width,
-# status bits cleared), the device must:
+# status bits cleared, indirect tables not negotiated, looping or
+# nested), the device must:
 #   - set DEVICE_NEEDS_RESET in its Status (the probe reads it back) and
 #     say why on stderr, and never crash or hang the launcher;
 #   - keep the rest of the VM running: the probe goes on, resets the
@@ -43,7 +44,8 @@ i=0
 while [ $i -lt 64 ]; do printf EVILSECT; i=$((i + 1)); done >"$T/want"
 
 BREAKING="vq_loop vq_outside vq_straddle vq_len4g vq_num vq_ring_outside
-vq_idx_jump vq_state vq_clear_bit"
+vq_idx_jump vq_state vq_clear_bit vq_indirect_unneg vq_indirect_loop
+vq_indirect_nested"
 
 for bin in $BINS; do
 	tag=$(basename "$(dirname "$bin")")
