@@ -441,30 +441,50 @@ static void on_tap(void)
 }
 
 /* The rng's wait, in ms for epoll_wait, or -1. */
-static int rng_timeout(void)
+/*
+ * The rng's retry: when it waits for tokens, the deadline (CLOCK_MONOTONIC
+ * ns) at which to kick its queue again, else 0.  An absolute deadline,
+ * so that a stream of other events cannot postpone it for ever.
+ */
+static uint64_t rng_deadline(uint64_t old)
 {
 	uint64_t w;
 
 	if (h.rng_dev < 0)
-		return -1;
+		return 0;
 	virtio_mmio_lock(&h.rng.mmio);
 	w = h.rng.wait_ns;
 	virtio_mmio_unlock(&h.rng.mmio);
-	return w ? (int)((w + 999999) / 1000000) : -1;
+	if (!w)
+		return 0;
+	return old ? old : run_now_ns() + w;
+}
+
+static int ms_until(uint64_t deadline)
+{
+	uint64_t now = run_now_ns();
+
+	if (!deadline)
+		return -1;
+	return deadline <= now ? 0 : (int)((deadline - now + 999999) / 1000000);
 }
 
 static void *io_thread(void *arg)
 {
 	struct epoll_event ev[EVENTS_MAX];
+	uint64_t deadline = 0;
 
 	for (;;) {
-		int timeout = rng_timeout();
-		int n = epoll_wait(h.epfd, ev, EVENTS_MAX, timeout);
+		int n;
 
+		deadline = rng_deadline(deadline);
+		n = epoll_wait(h.epfd, ev, EVENTS_MAX, ms_until(deadline));
 		if (n < 0 && errno != EINTR)
 			break;
-		if (n == 0 && timeout >= 0)
+		if (deadline && run_now_ns() >= deadline) {
+			deadline = 0;
 			virtio_mmio_notify(&h.rng.mmio, 0);
+		}
 		for (int i = 0; i < n; i++) {
 			uint64_t tag = ev[i].data.u64;
 

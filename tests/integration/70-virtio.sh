@@ -129,6 +129,12 @@ devices() {
 	# The rate limit: a bucket of 16 bytes gives the first request 16.
 	run_probe "$bin" "$T/rate.out" --rng=16
 	t_eq "$tag/rng-rate-limited" 0x10 "$(val VIRTIO_RNG_BYTES "$T/rate.out")"
+	# The second request waited for the refill, then got a few bytes.
+	b2=$(($(val VIRTIO_RNG_BYTES2 "$T/rate.out")))
+	t_eq "$tag/rng-rate-refilled" yes \
+		"$([ "$b2" -ge 1 ] && [ "$b2" -le 16 ] && echo yes || echo "$b2")"
+	t_eq "$tag/rng-unlimited-again" 0x40 \
+		"$(val VIRTIO_RNG_BYTES2 "$T/all.out")"
 
 	# SIGKILL right after the flush was reported: the data is in the
 	# file (the page cache is the host's, and fdatasync has returned).
