@@ -248,7 +248,10 @@ static void tcg_build_argv(struct tcg_run *r)
 {
 	const struct plan *plan = r->plan;
 
-	tcg_arg(r, "%s", r->cfg->qemu ? r->cfg->qemu : TCG_QEMU);
+	/* The path as given, of any length: the others fit TCG_ARG_LEN. */
+	r->argv[0] = (char *)(r->cfg->qemu ? r->cfg->qemu : TCG_QEMU);
+	r->argv[1] = NULL;
+	r->argc = 1;
 	tcg_arg(r, "-M");
 	tcg_arg(r, "pc,max-ram-below-4g=3G");
 	tcg_arg(r, "-accel");
