@@ -46,6 +46,7 @@
 #include "../cli/run.h"
 #include "../vmm/run.h"
 #include "bytes.h"
+#include "directboot/bootparam.h"
 #include "trampoline.h"
 
 /* The trampoline image, built by tcg/tcg.mk and linked in. */
@@ -123,15 +124,28 @@ static int tcg_check_plan(const struct plan *plan)
 
 	for (unsigned i = 0; i < plan->nr_placements; i++) {
 		const struct plan_placement *p = &plan->placements[i];
+		uint64_t size = p->mem_size > p->size ? p->mem_size : p->size;
 
-		if (!tcg_in_ram(p->gpa, p->mem_size, plan->mem_size))
+		if (!tcg_in_ram(p->gpa, size, plan->mem_size))
 			return tcg_fail("placement '%s' at [%#" PRIx64
 					", %#" PRIx64 ") is not in QEMU pc's "
 					"RAM with %" PRIu64 " MiB (RAM: below "
 					"0xa0000, from 1 MiB to 3 GiB, above "
 					"4 GiB)",
-					p->what, p->gpa, p->gpa + p->mem_size,
+					p->what, p->gpa, p->gpa + size,
 					plan->mem_size >> 20);
+	}
+	/* The kernel will use what the e820 map calls RAM. */
+	for (unsigned i = 0; i < plan->nr_regions; i++) {
+		const struct plan_region *m = &plan->regions[i];
+
+		if (m->type == E820_TYPE_RAM &&
+		    !tcg_in_ram(m->start, m->size, plan->mem_size))
+			return tcg_fail(
+				"the plan's RAM [%#" PRIx64 ", %#" PRIx64
+				") is not RAM on QEMU pc with %" PRIu64 " MiB",
+				m->start, m->start + m->size,
+				plan->mem_size >> 20);
 	}
 	if (c->mode != 32 && c->mode != 64)
 		return tcg_fail("the plan's CPU mode %d is neither 32 nor 64",
