@@ -9,14 +9,15 @@
 # --subarch 0 and 1 (with --subarch-data), and initrds of none, 4 KiB and
 # 16 MiB, each value at least once, paired so that no case is a copy of
 # another.  KVM on the development machines emulates guest instructions
-# at 1-2 per microsecond: a probe boot takes a fraction of a second, but
-# the probe's CRC over a 16 MiB initrd takes minutes, so the 16 MiB case
-# runs once, on the optimised build.
+# at 1-2 per microsecond: a probe boot takes a second or two, but the
+# probe's CRC over a 16 MiB initrd takes a minute or more, so the 16 MiB
+# case runs once, on the optimised build.
 #
 # Then the launcher's own behaviour, with tiny hand-made guests: exit
 # statuses 0 (reset), 1 (triple fault, registers printed), 2 (bad image,
-# bad usage), 3 (no /dev/kvm), 124 (--timeout); the serial input path and
-# the Ctrl-A escape; the terminal restored after raw mode.
+# bad usage), 3 (no /dev/kvm), 124 (--timeout); four vCPUs; unknown ports
+# and MMIO reading all ones, named once by --debug; the serial input path
+# and the Ctrl-A escape; the terminal restored after raw mode.
 #
 # DIRECTBOOT=path runs one build; by default both build/ and build-san/.
 # The probe and the checker come from the same build directory.
