@@ -66,6 +66,7 @@ extern const uint8_t tcg_trampoline[], tcg_trampoline_end[];
 #define TCG_EFER_LMA (1ull << 10) /* read-only to wrmsr; paging sets it */
 #define TCG_ARGS_MAX (64 + 2 * PLAN_PLACEMENTS_MAX)
 #define TCG_ARG_LEN 96
+#define TCG_LOG_TAIL_LINES 8
 
 struct tcg_run {
 	const struct plan *plan;
@@ -391,8 +392,35 @@ static int tcg_spawn(struct tcg_run *r)
 	return 0;
 }
 
-/* Did QEMU's cpu_reset log see a triple fault?  Prints the log's tail
- * with --debug. */
+/*
+ * The log's last lines, up to TCG_LOG_TAIL_LINES of them, after the
+ * register dumps of the CPU resets (which show the reset state, not the
+ * fault's): what guest_errors and unimp logged before the fault.
+ */
+static const char *tcg_log_tail(const char *buf, size_t n)
+{
+	const char *line = buf + n;
+	int lines = 0;
+
+	if (line > buf && line[-1] == '\n')
+		line--;
+	while (line > buf && lines < TCG_LOG_TAIL_LINES) {
+		const char *start = line;
+
+		while (start > buf && start[-1] != '\n')
+			start--;
+		if (!strncmp(start, "XMM", 3))
+			break;
+		line = start;
+		lines++;
+		if (line > buf)
+			line--;
+	}
+	return *line == '\n' ? line + 1 : line;
+}
+
+/* Did QEMU's cpu_reset log see a triple fault?  Prints the log's last
+ * lines with --debug. */
 static bool tcg_triple_fault(struct tcg_run *r)
 {
 	char buf[65536];
@@ -408,7 +436,8 @@ static bool tcg_triple_fault(struct tcg_run *r)
 	if (!strstr(buf, "Triple fault"))
 		return false;
 	if (r->cfg->debug)
-		fprintf(stderr, "directboot: tcg: QEMU's log ends:\n%s", buf);
+		fprintf(stderr, "directboot: tcg: QEMU's log ends:\n%s",
+			tcg_log_tail(buf, (size_t)n));
 	return true;
 }
 
