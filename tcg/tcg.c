@@ -148,6 +148,11 @@ static int tcg_check_plan(const struct plan *plan)
 				m->start, m->start + m->size,
 				plan->mem_size >> 20);
 	}
+	/* QEMU pc has no virtio-mmio: the windows would be empty. */
+	if (plan->nr_virtio)
+		return tcg_fail("the plan has %u virtio-mmio windows; QEMU pc "
+				"has no virtio-mmio (use --accel kvm)",
+				plan->nr_virtio);
 	if (c->mode != 32 && c->mode != 64)
 		return tcg_fail("the plan's CPU mode %d is neither 32 nor 64",
 				c->mode);
