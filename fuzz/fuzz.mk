@@ -26,6 +26,8 @@ FUZZ_REPLAYS := $(FUZZ_NAMES:%=$(FUZZ_OUT)/replay-%)
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_LF)/%.o)
 # Non-library code a harness needs besides the library.
 FUZZ_EXTRA_virtqueue := devices/virtio_queue.c
+FUZZ_EXTRA_virtio_blk := devices/virtio_queue.c devices/virtio_mmio.c \
+	devices/virtio_blk.c
 
 .PHONY: fuzz fuzz-build
 fuzz-build: $(FUZZ_BINS)
@@ -42,12 +44,13 @@ $(FUZZ_LF)/%.o: %.c | $(DEPS_OK)
 define FUZZ_HARNESS_RULES
 $(FUZZ_LF)/fuzz_$(1): $(FUZZ_LF)/fuzz/fuzz_$(1).o \
 		$(patsubst %.c,$(FUZZ_LF)/%.o,$(FUZZ_EXTRA_$(1))) $(FUZZ_LIB_OBJS)
-	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $$@ $$^ $(CODEC_LIBS)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $$@ $$^ $(CODEC_LIBS) \
+		-lpthread
 
 $(FUZZ_OUT)/replay-$(1): $(FUZZ_OUT)/replay.o $(BUILD)/fuzz/fuzz_$(1).o \
 		$(patsubst %.c,$(BUILD)/%.o,$(FUZZ_EXTRA_$(1))) \
 		$(BUILD)/libdirectboot.a
-	$(CC) $(LDFLAGS) -o $$@ $$^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $$@ $$^ $(LDLIBS) -lpthread
 endef
 $(foreach h,$(FUZZ_NAMES),$(eval $(call FUZZ_HARNESS_RULES,$(h))))
 

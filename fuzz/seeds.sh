@@ -173,8 +173,62 @@ vq indirect-nested 0 8 2 1 0
 desc "$out/virtqueue/indirect-nested" 0 0x40 16 4 0
 desc "$out/virtqueue/indirect-nested" 4 0x40 16 4 0
 
+# virtio_blk: the operations of fuzz_virtio_blk.c that a driver makes to
+# bring a queue of 8 up (rings as above) and notify it, then one request
+# in RAM: header at 0x1000, data at 0x2000, status at 0x3000.
+mkdir -p "$out/virtio_blk"
+blk_ops="0:0x70:1 0:0x70:3 0:0x24:1 0:0x20:1 0:0x70:0xb 0:0x30:0
+0:0x38:8 0:0x80:0 0:0x90:0x100 0:0xa0:0x200 0:0x44:1 0:0x70:0xf
+0:0x50:0 1:0x70:0"
+# blk NAME FLAGS TYPE SECTOR DATALEN DATAFLAGS
+blk() {
+	f=$out/virtio_blk/$1
+	nops=$(echo $blk_ops | wc -w)
+	ram=$((2 + 8 * nops))
+	head -c $((ram + 0x4000)) /dev/zero >"$f"
+	at "$f" 0 1 "$2"
+	at "$f" 1 1 "$nops"
+	i=0
+	for o in $blk_ops; do
+		k=${o%%:*} r=${o#*:}
+		v=${r#*:} r=${r%%:*}
+		at "$f" $((2 + 8 * i)) 1 "$k"
+		at "$f" $((3 + 8 * i)) 1 2
+		at "$f" $((4 + 8 * i)) 2 "$r"
+		at "$f" $((6 + 8 * i)) 4 "$v"
+		i=$((i + 1))
+	done
+	at "$f" $((ram)) 8 0x1000
+	at "$f" $((ram + 8)) 4 16
+	at "$f" $((ram + 12)) 2 1
+	at "$f" $((ram + 14)) 2 1
+	at "$f" $((ram + 16)) 8 0x2000
+	at "$f" $((ram + 24)) 4 "$5"
+	at "$f" $((ram + 28)) 2 $((1 | $6))
+	at "$f" $((ram + 30)) 2 2
+	at "$f" $((ram + 32)) 8 0x3000
+	at "$f" $((ram + 40)) 4 1
+	at "$f" $((ram + 44)) 2 2
+	at "$f" $((ram + 0x102)) 2 1
+	at "$f" $((ram + 0x1000)) 4 "$3"
+	at "$f" $((ram + 0x1008)) 8 "$4"
+	at "$f" $((ram + 0x2000)) 8 0x4c41455245444956
+}
+blk out 0 1 2 512 0
+blk in 0 0 3 1024 2
+blk flush 0 4 0 0 0
+blk get-id 0 8 0 20 2
+blk discard 0 11 0 16 0
+at "$out/virtio_blk/discard" $((2 + 8 * 14 + 0x2000)) 8 4
+at "$out/virtio_blk/discard" $((2 + 8 * 14 + 0x2008)) 4 8
+blk unknown-type 0 77 0 512 0
+blk past-capacity 0 1 127 1024 0
+blk ro-write 1 1 2 512 0
+blk ro-read 1 0 2 512 2
+
 rm -rf "$tmp"
 echo "seeds: image $(ls "$out/image" | wc -l), payload" \
 	"$(ls "$out/payload" | wc -l), plan $(ls "$out/plan" | wc -l)," \
-	"virtqueue $(ls "$out/virtqueue" | wc -l)" \
+	"virtqueue $(ls "$out/virtqueue" | wc -l)," \
+	"virtio_blk $(ls "$out/virtio_blk" | wc -l)" \
 	"(mkbzimage versions: $n)"
