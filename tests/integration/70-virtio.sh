@@ -145,7 +145,7 @@ devices() {
 		</dev/null >"$T/kill.out" 2>&1 &
 	pid=$!
 	n=0
-	while ! grep -q '^VIRTIO_HOLD' "$T/kill.out" && [ $n -lt 600 ]; do
+	while ! grep -qs '^VIRTIO_HOLD' "$T/kill.out" && [ $n -lt 600 ]; do
 		sleep 0.1
 		n=$((n + 1))
 	done
