@@ -25,12 +25,12 @@ static inline uint64_t run_now_ns(void)
 }
 
 /*
- * Start creating the VM on a helper thread (KVM_CREATE_VM, the irqchip,
- * the PIT, the first megabyte's memory slot) while the caller reads the
- * image and builds the plan.  The first memory slot of a VM waits in the
- * kernel for an SRCU grace period, several milliseconds on the machines
- * measured, and no later step needs the plan to do it.  kvm_run_plan()
- * takes the VM over; without this call it creates its own.
+ * Start creating the VM on a helper thread (KVM_CREATE_VM, the TSS and
+ * identity map, the first megabyte's memory slot) while the caller reads
+ * the image and builds the plan.  kvm_run_plan() takes the VM over, adds
+ * the plan's other slots and only then the irqchip and PIT (see
+ * vm_add_irqchip() for why that order); without this call it creates its
+ * own VM.
  */
 void kvm_prepare(void);
 

@@ -76,7 +76,7 @@ static int vm_set_tss(struct vm *vm, struct db_error *err)
 
 /* The PIT's speaker port 0x61 is in the kernel too (SPEAKER_DUMMY):
  * Linux reads it in a tight loop to calibrate the TSC. */
-static int vm_create_irqchip(struct vm *vm, struct db_error *err)
+int vm_add_irqchip(struct vm *vm, struct db_error *err)
 {
 	struct kvm_pit_config pit = {.flags = KVM_PIT_SPEAKER_DUMMY};
 	int ret;
@@ -84,10 +84,11 @@ static int vm_create_irqchip(struct vm *vm, struct db_error *err)
 	ret = vm_ioctl(vm, KVM_CREATE_IRQCHIP, 0, "KVM_CREATE_IRQCHIP", err);
 	if (!ret)
 		ret = vm_route_pc_irqs(vm, err);
-	if (ret)
-		return ret;
-	return vm_ioctl(vm, KVM_CREATE_PIT2, (unsigned long)&pit,
-			"KVM_CREATE_PIT2", err);
+	if (!ret)
+		ret = vm_ioctl(vm, KVM_CREATE_PIT2, (unsigned long)&pit,
+			       "KVM_CREATE_PIT2", err);
+	vm->irqchip = !ret;
+	return ret;
 }
 
 int vm_create(struct vm *vm, bool irqchip, struct db_error *err)
@@ -117,7 +118,7 @@ int vm_create(struct vm *vm, bool irqchip, struct db_error *err)
 	if (ret)
 		goto fail;
 	if (irqchip) {
-		ret = vm_create_irqchip(vm, err);
+		ret = vm_add_irqchip(vm, err);
 		if (ret)
 			goto fail;
 	}
