@@ -17,6 +17,8 @@
 # 3. The exit statuses, with tiny hand-made guests: 0 for a reset through
 #    the i8042, 1 for a triple fault, 124 for --timeout, 3 for a QEMU
 #    that cannot be run.
+# 4. make run's script on tcg: the cloud kernel to the busybox shell,
+#    which answers a command and resets on `reboot -f`.
 #
 # The full matrix runs on build/directboot; the ASan/UBSan build boots one
 # real kernel, the probe and the tiny guests.  DIRECTBOOT=path runs only
@@ -116,6 +118,45 @@ probes() { # BIN TAG
 # ---- real kernels ------------------------------------------------------
 rb_fetch
 
+# make run's script (scripts/run.sh, forced to tcg): /init's version and
+# uptime line, then the interactive shell, fed through a FIFO once its
+# banner is out: it must compute, and `reboot -f` must end the run with 0.
+make_run() { # BIN TAG
+	bin=$1; tag=$2
+	name=$tag/make-run-shell
+	if [ -z "$cloud" ] || [ -z "$busybox" ]; then
+		fail "$name" "tests/fetch-kernels.sh could not fetch cloud or busybox"
+		return
+	fi
+	rm -f "$T/in"
+	mkfifo "$T/in" || { fail "$name" "mkfifo failed"; return; }
+	sh scripts/run.sh "$bin" --accel tcg --timeout 120 <"$T/in" \
+		>"$T/shell.out" 2>"$T/shell.err" &
+	pid=$!
+	exec 8>"$T/in"
+	i=0
+	while [ $i -lt 600 ] && ! grep -aq "Enter 'help'" "$T/shell.out"; do
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.2
+		i=$((i + 1))
+	done
+	# shellcheck disable=SC2016 # the guest's shell expands it
+	printf 'echo SUM-$((6*7))\nreboot -f\n' >&8
+	wait $pid
+	st=$?
+	exec 8>&-
+	rel=${cloud##*/vmlinuz-}
+	if [ $st -ne 0 ]; then
+		fail "$name" "exit $st: $(tail -3 "$T/shell.out" "$T/shell.err" | tr '\n' ' ')"
+	elif ! grep -aq "^directboot: Linux $rel, up [0-9.]* s" "$T/shell.out"; then
+		fail "$name" "no 'directboot: Linux $rel, up N s' line"
+	elif ! grep -aq '^SUM-42' "$T/shell.out"; then
+		fail "$name" "the shell did not answer: $(tail -3 "$T/shell.out" | tr '\n' ' ')"
+	else
+		pass "$name"
+	fi
+}
+
 for bin in $FULL $SMALL; do
 	if ! [ -x "$bin" ]; then
 		fail "real-tcg-built" "no $bin (make; make SAN=1)"
@@ -128,6 +169,7 @@ for bin in $FULL $SMALL; do
 		rb_real "$bin" "$tag" tcg cloud 64
 		continue
 	fi
+	make_run "$bin" "$tag"
 	for kind in cloud generic; do
 		for path in 64 32 pvh host64; do
 			rb_real "$bin" "$tag" tcg "$kind" "$path"
