@@ -11,14 +11,18 @@
  *   5   le32  initrd size (zero pages, up to 1 GiB)
  *   9   u8    cpus
  *   10  le32  hardware_subarch_data
- *   14  le32  image length n; then n image bytes, and the rest is the
- *             already-decompressed ELF given with bit 6
+ *   14  le32  image length n
+ *   18  u8    virtio-mmio devices (0 to 9: one over the most)
+ *   19  n image bytes, and the rest is the already-decompressed ELF
+ *             given with bit 6
  *
  * Then the plan must keep its own promises: every placement inside a
  * RAM region of its memory map, no two placements overlapping, the
- * bytes of each readable.
+ * bytes of each readable; every virtio window outside RAM and apart from
+ * the others, and named on the command line.
  */
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/mman.h>
 
 #include "bytes.h"
@@ -28,7 +32,7 @@
 #include "directboot/plan.h"
 #include "fuzz.h"
 
-#define HDR 18
+#define HDR 19
 #define INITRD_MAX (1u << 30)
 #define CMDLINE_MAX 8192
 /* A payload that claims more than this is left undecompressed: plan_build
@@ -110,6 +114,25 @@ static void check_plan(const struct plan *p)
 		}
 	}
 	__asm__ volatile("" : : "r"(sink));
+	if (p->nr_virtio > PLAN_VIRTIO_MAX)
+		abort();
+	for (unsigned i = 0; i < p->nr_virtio; i++) {
+		const struct plan_mmio_window *w = &p->virtio[i];
+		char at[32];
+
+		for (unsigned r = 0; r < p->nr_regions; r++)
+			if (w->gpa < p->regions[r].start + p->regions[r].size &&
+			    p->regions[r].start < w->gpa + w->size &&
+			    p->regions[r].type == E820_TYPE_RAM)
+				abort();
+		for (unsigned j = 0; j < i; j++)
+			if (w->gpa < p->virtio[j].gpa + p->virtio[j].size &&
+			    p->virtio[j].gpa < w->gpa + w->size)
+				abort();
+		snprintf(at, sizeof(at), "@0x%llx:", (unsigned long long)w->gpa);
+		if (!p->cmdline || !strstr(p->cmdline, at))
+			abort();
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -140,6 +163,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.initrd = o.initrd_size ? zero_initrd() : NULL;
 	o.cpus = data[9];
 	o.subarch_data = get_le32(data + 10);
+	o.nr_virtio = data[18] % (PLAN_VIRTIO_MAX + 2);
 	img_size = get_le32(data + 14);
 	img = data + HDR;
 	if (img_size > size - HDR)

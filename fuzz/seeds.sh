@@ -69,12 +69,14 @@ for f in $formats; do
 done
 { le 1 0; cat "$tmp/small.elf"; } >"$out/payload/elf"
 
-# plan: the 18-byte option header of fuzz_plan.c, then the image.
+# plan: the 19-byte option header of fuzz_plan.c, then the image.
 # plan_seed NAME MEM FLAGS SUBARCH CMDLEN INITRD CPUS IMAGE [ELF]
+# ($VIRTIO devices, 0 unless set)
 plan_seed() {
 	sz=$(wc -c <"$8")
 	{ le 1 "$2"; le 1 "$3"; le 1 "$4"; le 2 "$5"; le 4 "$6"; le 1 "$7"
-	  le 4 0; le 4 "$sz"; cat "$8"; [ -z "${9:-}" ] || cat "$9"
+	  le 4 0; le 4 "$sz"; le 1 "${VIRTIO:-0}"
+	  cat "$8"; [ -z "${9:-}" ] || cat "$9"
 	} >"$out/plan/$1"
 }
 for f in $formats; do
@@ -89,6 +91,9 @@ plan_seed elf-6g 7 0x04 0 10 4096 1 "$probe/probe.elf"
 plan_seed host-elf 0 0x63 0 10 0 1 "$probe/probe.bzImage" "$probe/probe.elf"
 plan_seed norng 1 0x10 0 2048 0 1 "$probe/probe.bzImage"
 plan_seed mk 0 0 0 0 0 1 "$out/image/mk-2.15"
+VIRTIO=4 plan_seed virtio-smp 0 0x02 0 20 4096 4 "$probe/probe.bzImage"
+VIRTIO=8 plan_seed virtio-8-hole 5 0x03 0 0 0 2 "$probe/probe.elf"
+VIRTIO=9 plan_seed virtio-9 0 0 0 0 0 1 "$probe/probe.bzImage"
 for k in $kernels; do
 	plan_seed "$(basename "$k")" 0 0x02 0 10 0 1 "$k"
 done
