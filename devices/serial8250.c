@@ -467,16 +467,15 @@ int serial_console_start(struct serial *s)
 		return -ret;
 	}
 	s->thread_started = true;
-	/*
-	 * Wait until the thread runs its own code: a sandbox installed next
-	 * must not catch the C library (or ASan) still starting the thread
-	 * with calls the filter refuses.
-	 */
+	return 0;
+}
+
+void serial_console_wait(struct serial *s)
+{
 	pthread_mutex_lock(&s->lock);
-	while (!s->thread_running)
+	while (s->thread_started && !s->thread_running)
 		pthread_cond_wait(&s->rx_room, &s->lock);
 	pthread_mutex_unlock(&s->lock);
-	return 0;
 }
 
 void serial_console_stop(struct serial *s)

@@ -71,6 +71,14 @@ void serial_flush(struct serial *s);
  */
 int serial_console_start(struct serial *s);
 
+/*
+ * Wait until the input thread runs its own code: a sandbox installed
+ * next must not catch the C library (or ASan) still starting the thread
+ * with calls the filter refuses.  Apart, so that the thread can start
+ * early and get going while the caller does other work.
+ */
+void serial_console_wait(struct serial *s);
+
 /* Stop the input thread, flush, restore the terminal. */
 void serial_console_stop(struct serial *s);
 

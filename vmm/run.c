@@ -637,31 +637,37 @@ int kvm_run_plan(const struct plan *plan, const struct run_config *cfg)
 	serial_init(&r->serial,
 		    virtio_host_takes_stdin(cfg->virtio) ? -1 : STDIN_FILENO,
 		    STDOUT_FILENO, on_serial_irq, on_quit_key, r);
-	ret = runner_setup(r, plan, cfg, &err);
+	/* The console thread starts first and gets going while the VM is
+	 * set up: until the guest enables a UART interrupt it only queues
+	 * what is typed.  A Ctrl-A x already kicks vCPU 0's thread, so the
+	 * handlers come before it. */
+	signals_setup(isatty(STDIN_FILENO));
+	ret = serial_console_start(&r->serial);
+	if (ret)
+		ret = db_fail(&err, DB_ERR_HOST,
+			      "cannot start the console thread: %s",
+			      strerror(-ret));
+	if (!ret)
+		ret = runner_setup(r, plan, cfg, &err);
 	if (!ret)
 		ret = virtio_host_start(cfg->virtio, &r->vm, plan, on_quit_key,
 					r, &err);
 	if (ret) {
 		virtio_host_stop();
+		serial_console_stop(&r->serial);
 		runner_teardown(r);
 		serial_destroy(&r->serial);
 		return cli_report(&err);
 	}
 	bsp_run = r->vcpus[0].run;
-	signals_setup(isatty(STDIN_FILENO));
-	ret = serial_console_start(&r->serial);
-	if (!ret)
-		ret = start_aps(r, &err);
+	if (stop_signal) /* it came during the set-up */
+		bsp_run->immediate_exit = 1;
+	serial_console_wait(&r->serial);
+	ret = start_aps(r, &err);
 	if (!ret)
 		ret = sandbox_enter(r->vm.fd, r->vcpus, r->nr_vcpus, &err);
-	if (ret) {
-		if (!err.msg[0])
-			db_fail(&err, DB_ERR_HOST,
-				"cannot start the console "
-				"thread: %s",
-				strerror(-ret));
+	if (ret)
 		runner_stop(r, cli_report(&err));
-	}
 	if (cfg->timeout_s)
 		alarm(cfg->timeout_s);
 	t_setup = run_now_ns();
