@@ -7,7 +7,8 @@
 
 EVIL_CASES := flood flood_forever spin hlt pio mmio triple
 # The virtio cases, from evil/evil_virtio.c (a blk driver gone wrong).
-EVIL_VQ_CASES := vq_loop vq_outside vq_straddle vq_len4g vq_num \
+EVIL_VQ_CASES := vq_loop vq_outside vq_straddle vq_straddle_low \
+	vq_straddle_hole vq_len4g vq_num \
 	vq_ring_outside vq_idx_jump vq_state vq_clear_bit vq_used_jump \
 	vq_indirect_unneg vq_indirect_loop vq_indirect_nested \
 	rng_outside rng_len4g con_loop con_outside \

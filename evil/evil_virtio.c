@@ -12,6 +12,9 @@
  *   vq_loop         a descriptor chain that loops (0 -> 1 -> 0)
  *   vq_outside      a buffer far outside RAM (256 MiB of 64)
  *   vq_straddle     a buffer straddling the end of RAM
+ *   vq_straddle_low a buffer straddling the end of the RAM below 640 KiB
+ *   vq_straddle_hole  one straddling 3 GiB, where the 32-bit hole starts
+ *                   (booted with -m 3584M)
  *   vq_len4g        a data buffer of 0xfffffff0 bytes
  *   vq_num          QueueNum 6 (not a power of two), then twice the max
  *   vq_ring_outside the descriptor table outside RAM
@@ -344,6 +347,16 @@ static void misbehave(void)
 	setup();
 	request(VIRTIO_BLK_T_OUT, EVIL_SECTOR, 0);
 	desc[1].addr = RAM_END - 256;
+	submit(0, 1);
+#elif defined(EVIL_CASE_vq_straddle_low)
+	setup();
+	request(VIRTIO_BLK_T_OUT, EVIL_SECTOR, 0);
+	desc[1].addr = 0x9fc00 - 256; /* into the reserved [0x9fc00, 1M) */
+	submit(0, 1);
+#elif defined(EVIL_CASE_vq_straddle_hole)
+	setup();
+	request(VIRTIO_BLK_T_OUT, EVIL_SECTOR, 0);
+	desc[1].addr = 0xc0000000ull - 256; /* -m 3584M: into the hole */
 	submit(0, 1);
 #elif defined(EVIL_CASE_vq_len4g)
 	setup();
