@@ -8,6 +8,8 @@
 #     NoNewPrivs: 1, and Seccomp: 0 with --no-sandbox;
 #   - the probe boots to its end under the filter, with --timings (whose
 #     peak RSS comes through the one openat the filter allows);
+#   - with four vCPUs and every virtio device, SIGTERM still ends the run
+#     with 143 and nothing refused;
 #   - --user nobody --chroot DIR: the running launcher's uids are all
 #     65534 and its root is DIR, and the probe still boots to its end;
 #   - refusals: an unknown --user is bad usage (2), a --chroot that
@@ -100,6 +102,17 @@ for bin in $BINS; do
 	t_eq "$tag/proc-seccomp-off-with-no-sandbox" 0 \
 		"$(status_of $pid Seccomp)"
 	stop
+
+	# Every device and four vCPUs under the filter, then SIGTERM: the
+	# stop path (kicks, joins, terminal, teardown) stays inside it.
+	truncate -s 1M "$T/disk.img"
+	watch -c 4 --rng --console virtio --disk "$T/disk.img"
+	kill -TERM "$pid"
+	wait "$pid"
+	t_eq "$tag/sigterm-all-devices-under-filter" 143 $?
+	grep -q 'sandbox: refused' "$T/w.err" &&
+		fail "$tag/sigterm-all-devices-clean" "$(tail -1 "$T/w.err")" ||
+		pass "$tag/sigterm-all-devices-clean"
 
 	watch --user nobody --chroot "$T/root"
 	t_eq "$tag/user-nobody-uids" "65534 65534 65534 65534" \
