@@ -43,6 +43,7 @@ status_of() {
 # watch NAME ARGS...: start directboot run ARGS on the never-ending evil
 # probe, wait until it prints, then leave its pid in $pid.
 watch() {
+	rm -f "$T/w.out" "$T/w.err"
 	"$bin" run "$EVIL_HLT" --accel kvm -m 64M --timeout 30 "$@" \
 		</dev/null >"$T/w.out" 2>"$T/w.err" &
 	pid=$!
