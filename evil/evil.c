@@ -159,7 +159,8 @@ static void wild_pio(void)
 		outsb(0x5004, chunk, CHUNK);
 	uart_restore();
 	/* The sweep wrote bytes to COM1 too: start a fresh line. */
-	serial_puts(sink ? "\nEVIL PIO DONE\n" : "\nEVIL PIO DONE (all zero)\n");
+	serial_puts(sink ? "\nEVIL PIO DONE\n"
+			 : "\nEVIL PIO DONE (all zero)\n");
 }
 
 static void poke(uint64_t pa, unsigned size, uint64_t v)

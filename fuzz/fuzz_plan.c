@@ -129,7 +129,8 @@ static void check_plan(const struct plan *p)
 			if (w->gpa < p->virtio[j].gpa + p->virtio[j].size &&
 			    p->virtio[j].gpa < w->gpa + w->size)
 				abort();
-		snprintf(at, sizeof(at), "@0x%llx:", (unsigned long long)w->gpa);
+		snprintf(at, sizeof(at), "@0x%llx:",
+			 (unsigned long long)w->gpa);
 		if (!p->cmdline || !strstr(p->cmdline, at))
 			abort();
 	}

@@ -364,7 +364,8 @@ static int add_rules(scmp_filter_ctx ctx, int vm_fd,
 		ret = allow_ioctls(ctx, vcpus[i].fd, vcpu_ioctls,
 				   ARRAY_SIZE(vcpu_ioctls));
 	if (!ret)
-		ret = allow_ioctls(ctx, vm_fd, vm_ioctls, ARRAY_SIZE(vm_ioctls));
+		ret = allow_ioctls(ctx, vm_fd, vm_ioctls,
+				   ARRAY_SIZE(vm_ioctls));
 	for (int fd = 0; fd <= 2 && !ret; fd++)
 		ret = allow_ioctls(ctx, fd, tty_ioctls, ARRAY_SIZE(tty_ioctls));
 	return ret;
