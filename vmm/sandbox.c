@@ -114,7 +114,7 @@ static bool find_user(const char *name, uid_t *uid, gid_t *gid)
 	v = strtoul(name, &end, 10);
 	numeric = !errno && end != name && !*end && *name != '-' &&
 		  v < (uid_t)-1;
-	while (f && (pw = fgetpwent(f)) && !found) {
+	while (f && !found && (pw = fgetpwent(f))) {
 		if (strcmp(pw->pw_name, name) &&
 		    !(numeric && pw->pw_uid == v))
 			continue;
