@@ -288,5 +288,7 @@ for bin in $BINS; do
 	net "$bin" "$tag"
 	smp "$bin" "$tag"
 	# One build boots the real kernel: it takes ~10 s of TCG.
-	[ "$bin" = "${BINS%% *}" ] && real_smp "$bin" "$tag"
+	if [ "$bin" = "${BINS%% *}" ]; then
+		real_smp "$bin" "$tag"
+	fi
 done
