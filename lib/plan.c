@@ -567,8 +567,11 @@ static int build(struct build *b, struct db_error *err)
 		ret = place_kernel(b, err);
 	if (!ret)
 		ret = place_initrd(b, err);
-	if (!ret && b->opts->cpus > 1)
-		ret = plan_add_mptable(plan, b->opts->cpus, err);
+	/* Always: without an MP table a guest scans the BIOS area for one,
+	 * and Firecracker and kvmtool give one even to a single vCPU. */
+	if (!ret)
+		ret = plan_add_mptable(plan, b->opts->cpus ? b->opts->cpus : 1,
+				       err);
 	if (!ret)
 		ret = place_low(b, err);
 	if (!ret)

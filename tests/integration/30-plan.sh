@@ -146,6 +146,9 @@ for bin in $bins; do
 	"$bin" plan "$k" -c 4 --json >"$j" 2>&1
 	jqv "plan $b: -c 4 places an MP table" "4 true" \
 		'"\(.cpus) \(.mptable_gpa > 0)"' "$j"
+	"$bin" plan "$k" --json >"$j" 2>&1
+	jqv "plan $b: one vCPU still gets an MP table" "1 true" \
+		'"\(.cpus) \(.mptable_gpa > 0)"' "$j"
 	# Every spelling of a value: attached, --opt=, bare MiB, --cmdline.
 	"$bin" plan "$k" -m96 --cmdline=a=b --decompress=guest --json >"$j" 2>&1
 	jqv "plan $b: -m96 --cmdline=" "100663296 a=b guest" \

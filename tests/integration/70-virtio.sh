@@ -231,7 +231,8 @@ smp() {
 	run_probe "$bin" "$T/smp64.out" -c 64
 	t_eq "$tag/smp64-aps" "$(seq 1 63 | tr '\n' ' ')" "$(aps "$T/smp64.out")"
 	run_probe "$bin" "$T/smp1.out" -c 1
-	t_eq "$tag/smp1-no-mptable" "" "$(val SMP_CPUS "$T/smp1.out")"
+	t_eq "$tag/smp1-mptable-one-cpu" 0x1 "$(val SMP_CPUS "$T/smp1.out")"
+	t_eq "$tag/smp1-no-aps" "" "$(aps "$T/smp1.out")"
 	t_status "$tag/smp65-refused" 2 "$bin" run "$P/probe.bzImage" \
 		--accel kvm -c 65
 	if ! command -v qemu-system-x86_64 >/dev/null; then

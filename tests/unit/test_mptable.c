@@ -139,12 +139,17 @@ static void test_plan_places_it(void **state)
 	assert_int_equal(tab->data[sizeof(struct mpc_table) + 20 * 2 + 1], 2);
 	plan_free(plan);
 
-	/* One CPU: no table. */
-	o.cpus = 1;
-	assert_int_equal(plan_build(img, size, &o, &plan, &err), DB_OK);
-	assert_null(fx_placement(plan, "MP table"));
-	assert_int_equal(plan->mptable_gpa, 0);
-	plan_free(plan);
+	/* One CPU (and the default, 0): a table with the BSP alone, so the
+	 * guest need not scan the BIOS area for one. */
+	for (unsigned cpus = 0; cpus <= 1; cpus++) {
+		o.cpus = cpus;
+		assert_int_equal(plan_build(img, size, &o, &plan, &err), DB_OK);
+		tab = fx_placement(plan, "MP table");
+		assert_non_null(tab);
+		assert_int_equal(plan->mptable_gpa, tab->gpa);
+		assert_int_equal(tab->size, mptable_size(1));
+		plan_free(plan);
+	}
 }
 
 static void test_plan_virtio_windows(void **state)
