@@ -62,12 +62,15 @@ struct bzimage {
  * payload point into it.  Returns DB_OK, or DB_ERR_INPUT with a message
  * naming the field, value and rule.
  */
+DB_EXPORT
 int bzimage_parse(const uint8_t *buf, size_t size, struct bzimage *bz,
 		  struct db_error *err);
 
 /* Names of the set bits of loadflags and xloadflags, "|"-joined into buf
  * (unknown bits as 0x..).  Returns buf. */
+DB_EXPORT
 const char *bzimage_loadflags_str(uint8_t flags, char *buf, size_t len);
+DB_EXPORT
 const char *bzimage_xloadflags_str(uint16_t flags, char *buf, size_t len);
 
 #endif

@@ -8,6 +8,8 @@
 #ifndef DIRECTBOOT_ERROR_H
 #define DIRECTBOOT_ERROR_H
 
+#include "directboot/export.h"
+
 /* Status codes.  Negative so that "if (ret < 0)" reads naturally. */
 enum db_status {
 	DB_OK = 0,

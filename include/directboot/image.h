@@ -25,9 +25,11 @@ enum image_kind {
  * with a message naming what was seen (the first bytes) when it is none
  * of the kinds above.
  */
+DB_EXPORT
 int image_detect(const uint8_t *buf, size_t size, enum image_kind *kind,
 		 struct db_error *err);
 
+DB_EXPORT
 const char *image_kind_name(enum image_kind kind);
 
 /* A whole file, read-only mapped.  data is NULL for an empty file. */
@@ -41,8 +43,10 @@ struct image_file {
  * files and files over IMAGE_SIZE_MAX (DB_ERR_INPUT), and reports open or
  * mmap failures as DB_ERR_HOST.  Release with image_file_close().
  */
+DB_EXPORT
 int image_file_open(const char *path, struct image_file *f,
 		    struct db_error *err);
+DB_EXPORT
 void image_file_close(struct image_file *f);
 
 #endif

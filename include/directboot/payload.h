@@ -29,10 +29,13 @@ enum payload_format {
 #define PAYLOAD_OUT_MAX (1ull << 30)
 
 /* By magic bytes; PAYLOAD_UNKNOWN when none matches. */
+DB_EXPORT
 enum payload_format payload_detect(const uint8_t *buf, size_t size);
+DB_EXPORT
 const char *payload_format_name(enum payload_format fmt);
 
 /* The le32 size trailer: the last 4 bytes.  0 when size < 4. */
+DB_EXPORT
 uint32_t payload_trailer_size(const uint8_t *buf, size_t size);
 
 /*
@@ -42,6 +45,7 @@ uint32_t payload_trailer_size(const uint8_t *buf, size_t size);
  * frees.  Returns DB_OK, DB_ERR_INPUT (corrupt stream, size mismatch,
  * over the bound) or DB_ERR_HOST (out of memory).
  */
+DB_EXPORT
 int payload_decompress(const uint8_t *buf, size_t size, size_t max_out,
 		       uint8_t **out, size_t *out_size, struct db_error *err);
 

@@ -142,12 +142,15 @@ struct plan {
  * DB_ERR_INPUT (the image or an option breaks a rule: the message says
  * which, with the sizes) or DB_ERR_HOST (out of memory, no entropy).
  */
+DB_EXPORT
 int plan_build(const uint8_t *image, size_t image_size,
 	       const struct plan_options *opts, struct plan **out,
 	       struct db_error *err);
 
+DB_EXPORT
 void plan_free(struct plan *plan);
 
+DB_EXPORT
 const char *plan_entry_name(enum plan_entry entry);
 
 #endif
