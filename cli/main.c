@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "directboot/version.h"
 
 /* Subcommands land one at a time; a missing one is simply not listed. */
 #pragma weak cmd_inspect
@@ -72,8 +73,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "--version")) {
-		printf("directboot %s (boot protocol 2.00-2.15)\n",
-		       DIRECTBOOT_VERSION);
+		printf("directboot %s (boot protocol 2.00-2.15)\n"
+		       "libdirectboot %s\n",
+		       DIRECTBOOT_VERSION, directboot_version());
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
