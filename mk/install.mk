@@ -22,9 +22,11 @@ SONAME := libdirectboot.so.$(SO_MAJOR)
 SO_REAL := libdirectboot.so.$(VERSION)
 LIB_MAP := lib/libdirectboot.map
 
-# Only these headers make up the API; the rest of include/directboot/
-# comes along because they include it.
-PUBLIC_HEADERS := $(sort $(wildcard include/directboot/*.h))
+# The API's headers and what they include.  mptable.h and virtio.h
+# describe internals and are not installed.
+PUBLIC_HEADERS := $(addprefix include/directboot/,bootparam.h bzimage.h \
+	directboot.h elf.h error.h export.h hvm_start_info.h image.h \
+	payload.h plan.h version.h)
 
 all: shared
 

@@ -25,6 +25,9 @@ struct db_error {
 };
 
 /*
+ * db_fail() and db_error_prefix() are the library's own: they are not
+ * exported from libdirectboot.so.
+ *
  * Record an error and return its status, so that a failing path reads
  * "return db_fail(err, DB_ERR_INPUT, "bzimage: ...", ...);".  err may be
  * NULL when the caller does not want the text.
