@@ -57,7 +57,10 @@ static void usage(FILE *f)
 		if (commands[i].fn)
 			fprintf(f, "  %-9s %s\n", commands[i].name,
 				commands[i].summary);
-	fprintf(f, "\nRun 'directboot COMMAND --help' for a command's options.\n"
+	fprintf(f, "\nOptions:\n"
+		   "  -h, --help  this text\n"
+		   "  --version   the program's and the library's versions\n"
+		   "\nRun 'directboot COMMAND --help' for a command's options.\n"
 		   "Exit status: 0 clean guest shutdown, 1 guest crash, 2 bad "
 		   "usage or image,\n3 host resources.\n");
 }
