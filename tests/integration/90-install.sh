@@ -66,6 +66,12 @@ t_run example-build-dynamic ${CC:-cc} -Wall -Wextra -Werror -o "$work/plan" \
 # shellcheck disable=SC2046
 t_run example-build-static ${CC:-cc} -static -Wall -Wextra -Werror \
 	-o "$work/plan-static" examples/plan.c $(pc --static --cflags --libs)
+# libdirectboot(3)'s example, as printed, against the installed tree.
+sed -n '/^\.EX$/,/^\.EE$/p' docs/libdirectboot.3 | sed '/^\.E[XE]$/d' |
+	sed '/^cc /d; s/\\-/-/g; s/\\e/\\/g' >"$work/man3.c"
+# shellcheck disable=SC2046
+t_run man3-example-builds ${CC:-cc} -Wall -Wextra -Werror -o "$work/man3" \
+	"$work/man3.c" $(pc --cflags --libs)
 t_eq example-needs-soname "libdirectboot.so.0" \
 	"$(readelf -d "$work/plan" 2>/dev/null |
 	sed -n 's/.*(NEEDED).*\[\(libdirectboot.*\)\]/\1/p')"
@@ -105,6 +111,8 @@ for bin in plan plan-static; do
 	t_eq "example-$bin-matches-plan-json" "$(cat "$work/expect")" \
 		"$(sed 1d "$work/$bin.out")"
 done
+t_eq man3-example-runs "entry 64 rip 0x1000200" "$(LD_LIBRARY_PATH=$lib \
+	"$work/man3" "$probe" "$initrd" | tail -1)"
 t_eq example-places-initrd 1 "$(grep -c 'what=initrd$' "$work/plan.out")"
 t_status example-bad-kernel 1 env LD_LIBRARY_PATH="$lib" "$work/plan" \
 	"$initrd"
