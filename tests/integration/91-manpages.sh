@@ -64,3 +64,27 @@ t_eq version-line "directboot 0.1.0 (boot protocol 2.00-2.15)" \
 	"$(printf '%s\n' "$v" | sed -n 1p)"
 t_eq version-library "libdirectboot 0.1.0 (boot protocol 2.00-2.15)" \
 	"$(printf '%s\n' "$v" | sed -n 2p)"
+
+# Bash completion: the commands, then each command's options as its
+# --help has them.
+comp() { # WORDS...: what completing the last word offers
+	bash -c '. completion/directboot.bash
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		_directboot; printf "%s\n" "${COMPREPLY[@]}" | sort' \
+		comp "$@"
+}
+if command -v bash >/dev/null; then
+	t_eq completion-commands "--help --version extract inspect plan run" \
+		"$(comp "$DIRECTBOOT" '' | paste -sd' ')"
+	t_eq completion-version "--version" "$(comp "$DIRECTBOOT" --v)"
+	for cmd in inspect extract plan run; do
+		t_eq "completion-options-$cmd" \
+			"$("$DIRECTBOOT" "$cmd" --help | opts | paste -sd' ')" \
+			"$(comp "$DIRECTBOOT" "$cmd" x.img - | paste -sd' ')"
+	done
+	t_eq completion-accel "auto kvm tcg" \
+		"$(comp "$DIRECTBOOT" run x --accel '' | paste -sd' ')"
+	t_eq completion-entry "pvh" "$(comp "$DIRECTBOOT" plan x --entry p)"
+else
+	skip completion "no bash on this host"
+fi
