@@ -67,7 +67,8 @@ int bzimage_parse(const uint8_t *buf, size_t size, struct bzimage *bz,
 		  struct db_error *err);
 
 /* Names of the set bits of loadflags and xloadflags, "|"-joined into buf
- * (unknown bits as 0x..).  Returns buf. */
+ * (unknown bits as 0x..), cut at len.  Returns buf, which the caller
+ * owns.  Cannot fail. */
 DB_EXPORT
 const char *bzimage_loadflags_str(uint8_t flags, char *buf, size_t len);
 DB_EXPORT

@@ -70,8 +70,9 @@ struct elf_image {
 };
 
 /*
- * Parse buf as an x86 ELF.  Notes' desc points into buf.  Returns DB_OK
- * or DB_ERR_INPUT naming the field, value and rule.
+ * Parse buf as an x86 ELF.  Notes' desc points into buf, which must stay
+ * alive while *elf is used; nothing is allocated.  Returns DB_OK or
+ * DB_ERR_INPUT naming the field, value and rule.
  */
 DB_EXPORT
 int elf_parse(const uint8_t *buf, size_t size, struct elf_image *elf,

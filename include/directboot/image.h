@@ -29,6 +29,8 @@ DB_EXPORT
 int image_detect(const uint8_t *buf, size_t size, enum image_kind *kind,
 		 struct db_error *err);
 
+/* A static name ("unknown" for a value out of range): never freed,
+ * never NULL.  Cannot fail. */
 DB_EXPORT
 const char *image_kind_name(enum image_kind kind);
 
@@ -46,6 +48,8 @@ struct image_file {
 DB_EXPORT
 int image_file_open(const char *path, struct image_file *f,
 		    struct db_error *err);
+/* Unmap f and zero it, so that closing twice or closing a zeroed f is
+ * harmless.  Whatever pointed into f->data is invalid afterwards. */
 DB_EXPORT
 void image_file_close(struct image_file *f);
 

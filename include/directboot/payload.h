@@ -28,13 +28,15 @@ enum payload_format {
 /* Refuse to produce more than this, whatever the trailer claims. */
 #define PAYLOAD_OUT_MAX (1ull << 30)
 
-/* By magic bytes; PAYLOAD_UNKNOWN when none matches. */
+/* By magic bytes; PAYLOAD_UNKNOWN when none matches.  Cannot fail.  The
+ * name is static ("none", "unknown" out of range): never freed. */
 DB_EXPORT
 enum payload_format payload_detect(const uint8_t *buf, size_t size);
 DB_EXPORT
 const char *payload_format_name(enum payload_format fmt);
 
-/* The le32 size trailer: the last 4 bytes.  0 when size < 4. */
+/* The le32 size trailer: the last 4 bytes.  0 when size < 4; cannot
+ * fail otherwise. */
 DB_EXPORT
 uint32_t payload_trailer_size(const uint8_t *buf, size_t size);
 

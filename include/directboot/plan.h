@@ -42,6 +42,7 @@ struct plan_options {
 	size_t elf_size;
 	unsigned cpus;            /* 0 means 1; over 1 adds an MP table */
 	unsigned nr_virtio;       /* virtio-mmio devices to give windows */
+	bool no_acpi;             /* leave out the ACPI tables */
 };
 
 /* One e820 / memmap range. */
@@ -147,9 +148,13 @@ int plan_build(const uint8_t *image, size_t image_size,
 	       const struct plan_options *opts, struct plan **out,
 	       struct db_error *err);
 
+/* Release a plan from plan_build() and the memory it owns; the
+ * placements' data pointers into it die with it.  NULL is a no-op. */
 DB_EXPORT
 void plan_free(struct plan *plan);
 
+/* "auto", "32", "64", "pvh" or "elf" ("?" out of range): static, never
+ * freed.  Cannot fail. */
 DB_EXPORT
 const char *plan_entry_name(enum plan_entry entry);
 
