@@ -7,15 +7,16 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 
+# What gets installed is the plain build: an ASan library would need the
+# ASan runtime loaded first by every program that links it.
 b=$(dirname "$DIRECTBOOT")
-san=0
-case $b in *-san|*san) san=1 ;; esac
+b=${b%-san}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 dest=$work/dest
 lib=$dest/usr/lib
 
-t_run install make -s --no-print-directory SAN=$san BUILD="$b" \
+t_run install make -s --no-print-directory SAN=0 BUILD="$b" \
 	DESTDIR="$dest" PREFIX=/usr install
 
 missing=
@@ -117,6 +118,6 @@ t_eq example-places-initrd 1 "$(grep -c 'what=initrd$' "$work/plan.out")"
 t_status example-bad-kernel 1 env LD_LIBRARY_PATH="$lib" "$work/plan" \
 	"$initrd"
 
-t_run uninstall make -s --no-print-directory SAN=$san BUILD="$b" \
+t_run uninstall make -s --no-print-directory SAN=0 BUILD="$b" \
 	DESTDIR="$dest" PREFIX=/usr uninstall
 t_eq uninstall-leaves-no-files "" "$(find "$dest" ! -type d)"
