@@ -18,8 +18,9 @@
 static void print_segment(const char *name, const struct plan_segment *s)
 {
 	printf("seg %s selector=0x%x base=0x%" PRIx64 " limit=0x%x type=%u "
-	       "present=%u l=%u db=%u\n", name, s->selector, s->base,
-	       s->limit, s->type, s->present, s->l, s->db);
+	       "present=%u l=%u db=%u\n",
+	       name, s->selector, s->base, s->limit, s->type, s->present, s->l,
+	       s->db);
 }
 
 static void print_plan(const struct plan *p)
@@ -29,8 +30,9 @@ static void print_plan(const struct plan *p)
 	printf("entry %s\n", plan_entry_name(p->entry));
 	for (unsigned i = 0; i < p->nr_regions; i++)
 		printf("region start=0x%" PRIx64 " size=0x%" PRIx64
-		       " type=%u\n", p->regions[i].start,
-		       p->regions[i].size, p->regions[i].type);
+		       " type=%u\n",
+		       p->regions[i].start, p->regions[i].size,
+		       p->regions[i].type);
 	for (unsigned i = 0; i < p->nr_placements; i++) {
 		const struct plan_placement *pl = &p->placements[i];
 
@@ -39,7 +41,8 @@ static void print_plan(const struct plan *p)
 		       pl->gpa, pl->size, pl->mem_size, pl->what);
 	}
 	printf("cpu mode=%d rip=0x%" PRIx64 " rsp=0x%" PRIx64
-	       " rflags=0x%" PRIx64 "\n", c->mode, c->rip, c->rsp, c->rflags);
+	       " rflags=0x%" PRIx64 "\n",
+	       c->mode, c->rip, c->rsp, c->rflags);
 	printf("cpu rsi=0x%" PRIx64 " rbx=0x%" PRIx64 " cr0=0x%" PRIx64
 	       " cr3=0x%" PRIx64 " cr4=0x%" PRIx64 " efer=0x%" PRIx64 "\n",
 	       c->rsi, c->rbx, c->cr0, c->cr3, c->cr4, c->efer);
