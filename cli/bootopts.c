@@ -246,6 +246,8 @@ int bootopts_parse_one(struct bootopts *bo, const char *cmd, int argc,
 		bo->plan.keep_segments = true;
 	else if (!strcmp(arg, "--no-rng-seed"))
 		bo->plan.no_rng_seed = true;
+	else if (!strcmp(arg, "--no-acpi"))
+		bo->plan.no_acpi = true;
 	else if (!strcmp(arg, "--no-cache"))
 		bo->no_cache = true;
 	else
@@ -273,6 +275,8 @@ void bootopts_usage(FILE *f)
 	      "      --subarch-data ADDR hardware_subarch_data\n"
 	      "      --no-rng-seed       leave out the SETUP_RNG_SEED "
 	      "setup_data\n"
+	      "      --no-acpi           leave out the ACPI tables (RSDP, "
+	      "MADT, DSDT)\n"
 	      "      --decompress WHERE  guest (the kernel's own decompressor) "
 	      "or\n"
 	      "                          host (load the payload's vmlinux "

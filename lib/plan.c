@@ -129,6 +129,7 @@ struct build {
 	struct boot_params *bp;
 	struct zeropage_args zp;
 	uint8_t seed[SETUP_RNG_SEED_LEN];
+	uint64_t acpi_rsdp; /* 0: no ACPI tables */
 };
 
 static int oom(struct db_error *err, const char *what)
@@ -453,6 +454,9 @@ static int place_start_info(struct build *b, struct db_error *err)
 		pvh_start_info_build(buf, plan->start_info_gpa, plan->regions,
 				     plan->nr_regions, plan->cmdline_gpa,
 				     plan->initrd_gpa, plan->initrd_size);
+	if (!ret)
+		put_le64(buf + offsetof(struct hvm_start_info, rsdp_paddr),
+			 b->acpi_rsdp);
 	return ret;
 }
 
@@ -520,6 +524,8 @@ static int fill_boot_params(struct build *b, struct db_error *err)
 		return oom(err, "boot_params");
 	ret = zeropage_build(b->bp, b->setup_data, b->setup_data_gpa, &b->zp,
 			     err);
+	/* zero-page.rst: 0x070 for ALL protocols (padding before 5.0). */
+	b->bp->acpi_rsdp_addr = b->acpi_rsdp;
 	if (!ret)
 		ret = layout_place(plan, plan->boot_params_gpa, b->bp,
 				   sizeof(*b->bp), 0, "boot_params", err);
@@ -572,6 +578,11 @@ static int build(struct build *b, struct db_error *err)
 	if (!ret)
 		ret = plan_add_mptable(plan, b->opts->cpus ? b->opts->cpus : 1,
 				       err);
+	/* The only way a kernel without MPPARSE or virtio_mmio.device=
+	 * finds CPUs and devices (lib/acpi.c). */
+	if (!ret && !b->opts->no_acpi)
+		ret = plan_add_acpi(plan, b->opts->cpus ? b->opts->cpus : 1,
+				    &b->acpi_rsdp, err);
 	if (!ret)
 		ret = place_low(b, err);
 	if (!ret)

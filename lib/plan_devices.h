@@ -30,4 +30,9 @@ int plan_virtio_place(struct plan *plan, const struct plan_options *o,
 /* Place the MP floating pointer and configuration table for cpus CPUs. */
 int plan_add_mptable(struct plan *plan, unsigned cpus, struct db_error *err);
 
+/* Place the ACPI tables (lib/acpi.c) for cpus CPUs and the plan's
+ * virtio windows; *rsdp gets the RSDP's address. */
+int plan_add_acpi(struct plan *plan, unsigned cpus, uint64_t *rsdp,
+		  struct db_error *err);
+
 #endif

@@ -69,7 +69,8 @@ static void test_start_info(void **state)
 	assert_int_equal(h.cmdline_paddr, p->cmdline_gpa);
 	assert_string_equal((const char *)fx_placement(p, "cmdline")->data,
 			    "console=hvc0");
-	assert_int_equal(h.rsdp_paddr, 0);
+	/* The RSDP opens the ACPI tables' page (lib/acpi.c). */
+	assert_int_equal(h.rsdp_paddr, fx_placement(p, "ACPI tables")->gpa);
 	assert_int_equal(h.nr_modules, 1);
 	memcpy(&mod, si->data + (h.modlist_paddr - si->gpa), sizeof(mod));
 	assert_int_equal(mod.paddr, p->initrd_gpa);

@@ -75,7 +75,8 @@ static void test_loader_fields(void **state)
 	/* Everything outside the header, the table and the ext_ fields
 	 * is zero. */
 	assert_int_equal(z->sentinel, 0);
-	assert_int_equal(z->acpi_rsdp_addr, 0);
+	assert_int_equal(z->acpi_rsdp_addr,
+			 fx_placement(p, "ACPI tables")->gpa);
 	plan_free(p);
 
 	o.keep_segments = true;
