@@ -354,7 +354,15 @@ static void build_fadt(struct aml *a, uint64_t dsdt_gpa)
 	f.xdsdt = dsdt_gpa;
 	f.boot_flags = ACPI_FADT_LEGACY_DEVICES | ACPI_FADT_8042;
 	f.flags = ACPI_FADT_HW_REDUCED | ACPI_FADT_POWER_BUTTON |
-		  ACPI_FADT_SLEEP_BUTTON;
+		  ACPI_FADT_SLEEP_BUTTON | ACPI_FADT_RESET_REGISTER;
+	/* Linux's reboot tries the ACPI reset first; with none, its
+	 * i8042 pulse was seen to end in a triple fault under TCG with
+	 * these tables.  0xcf9 resets both our KVM launcher and QEMU pc. */
+	f.reset_register.space_id = ACPI_ADR_SPACE_SYSTEM_IO;
+	f.reset_register.bit_width = 8;
+	f.reset_register.access_width = ACPI_ACCESS_BYTE;
+	f.reset_register.address = ACPI_RESET_PORT;
+	f.reset_value = ACPI_RESET_VALUE;
 	f.minor_revision = ACPI_FADT_MINOR_REVISION;
 	emit(a, &f, sizeof(f));
 	if (!a->overflow)

@@ -90,7 +90,8 @@ struct acpi_table_fadt {
 	uint16_t boot_flags;      /* 109: IAPC_BOOT_ARCH */
 	uint8_t reserved;
 	uint32_t flags;           /* 112 */
-	uint8_t legacy_2[13];     /* 116: reset register and value */
+	struct acpi_generic_address reset_register; /* 116 */
+	uint8_t reset_value;      /* 128 */
 	uint16_t arm_boot_flags;  /* 129 */
 	uint8_t minor_revision;   /* 131 */
 	uint64_t xfacs;           /* 132 */
@@ -105,6 +106,10 @@ _Static_assert(offsetof(struct acpi_table_fadt, dsdt) == 40, "fadt.dsdt");
 _Static_assert(offsetof(struct acpi_table_fadt, boot_flags) == 109,
 	       "fadt.boot_flags");
 _Static_assert(offsetof(struct acpi_table_fadt, flags) == 112, "fadt.flags");
+_Static_assert(offsetof(struct acpi_table_fadt, reset_register) == 116,
+	       "fadt.reset_register");
+_Static_assert(offsetof(struct acpi_table_fadt, reset_value) == 128,
+	       "fadt.reset_value");
 _Static_assert(offsetof(struct acpi_table_fadt, arm_boot_flags) == 129,
 	       "fadt.arm_boot_flags");
 _Static_assert(offsetof(struct acpi_table_fadt, minor_revision) == 131,
@@ -122,7 +127,13 @@ _Static_assert(offsetof(struct acpi_table_fadt, hypervisor_id) == 268,
 /* Flags */
 #define ACPI_FADT_POWER_BUTTON (1u << 4) /* set: no fixed power button */
 #define ACPI_FADT_SLEEP_BUTTON (1u << 5)
+#define ACPI_FADT_RESET_REGISTER (1u << 10)
 #define ACPI_FADT_HW_REDUCED (1u << 20)
+/* The reset register: the PC's reset control port, SYS_RST|RST_CPU. */
+#define ACPI_ADR_SPACE_SYSTEM_IO 1
+#define ACPI_ACCESS_BYTE 1
+#define ACPI_RESET_PORT 0xcf9
+#define ACPI_RESET_VALUE 0x06
 
 /* The MADT and the entries we use. */
 struct acpi_table_madt {

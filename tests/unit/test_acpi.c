@@ -69,8 +69,13 @@ static void test_pointers_and_checksums(void **state)
 	assert_int_equal(table_len(buf + l.fadt), 276);
 	assert_int_equal(get_le32(buf + l.fadt + 40), GPA + l.dsdt);
 	assert_int_equal(get_le64(buf + l.fadt + 140), GPA + l.dsdt);
-	assert_int_equal(get_le32(buf + l.fadt + 112), ACPI_FADT_HW_REDUCED |
-			 ACPI_FADT_POWER_BUTTON | ACPI_FADT_SLEEP_BUTTON);
+	assert_int_equal(get_le32(buf + l.fadt + 112),
+			 ACPI_FADT_HW_REDUCED | ACPI_FADT_POWER_BUTTON |
+				 ACPI_FADT_SLEEP_BUTTON |
+				 ACPI_FADT_RESET_REGISTER);
+	assert_int_equal(buf[l.fadt + 116], ACPI_ADR_SPACE_SYSTEM_IO);
+	assert_int_equal(get_le64(buf + l.fadt + 120), 0xcf9);
+	assert_int_equal(buf[l.fadt + 128], 0x06);
 	assert_int_equal(get_le16(buf + l.fadt + 109),
 			 ACPI_FADT_LEGACY_DEVICES | ACPI_FADT_8042);
 	assert_memory_equal(buf + l.madt, "APIC", 4);
