@@ -9,7 +9,8 @@ libcmocka-dev libseccomp-dev nettle-dev
 clang libclang-rt-dev
 gzip bzip2 xz-utils lzop lz4 zstd cpio jq
 qemu-system-x86 busybox-static
-apt-utils dpkg-dev ca-certificates groff-base man-db python3"
+apt-utils dpkg-dev ca-certificates groff-base man-db python3
+acpica-tools"
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
