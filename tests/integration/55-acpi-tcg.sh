@@ -53,11 +53,18 @@ khz=$(awk -F: '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
 for bin in $DIRECTBOOT; do
 	tag=$(dirname "$bin")
 	out=$T/out.txt
-	timeout 150 "$bin" run "$cloud" --accel tcg --acpi -c 2 -m 256M \
+	# The 64-bit entry finds the RSDP through boot_params.acpi_rsdp_addr,
+	# the PVH entry through hvm_start_info.rsdp_paddr.
+	for path in 64 pvh; do
+	case $path in
+	64) set -- --entry 64 ;;
+	pvh) set -- --decompress host --no-cache --entry pvh ;;
+	esac
+	timeout 150 "$bin" run "$cloud" --accel tcg --acpi -c 2 -m 256M "$@" \
 		-i "$T/rd.gz" -a "console=ttyS0 tsc_early_khz=$khz reboot=acpi" \
 		--timeout 120 >"$out" 2>&1
 	rc=$?
-	name=$tag/acpi-tcg-cloud-2cpus
+	name=$tag/acpi-tcg-cloud-$path-2cpus
 	if ! grep -qa "ACPITEST end" "$out"; then
 		fail "$name" "no /init report (exit $rc): $(tail -3 "$out" | tr '\n' ' ')"
 		continue
@@ -78,6 +85,7 @@ for bin in $DIRECTBOOT; do
 	else
 		fail "$name" "missing:$bad"
 	fi
+	done
 	# Without --acpi the same kernel finds one CPU: the MADT made it 2.
 	timeout 150 "$bin" run "$cloud" --accel tcg -c 2 -m 256M \
 		-i "$T/rd.gz" -a "console=ttyS0" --timeout 120 >"$out" 2>&1
