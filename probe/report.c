@@ -347,7 +347,6 @@ void probe_main(void)
 	const struct probe_entry_record *e = &probe_entry;
 
 	paging_init();
-	crc32_init();
 
 	serial_puts("PROBE BEGIN entry=");
 	serial_puts(entry_name(e->kind));

@@ -292,7 +292,7 @@ static uint8_t blk_request(struct vq *q, uint32_t type, uint64_t sector,
  * the probe needs no clock of its own.
  */
 static uint8_t bench_buf[VIRTIO_BENCH_SEQ_CHUNK]
-	__attribute__((aligned(4096)));
+	__attribute__((aligned(4096), section(".bss.noinit")));
 
 /* BENCH_DEPTH requests in flight: three descriptors each, from
  * descriptor 3 * slot, all made available before one notify. */
