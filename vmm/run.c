@@ -467,6 +467,7 @@ static int start_aps(struct runner *r, struct db_error *err)
 	/* APs take only the kick, never the process signals. */
 	sigfillset(&block);
 	sigdelset(&block, SIGUSR1);
+	sigdelset(&block, SIGSYS); /* the sandbox's trap must name the call */
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	for (unsigned i = 1; i < r->nr_vcpus; i++) {
 		int e = pthread_create(&r->threads[i], NULL, ap_thread,
