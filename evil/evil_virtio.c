@@ -105,21 +105,6 @@ static uint32_t r32(uint64_t off)
 	return *(volatile uint32_t *)(uintptr_t)(base + off);
 }
 
-static void put_hex(uint64_t v)
-{
-	char buf[19];
-	int i = 18;
-
-	buf[i] = '\0';
-	do {
-		buf[--i] = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (v && i > 2);
-	buf[--i] = 'x';
-	buf[--i] = '0';
-	serial_puts(buf + i);
-}
-
 static void say(const char *key, uint64_t v)
 {
 	serial_puts("EVIL ");

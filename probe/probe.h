@@ -36,6 +36,8 @@ static inline uint8_t inb(uint16_t port)
 /* serial.c: COM1, polled. */
 void serial_putc(char c);
 void serial_puts(const char *s);
+void put_hex(uint64_t v);
+void put_kv(const char *key, uint64_t v);
 
 /* paging.c: the identity map and a window onto all physical memory. */
 void paging_init(void);

@@ -15,29 +15,6 @@
 #define CMDLINE_READ_MAX 4096
 #define SETUP_DATA_MAX_NODES 64
 
-static void put_hex(uint64_t v)
-{
-	char buf[19];
-	int i = sizeof(buf);
-
-	buf[--i] = 0;
-	do {
-		buf[--i] = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (v);
-	buf[--i] = 'x';
-	buf[--i] = '0';
-	serial_puts(buf + i);
-}
-
-static void kv(const char *key, uint64_t v)
-{
-	serial_puts(key);
-	serial_putc('=');
-	put_hex(v);
-	serial_putc('\n');
-}
-
 static void kv_str(const char *key, const char *s)
 {
 	serial_puts(key);
@@ -100,7 +77,7 @@ static void report_descriptor(const char *key, uint16_t sel)
 		return;
 	for (int i = 7; i >= 0; i--)
 		v = v << 8 | d[i];
-	kv(key, v);
+	put_kv(key, v);
 }
 
 static void report_cpu(void)
@@ -108,27 +85,27 @@ static void report_cpu(void)
 	const struct probe_entry_record *e = &probe_entry;
 	bool wide = e->kind == PROBE_ENTRY_64;
 
-	kv("RUN_ADDR", e->run_addr);
-	kv("INIT_SIZE", (uint64_t)(_end - _start));
-	kv(wide ? "RSI" : "ESI", e->rsi);
-	kv(wide ? "RDI" : "EDI", e->rdi);
-	kv(wide ? "RBX" : "EBX", e->rbx);
-	kv(wide ? "RBP" : "EBP", e->rbp);
-	kv(wide ? "RSP" : "ESP", e->rsp);
-	kv("EFLAGS", e->rflags);
-	kv("IF", !!(e->rflags & X86_EFLAGS_IF));
-	kv("CS", e->cs);
-	kv("DS", e->ds);
-	kv("ES", e->es);
-	kv("SS", e->ss);
-	kv("FS", e->fs);
-	kv("GS", e->gs);
-	kv("CR0", e->cr0);
-	kv("CR3", e->cr3);
-	kv("CR4", e->cr4);
-	kv("EFER", e->efer);
-	kv("GDTR_BASE", e->gdt_base);
-	kv("GDTR_LIMIT", e->gdt_limit);
+	put_kv("RUN_ADDR", e->run_addr);
+	put_kv("INIT_SIZE", (uint64_t)(_end - _start));
+	put_kv(wide ? "RSI" : "ESI", e->rsi);
+	put_kv(wide ? "RDI" : "EDI", e->rdi);
+	put_kv(wide ? "RBX" : "EBX", e->rbx);
+	put_kv(wide ? "RBP" : "EBP", e->rbp);
+	put_kv(wide ? "RSP" : "ESP", e->rsp);
+	put_kv("EFLAGS", e->rflags);
+	put_kv("IF", !!(e->rflags & X86_EFLAGS_IF));
+	put_kv("CS", e->cs);
+	put_kv("DS", e->ds);
+	put_kv("ES", e->es);
+	put_kv("SS", e->ss);
+	put_kv("FS", e->fs);
+	put_kv("GS", e->gs);
+	put_kv("CR0", e->cr0);
+	put_kv("CR3", e->cr3);
+	put_kv("CR4", e->cr4);
+	put_kv("EFER", e->efer);
+	put_kv("GDTR_BASE", e->gdt_base);
+	put_kv("GDTR_LIMIT", e->gdt_limit);
 	report_descriptor("CS_DESC", e->cs);
 	report_descriptor("DS_DESC", e->ds);
 	report_descriptor("ES_DESC", e->es);
@@ -139,23 +116,23 @@ static void report_rm(void)
 {
 	struct probe_rm_record rm;
 
-	kv("RM_RECORD", probe_entry.rm_record);
+	put_kv("RM_RECORD", probe_entry.rm_record);
 	if (!phys_read(probe_entry.rm_record, &rm, sizeof(rm))) {
 		kv_str("RM_STATE", "unreadable");
 		return;
 	}
-	kv("RM_BASE", rm.base);
-	kv("RM_CS", rm.cs);
-	kv("RM_DS", rm.ds);
-	kv("RM_ES", rm.es);
-	kv("RM_SS", rm.ss);
-	kv("RM_FS", rm.fs);
-	kv("RM_GS", rm.gs);
-	kv("RM_SP", rm.sp);
-	kv("RM_FLAGS", rm.flags);
-	kv("RM_CR0", rm.cr0);
-	kv("RM_HEAP_END_PTR", rm.heap_end_ptr);
-	kv("RM_E820_STATUS", rm.e820_status);
+	put_kv("RM_BASE", rm.base);
+	put_kv("RM_CS", rm.cs);
+	put_kv("RM_DS", rm.ds);
+	put_kv("RM_ES", rm.es);
+	put_kv("RM_SS", rm.ss);
+	put_kv("RM_FS", rm.fs);
+	put_kv("RM_GS", rm.gs);
+	put_kv("RM_SP", rm.sp);
+	put_kv("RM_FLAGS", rm.flags);
+	put_kv("RM_CR0", rm.cr0);
+	put_kv("RM_HEAP_END_PTR", rm.heap_end_ptr);
+	put_kv("RM_E820_STATUS", rm.e820_status);
 }
 
 /* The command line, quoted; \\, \" and bytes outside 0x20-0x7e escaped. */
@@ -164,7 +141,7 @@ static void report_cmdline(uint64_t pa)
 	static char buf[CMDLINE_READ_MAX];
 	uint64_t len = 0;
 
-	kv("CMDLINE_ADDR", pa);
+	put_kv("CMDLINE_ADDR", pa);
 	if (!pa)
 		return;
 	while (len < sizeof(buf) && phys_read(pa + len, &buf[len], 1) &&
@@ -172,7 +149,7 @@ static void report_cmdline(uint64_t pa)
 		len++;
 	if (len == sizeof(buf))
 		kv_str("CMDLINE_UNTERMINATED", "1");
-	kv("CMDLINE_LEN", len);
+	put_kv("CMDLINE_LEN", len);
 	serial_puts("CMDLINE=\"");
 	for (uint64_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)buf[i];
@@ -203,12 +180,12 @@ static void report_initrd(uint64_t pa, uint64_t size)
 {
 	uint32_t crc = 0;
 
-	kv("INITRD_ADDR", pa);
-	kv("INITRD_SIZE", size);
+	put_kv("INITRD_ADDR", pa);
+	put_kv("INITRD_SIZE", size);
 	if (!size)
 		return;
 	if (phys_walk(pa, size, crc_chunk, &crc))
-		kv("INITRD_CRC32", crc);
+		put_kv("INITRD_CRC32", crc);
 	else
 		kv_str("INITRD_CRC32", "unreachable");
 }
@@ -217,17 +194,17 @@ static void report_setup_data(uint64_t pa)
 {
 	struct setup_data sd;
 
-	kv("SETUP_DATA_PTR", pa);
+	put_kv("SETUP_DATA_PTR", pa);
 	for (int n = 0; pa && n < SETUP_DATA_MAX_NODES; n++) {
 		if (!phys_read(pa, &sd, sizeof(sd))) {
-			kv("SETUP_DATA_UNREADABLE", pa);
+			put_kv("SETUP_DATA_UNREADABLE", pa);
 			return;
 		}
 		kv3("SETUP_DATA", pa, sd.type, sd.len);
 		pa = sd.next;
 	}
 	if (pa)
-		kv("SETUP_DATA_TRUNCATED", pa);
+		put_kv("SETUP_DATA_TRUNCATED", pa);
 }
 
 static void report_boot_params(uint64_t bp_pa)
@@ -235,30 +212,30 @@ static void report_boot_params(uint64_t bp_pa)
 	static struct boot_params bp;
 	const struct setup_header *h = &bp.hdr;
 
-	kv("BOOT_PARAMS", bp_pa);
+	put_kv("BOOT_PARAMS", bp_pa);
 	if (!phys_read(bp_pa, &bp, sizeof(bp))) {
 		kv_str("BOOT_PARAMS_STATE", "unreachable");
 		return;
 	}
-	kv("BP_HEADER", h->header);
-	kv("BP_VERSION", h->version);
-	kv("TYPE_OF_LOADER", h->type_of_loader);
-	kv("EXT_LOADER_VER", h->ext_loader_ver);
-	kv("EXT_LOADER_TYPE", h->ext_loader_type);
-	kv("LOADFLAGS", h->loadflags);
-	kv("CODE32_START", h->code32_start);
-	kv("HEAP_END_PTR", h->heap_end_ptr);
-	kv("HARDWARE_SUBARCH", h->hardware_subarch);
-	kv("HARDWARE_SUBARCH_DATA", h->hardware_subarch_data);
-	kv("RAMDISK_IMAGE", h->ramdisk_image);
-	kv("RAMDISK_SIZE", h->ramdisk_size);
-	kv("EXT_RAMDISK_IMAGE", bp.ext_ramdisk_image);
-	kv("EXT_RAMDISK_SIZE", bp.ext_ramdisk_size);
-	kv("CMD_LINE_PTR", h->cmd_line_ptr);
-	kv("EXT_CMD_LINE_PTR", bp.ext_cmd_line_ptr);
-	kv("SENTINEL", bp.sentinel);
-	kv("ACPI_RSDP_ADDR", bp.acpi_rsdp_addr);
-	kv("E820_ENTRIES", bp.e820_entries);
+	put_kv("BP_HEADER", h->header);
+	put_kv("BP_VERSION", h->version);
+	put_kv("TYPE_OF_LOADER", h->type_of_loader);
+	put_kv("EXT_LOADER_VER", h->ext_loader_ver);
+	put_kv("EXT_LOADER_TYPE", h->ext_loader_type);
+	put_kv("LOADFLAGS", h->loadflags);
+	put_kv("CODE32_START", h->code32_start);
+	put_kv("HEAP_END_PTR", h->heap_end_ptr);
+	put_kv("HARDWARE_SUBARCH", h->hardware_subarch);
+	put_kv("HARDWARE_SUBARCH_DATA", h->hardware_subarch_data);
+	put_kv("RAMDISK_IMAGE", h->ramdisk_image);
+	put_kv("RAMDISK_SIZE", h->ramdisk_size);
+	put_kv("EXT_RAMDISK_IMAGE", bp.ext_ramdisk_image);
+	put_kv("EXT_RAMDISK_SIZE", bp.ext_ramdisk_size);
+	put_kv("CMD_LINE_PTR", h->cmd_line_ptr);
+	put_kv("EXT_CMD_LINE_PTR", bp.ext_cmd_line_ptr);
+	put_kv("SENTINEL", bp.sentinel);
+	put_kv("ACPI_RSDP_ADDR", bp.acpi_rsdp_addr);
+	put_kv("E820_ENTRIES", bp.e820_entries);
 	for (unsigned int i = 0;
 	     i < bp.e820_entries && i < E820_MAX_ENTRIES_ZEROPAGE; i++)
 		kv3("E820", bp.e820_table[i].addr, bp.e820_table[i].size,
@@ -276,38 +253,38 @@ static void report_subarch(uint64_t bp_pa)
 {
 	struct setup_header h;
 
-	kv("BOOT_PARAMS", bp_pa);
+	put_kv("BOOT_PARAMS", bp_pa);
 	if (!phys_read(bp_pa + SETUP_HEADER_OFFSET, &h, sizeof(h))) {
 		kv_str("BOOT_PARAMS_STATE", "unreachable");
 		return;
 	}
-	kv("BP_HEADER", h.header);
-	kv("HARDWARE_SUBARCH", h.hardware_subarch);
-	kv("HARDWARE_SUBARCH_DATA", h.hardware_subarch_data);
+	put_kv("BP_HEADER", h.header);
+	put_kv("HARDWARE_SUBARCH", h.hardware_subarch);
+	put_kv("HARDWARE_SUBARCH_DATA", h.hardware_subarch_data);
 }
 
 static void report_pvh(uint64_t si_pa)
 {
 	struct hvm_start_info si;
 
-	kv("START_INFO", si_pa);
+	put_kv("START_INFO", si_pa);
 	if (!phys_read(si_pa, &si, sizeof(si))) {
 		kv_str("START_INFO_STATE", "unreachable");
 		return;
 	}
-	kv("PVH_MAGIC", si.magic);
+	put_kv("PVH_MAGIC", si.magic);
 	if (si.magic != XEN_HVM_START_MAGIC_VALUE)
 		return;
-	kv("PVH_VERSION", si.version);
-	kv("PVH_FLAGS", si.flags);
-	kv("PVH_NR_MODULES", si.nr_modules);
-	kv("PVH_MODLIST_PADDR", si.modlist_paddr);
-	kv("PVH_CMDLINE_PADDR", si.cmdline_paddr);
-	kv("PVH_RSDP_PADDR", si.rsdp_paddr);
+	put_kv("PVH_VERSION", si.version);
+	put_kv("PVH_FLAGS", si.flags);
+	put_kv("PVH_NR_MODULES", si.nr_modules);
+	put_kv("PVH_MODLIST_PADDR", si.modlist_paddr);
+	put_kv("PVH_CMDLINE_PADDR", si.cmdline_paddr);
+	put_kv("PVH_RSDP_PADDR", si.rsdp_paddr);
 	if (si.version >= 1) {
-		kv("PVH_MEMMAP_PADDR", si.memmap_paddr);
-		kv("PVH_MEMMAP_ENTRIES", si.memmap_entries);
-		kv("E820_ENTRIES", si.memmap_entries);
+		put_kv("PVH_MEMMAP_PADDR", si.memmap_paddr);
+		put_kv("PVH_MEMMAP_ENTRIES", si.memmap_entries);
+		put_kv("E820_ENTRIES", si.memmap_entries);
 		for (uint32_t i = 0; i < si.memmap_entries &&
 				     i < E820_MAX_ENTRIES_ZEROPAGE; i++) {
 			struct hvm_memmap_table_entry m;
@@ -355,7 +332,7 @@ void probe_main(void)
 	if (e->kind == PROBE_ENTRY_16)
 		report_rm();
 	if (e->kind == PROBE_ENTRY_16 || e->kind == PROBE_ENTRY_32) {
-		kv("KEEP_SEGMENTS", !!(e->flags & PROBE_F_KEEP_SEGMENTS));
+		put_kv("KEEP_SEGMENTS", !!(e->flags & PROBE_F_KEEP_SEGMENTS));
 		kv_str("SEGMENTS", e->flags & PROBE_F_SEGS_RELOADED ?
 					  "reloaded" : "kept");
 		kv_str("SUBARCH_PATH", path_name(e->path));

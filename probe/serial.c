@@ -30,3 +30,28 @@ void serial_puts(const char *s)
 	while (*s)
 		serial_putc(*s++);
 }
+
+/* "0x" and v in lower-case hex: every value in the report looks alike. */
+void put_hex(uint64_t v)
+{
+	char buf[19];
+	int i = sizeof(buf);
+
+	buf[--i] = '\0';
+	do {
+		buf[--i] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	buf[--i] = 'x';
+	buf[--i] = '0';
+	serial_puts(buf + i);
+}
+
+/* One report line, KEY=0x... */
+void put_kv(const char *key, uint64_t v)
+{
+	serial_puts(key);
+	serial_putc('=');
+	put_hex(v);
+	serial_putc('\n');
+}

@@ -75,23 +75,6 @@ static void put_dec(unsigned v)
 	serial_puts(buf + i);
 }
 
-static void put_kv(const char *key, uint64_t v)
-{
-	static const char hex[] = "0123456789abcdef";
-	char buf[19];
-	int i = sizeof(buf) - 1;
-
-	buf[i] = '\0';
-	do {
-		buf[--i] = hex[v & 15];
-		v >>= 4;
-	} while (v);
-	serial_puts(key);
-	serial_puts("=0x");
-	serial_puts(buf + i);
-	serial_putc('\n');
-}
-
 /* The floating pointer in [base, base + len), 16-byte aligned. */
 static bool scan(uint64_t base, uint64_t len, struct mpf_intel *mpf)
 {

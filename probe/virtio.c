@@ -83,29 +83,6 @@ static void mw(uint64_t base, unsigned off, uint32_t v)
 	*(volatile uint32_t *)(uintptr_t)(base + off) = v;
 }
 
-static void put_hex(uint64_t v)
-{
-	char buf[19];
-	int i = 18;
-
-	buf[i] = '\0';
-	do {
-		buf[--i] = "0123456789abcdef"[v & 15];
-		v >>= 4;
-	} while (v);
-	buf[--i] = 'x';
-	buf[--i] = '0';
-	serial_puts(buf + i);
-}
-
-static void kv(const char *key, uint64_t v)
-{
-	serial_puts(key);
-	serial_putc('=');
-	put_hex(v);
-	serial_putc('\n');
-}
-
 static bool has(const char *s, const char *word)
 {
 	for (const char *p = s; *p; p++) {
@@ -352,7 +329,7 @@ static void blk_bench(struct vq *q)
 		uint32_t len = seq ? VIRTIO_BENCH_SEQ_CHUNK : 4096;
 		unsigned slot = 0;
 
-		kv("BLKBENCH_PHASE", phase);
+		put_kv("BLKBENCH_PHASE", phase);
 		for (unsigned i = 0; i < n; i++) {
 			uint64_t sector;
 
@@ -371,7 +348,7 @@ static void blk_bench(struct vq *q)
 			}
 		}
 	}
-	kv("BLKBENCH_DONE", bad);
+	put_kv("BLKBENCH_DONE", bad);
 }
 
 /* The 8259's interrupt request register (OCW3 "read IRR", the state
@@ -424,8 +401,8 @@ static void blk_evil(uint64_t base, struct vq *q)
 
 	blk_hdr.type = VIRTIO_BLK_T_OUT;
 	blk_hdr.sector = VIRTIO_PROBE_SECTOR;
-	kv("VIRTIO_EVIL_LOOP", blk_evil_case(base, q, (uintptr_t)blk_in, 0));
-	kv("VIRTIO_EVIL_OUT_OF_RAM",
+	put_kv("VIRTIO_EVIL_LOOP", blk_evil_case(base, q, (uintptr_t)blk_in, 0));
+	put_kv("VIRTIO_EVIL_OUT_OF_RAM",
 	   blk_evil_case(base, q, 0x7ffffff00000ull, 2));
 	/* Reset, and the device works again; the pattern is intact. */
 	dev_begin(base, 0);
@@ -434,7 +411,7 @@ static void blk_evil(uint64_t base, struct vq *q)
 	memset(blk_in, 0, sizeof(blk_in));
 	st = blk_request(q, VIRTIO_BLK_T_IN, VIRTIO_PROBE_SECTOR, blk_in,
 			 BLK_BYTES, true);
-	kv("VIRTIO_EVIL_RECOVERED_CRC",
+	put_kv("VIRTIO_EVIL_RECOVERED_CRC",
 	   st ? 0 : crc32_update(0, blk_in, BLK_BYTES));
 }
 
@@ -447,25 +424,25 @@ static void blk_test(uint64_t base, unsigned irq, bool hold)
 
 	if (!dev_begin(base, 1ull << VIRTIO_BLK_F_FLUSH) ||
 	    !vq_setup(q, base, 0)) {
-		kv("VIRTIO_BLK_SETUP_FAILED", mr(base, VIRTIO_MMIO_STATUS));
+		put_kv("VIRTIO_BLK_SETUP_FAILED", mr(base, VIRTIO_MMIO_STATUS));
 		return;
 	}
 	dev_ok(base);
-	kv("VIRTIO_BLK_CAPACITY", cap_lo |
+	put_kv("VIRTIO_BLK_CAPACITY", cap_lo |
 	   (uint64_t)mr(base, VIRTIO_MMIO_CONFIG + 4) << 32);
 	for (unsigned i = 0; i < BLK_BYTES; i++)
 		blk_out[i] = VIRTIO_PROBE_PATTERN(i);
 	st = blk_request(q, VIRTIO_BLK_T_OUT, VIRTIO_PROBE_SECTOR, blk_out,
 			 BLK_BYTES, false);
-	kv("VIRTIO_BLK_WRITE", st);
+	put_kv("VIRTIO_BLK_WRITE", st);
 	/* The used buffer raised the device's line (irqfd to the PIC and
 	 * I/O APIC) and InterruptStatus says why; the ack clears it. */
-	kv("VIRTIO_BLK_IRQ", !irr_before && pic_irr(irq));
-	kv("VIRTIO_BLK_ISR", mr(base, VIRTIO_MMIO_INTERRUPT_STATUS));
+	put_kv("VIRTIO_BLK_IRQ", !irr_before && pic_irr(irq));
+	put_kv("VIRTIO_BLK_ISR", mr(base, VIRTIO_MMIO_INTERRUPT_STATUS));
 	mw(base, VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
-	kv("VIRTIO_BLK_ISR_ACKED", mr(base, VIRTIO_MMIO_INTERRUPT_STATUS));
+	put_kv("VIRTIO_BLK_ISR_ACKED", mr(base, VIRTIO_MMIO_INTERRUPT_STATUS));
 	st = blk_request(q, VIRTIO_BLK_T_FLUSH, 0, NULL, 0, false);
-	kv("VIRTIO_BLK_FLUSHED", st);
+	put_kv("VIRTIO_BLK_FLUSHED", st);
 	if (hold) {
 		serial_puts("VIRTIO_HOLD\n");
 		for (;;)
@@ -474,12 +451,12 @@ static void blk_test(uint64_t base, unsigned irq, bool hold)
 	memset(blk_in, 0, sizeof(blk_in));
 	st = blk_request(q, VIRTIO_BLK_T_IN, VIRTIO_PROBE_SECTOR, blk_in,
 			 BLK_BYTES, true);
-	kv("VIRTIO_BLK_READ", st);
+	put_kv("VIRTIO_BLK_READ", st);
 	for (unsigned i = 0; i < BLK_BYTES; i++)
 		match &= blk_in[i] == blk_out[i];
 	crc = crc32_update(0, blk_in, BLK_BYTES);
-	kv("VIRTIO_BLK_CRC", crc);
-	kv("VIRTIO_BLK_MATCH", match);
+	put_kv("VIRTIO_BLK_CRC", crc);
+	put_kv("VIRTIO_BLK_MATCH", match);
 	if (has(cmdline, "probe.virtio_evil=1"))
 		blk_evil(base, q);
 	if (has(cmdline, "probe.blkbench=1"))
@@ -494,12 +471,12 @@ static void console_test(uint64_t base)
 
 	if (!dev_begin(base, 0) || !vq_setup(&vqs[0], base, 0) ||
 	    !vq_setup(&vqs[1], base, 1)) {
-		kv("VIRTIO_CONSOLE_SETUP_FAILED", mr(base, VIRTIO_MMIO_STATUS));
+		put_kv("VIRTIO_CONSOLE_SETUP_FAILED", mr(base, VIRTIO_MMIO_STATUS));
 		return;
 	}
 	dev_ok(base);
 	r = vq_run(&vqs[1], &b, 1);
-	kv("VIRTIO_CONSOLE_SENT", r >= 0);
+	put_kv("VIRTIO_CONSOLE_SENT", r >= 0);
 }
 
 static void rng_test(uint64_t base)
@@ -509,7 +486,7 @@ static void rng_test(uint64_t base)
 	int64_t r;
 
 	if (!dev_begin(base, 0) || !vq_setup(&vqs[0], base, 0)) {
-		kv("VIRTIO_RNG_SETUP_FAILED", mr(base, VIRTIO_MMIO_STATUS));
+		put_kv("VIRTIO_RNG_SETUP_FAILED", mr(base, VIRTIO_MMIO_STATUS));
 		return;
 	}
 	dev_ok(base);
@@ -517,12 +494,12 @@ static void rng_test(uint64_t base)
 	r = vq_run(&vqs[0], &b, 1);
 	for (unsigned i = 1; i < RNG_BYTES; i++)
 		varied |= rng_buf[i] != rng_buf[0];
-	kv("VIRTIO_RNG_BYTES", r < 0 ? 0 : (uint64_t)r);
-	kv("VIRTIO_RNG_VARIED", varied);
+	put_kv("VIRTIO_RNG_BYTES", r < 0 ? 0 : (uint64_t)r);
+	put_kv("VIRTIO_RNG_VARIED", varied);
 	/* Again at once: with a rate limit the bucket is empty now, and the
 	 * request waits on the ring until the device's timer refills it. */
 	r = vq_run(&vqs[0], &b, 1);
-	kv("VIRTIO_RNG_BYTES2", r < 0 ? 0 : (uint64_t)r);
+	put_kv("VIRTIO_RNG_BYTES2", r < 0 ? 0 : (uint64_t)r);
 }
 
 static void net_test(uint64_t base)
@@ -536,14 +513,14 @@ static void net_test(uint64_t base)
 
 	if (!dev_begin(base, 1ull << VIRTIO_NET_F_MAC) ||
 	    !vq_setup(&vqs[0], base, 0) || !vq_setup(&vqs[1], base, 1)) {
-		kv("VIRTIO_NET_SETUP_FAILED", mr(base, VIRTIO_MMIO_STATUS));
+		put_kv("VIRTIO_NET_SETUP_FAILED", mr(base, VIRTIO_MMIO_STATUS));
 		return;
 	}
 	dev_ok(base);
 	for (int i = 0; i < 6; i++)
 		mac = mac << 8 | *(volatile uint8_t *)(uintptr_t)(base +
 			VIRTIO_MMIO_CONFIG + VIRTIO_NET_CFG_MAC + i);
-	kv("VIRTIO_NET_MAC", mac);
+	put_kv("VIRTIO_NET_MAC", mac);
 	/* A receive buffer first, so that the answer has somewhere to go. */
 	vq_post(&vqs[0], &rx, 1);
 	memset(net_tx, 0, sizeof(net_tx));
@@ -553,7 +530,7 @@ static void net_test(uint64_t base)
 	f[12] = ETH_P_DIRECTBOOT >> 8;
 	f[13] = ETH_P_DIRECTBOOT & 0xff;
 	memcpy(f + 14, msg, sizeof(msg));
-	kv("VIRTIO_NET_TX", vq_run(&vqs[1], &tx, 1) >= 0);
+	put_kv("VIRTIO_NET_TX", vq_run(&vqs[1], &tx, 1) >= 0);
 	/* The host may send its own frames (IPv6 router solicitations):
 	 * skip them, up to a few, until ours arrives. */
 	for (int skipped = 0; skipped < 16; skipped++) {
@@ -562,15 +539,15 @@ static void net_test(uint64_t base)
 			break;
 		if ((net_rx[12 + 12] << 8 | net_rx[12 + 13]) ==
 		    ETH_P_DIRECTBOOT) {
-			kv("VIRTIO_NET_RX_LEN", (uint64_t)r);
-			kv("VIRTIO_NET_RX_TYPE", ETH_P_DIRECTBOOT);
-			kv("VIRTIO_NET_RX_CRC",
+			put_kv("VIRTIO_NET_RX_LEN", (uint64_t)r);
+			put_kv("VIRTIO_NET_RX_TYPE", ETH_P_DIRECTBOOT);
+			put_kv("VIRTIO_NET_RX_CRC",
 			   crc32_update(0, net_rx + 12, (uint64_t)r - 12));
 			return;
 		}
 		vq_post(&vqs[0], &rx, 1);
 	}
-	kv("VIRTIO_NET_RX_LEN", 0);
+	put_kv("VIRTIO_NET_RX_LEN", 0);
 }
 
 static uint64_t cmdline_pa(const struct probe_entry_record *e)
