@@ -43,52 +43,26 @@ head -c 4096 /dev/urandom >"$T/initrd-4k"
 head -c 16777216 /dev/urandom >"$T/initrd-16m"
 
 # ---- tiny guests -------------------------------------------------------
-# poke FILE OFFSET HEX...: write bytes at OFFSET
-poke() {
-	f=$1; off=$2; shift 2
-	for b in "$@"; do printf "\\$(printf %03o "0x$b")"; done |
-		dd of="$f" bs=1 seek=$((off)) conv=notrunc status=none
-}
-
-# mkbz FILE HEX...: a protocol 2.15 bzImage (one setup sector, 1 KiB
-# protected-mode part) whose 32-bit entry (offset 0) and 64-bit entry
-# (offset 0x200) both hold the given code.
-mkbz() {
-	f=$1; shift
-	head -c 2048 /dev/zero >"$f"
-	poke "$f" 0x1f1 01                     # setup_sects
-	poke "$f" 0x1f4 40 00 00 00            # syssize: 1 KiB
-	poke "$f" 0x1fe 55 aa                  # boot_flag
-	poke "$f" 0x202 48 64 72 53            # "HdrS"
-	poke "$f" 0x206 0f 02                  # version 2.15
-	poke "$f" 0x211 01                     # LOADED_HIGH
-	poke "$f" 0x214 00 00 10 00            # code32_start
-	poke "$f" 0x22c ff ff ff 7f            # initrd_addr_max
-	poke "$f" 0x230 00 00 20 00            # kernel_alignment 2 MiB
-	poke "$f" 0x234 01 15 03 00            # relocatable, min_align, xlf
-	poke "$f" 0x238 ff 00 00 00            # cmdline_size
-	poke "$f" 0x258 00 00 00 01 00 00 00 00 # pref_address 16 MiB
-	poke "$f" 0x260 00 00 10 00            # init_size 1 MiB
-	poke "$f" 0x400 "$@"
-	poke "$f" 0x600 "$@"
-}
+# The tiny bzImages come from rb_mkbz (tests/real-boot.sh): a protocol
+# 2.15 header whose 32-bit and 64-bit entries both hold the given code.
+. tests/real-boot.sh
 
 # Echo: poll LSR, read RBR, echo it; 'q' writes 0xFE to port 0x64.
 #   1: mov $0x3fd,%dx; in (%dx),%al; test $1,%al; jz 1b
 #      mov $0x3f8,%dx; in (%dx),%al; cmp $'q',%al; je 2f
 #      out %al,(%dx); jmp 1b
 #   2: mov $0xfe,%al; out %al,$0x64; hlt
-mkbz "$T/echo.bz" 66 ba fd 03 ec a8 01 74 f7 66 ba f8 03 ec 3c 71 74 03 \
+rb_mkbz "$T/echo.bz" 66 ba fd 03 ec a8 01 74 f7 66 ba f8 03 ec 3c 71 74 03 \
 	ee eb eb b0 fe e6 64 f4
 # Unknown accesses (32-bit entry): read MMIO in the hole and port 0x99
 # twice, send each byte read to COM1, then reset.
 #   mov 0xd0000000,%eax; mov $0x3f8,%dx; out %al,(%dx)
 #   in $0x99,%al; out %al,(%dx); in $0x99,%al; out %al,(%dx)
 #   mov $0xfe,%al; out %al,$0x64; hlt
-mkbz "$T/unknown.bz" a1 00 00 00 d0 66 ba f8 03 ee e4 99 ee e4 99 ee \
+rb_mkbz "$T/unknown.bz" a1 00 00 00 d0 66 ba f8 03 ee e4 99 ee e4 99 ee \
 	b0 fe e6 64 f4
-mkbz "$T/ud2.bz" 0f 0b   # no IDT: #UD, #GP, #DF, triple fault
-mkbz "$T/spin.bz" eb fe  # jmp .
+rb_mkbz "$T/ud2.bz" 0f 0b   # no IDT: #UD, #GP, #DF, triple fault
+rb_mkbz "$T/spin.bz" eb fe  # jmp .
 head -c 3000 /dev/urandom >"$T/garbage"
 
 # ---- the probe matrix --------------------------------------------------
