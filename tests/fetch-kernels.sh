@@ -5,6 +5,9 @@
 # prints one path per argument on stdout:
 #
 #   cloud    linux-image-cloud-amd64's kernel (6.1, lz4 payload): boot/vmlinuz-*
+#   cloud-virtio  the same package's virtio modules (virtio, virtio_ring,
+#            virtio_mmio, virtio_blk, virtio_net, virtio_console,
+#            virtio-rng): the directory lib/modules/<release>/kernel
 #   generic  linux-image-amd64's kernel (6.1, xz payload):        boot/vmlinuz-*
 #   i386     linux-image-686's kernel (6.1, i386, xz payload):     boot/vmlinuz-*
 #   busybox  busybox-static's bin/busybox
@@ -22,7 +25,7 @@
 # `apt-get update` under a private APT_CONFIG, refreshed daily, root not
 # needed), so the system's apt state is never touched.
 #
-# Usage: tests/fetch-kernels.sh [--list] cloud|generic|i386|busybox|source...
+# Usage: tests/fetch-kernels.sh [--list] cloud|cloud-virtio|generic|i386|busybox|source...
 #   --list  print the package name and version each would use, fetch nothing
 set -u
 
@@ -45,7 +48,7 @@ usage() {
 # The metapackage or package behind each name, and the file we want.
 meta_of() {
 	case $1 in
-	cloud) echo linux-image-cloud-amd64 ;;
+	cloud | cloud-virtio) echo linux-image-cloud-amd64 ;;
 	generic) echo linux-image-amd64 ;;
 	i386) echo linux-image-686 ;;
 	busybox) echo busybox-static ;;
@@ -59,7 +62,7 @@ meta_of() {
 concrete() { # kind
 	meta=$(meta_of "$1") || return 1
 	case $1 in
-	cloud | generic | i386)
+	cloud | cloud-virtio | generic | i386)
 		apt_for "$1" apt-cache depends "$meta" 2>/dev/null |
 			sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' |
 			head -n 1
@@ -142,6 +145,10 @@ want_path() { # kind dir
 		set -- "$2"/boot/vmlinuz-*
 		[ -f "$1" ] && echo "$1"
 		;;
+	cloud-virtio)
+		set -- "$2"/lib/modules/*/kernel
+		[ -f "$1/drivers/virtio/virtio_mmio.ko" ] && echo "$1"
+		;;
 	busybox) [ -x "$2/bin/busybox" ] && echo "$2/bin/busybox" ;;
 	source) [ -f "$2/scripts/extract-vmlinux" ] &&
 		echo "$2/scripts/extract-vmlinux" ;;
@@ -153,6 +160,20 @@ unpack() { # kind deb dest
 	case $1 in
 	cloud | generic | i386)
 		dpkg-deb --fsys-tarfile "$2" | tar -x -C "$3" ./boot
+		;;
+	cloud-virtio)
+		# The modules a virtio-mmio disk, network and console need,
+		# not the package's other 2,000.
+		dpkg-deb --fsys-tarfile "$2" | tar -x -C "$3" --wildcards \
+			'./lib/modules/*/kernel/drivers/virtio/virtio.ko' \
+			'./lib/modules/*/kernel/drivers/virtio/virtio_ring.ko' \
+			'./lib/modules/*/kernel/drivers/virtio/virtio_mmio.ko' \
+			'./lib/modules/*/kernel/drivers/block/virtio_blk.ko' \
+			'./lib/modules/*/kernel/drivers/net/virtio_net.ko' \
+			'./lib/modules/*/kernel/drivers/net/net_failover.ko' \
+			'./lib/modules/*/kernel/net/core/failover.ko' \
+			'./lib/modules/*/kernel/drivers/char/virtio_console.ko' \
+			'./lib/modules/*/kernel/drivers/char/hw_random/virtio-rng.ko'
 		;;
 	busybox)
 		dpkg-deb -x "$2" "$3"
@@ -190,6 +211,7 @@ fetch() { # kind
 	fi
 	# No epoch colon in the path: make and PATH-like lists split on it.
 	dir=$TEST_CACHE/${pkg}_${ver#*:}
+	[ "$kind" = cloud-virtio ] && dir=$dir+virtio
 	path=$(want_path "$kind" "$dir")
 	if [ -z "$path" ]; then
 		say "fetching $pkg $ver"
@@ -226,6 +248,7 @@ fetch() { # kind
 want_path_name() {
 	case $1 in
 	cloud | generic | i386) echo 'boot/vmlinuz-*' ;;
+	cloud-virtio) echo 'lib/modules/*/kernel/drivers/virtio/virtio_mmio.ko' ;;
 	busybox) echo bin/busybox ;;
 	source) echo scripts/extract-vmlinux ;;
 	esac
