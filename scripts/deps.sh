@@ -10,7 +10,7 @@ clang libclang-rt-dev
 gzip bzip2 xz-utils lzop lz4 zstd cpio jq
 qemu-system-x86 busybox-static
 apt-utils dpkg-dev ca-certificates groff-base man-db python3
-acpica-tools"
+acpica-tools e2fsprogs"
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive

@@ -4,6 +4,7 @@
 #
 # Usage: scripts/mkinitramfs.sh BUSYBOX OUT shell
 #        scripts/mkinitramfs.sh BUSYBOX OUT marker TEXT reboot|poweroff
+#        scripts/mkinitramfs.sh BUSYBOX OUT disk MODULES TOKEN
 #
 #   shell   /init mounts /proc, /sys and /dev, prints the kernel version
 #           and uptime, and runs an interactive busybox shell on the
@@ -11,6 +12,15 @@
 #   marker  /init prints "TEXT <kernel release> <uptime> <CPUs>" on the
 #           console, then `reboot -f` or `poweroff -f` (a power-off needs
 #           ACPI, which a firmware-less boot has not: it then only halts).
+#   disk    /init loads virtio_ring, virtio, virtio_mmio and virtio_blk
+#           from MODULES (a kernel package's lib/modules/<release>/kernel,
+#           tests/fetch-kernels.sh cloud-virtio), waits for /dev/vda,
+#           mounts it as ext4 on /mnt, writes TOKEN and a newline to
+#           /mnt/directboot.txt, syncs, unmounts, prints
+#           "directboot-disk: wrote TOKEN" and resets the guest.  Each step
+#           that fails prints "directboot-disk: FAILED <step>" instead.
+#           Debian's 6.1 kernels find a virtio-mmio device only through
+#           ACPI: boot with --acpi (and reboot=acpi, docs/acpi.md).
 #
 # BUSYBOX is a static busybox (tests/fetch-kernels.sh busybox).  The
 # kernel's own built-in initramfs supplies /dev/console.
@@ -24,6 +34,11 @@ marker)
 	[ $# -eq 5 ] || { echo "mkinitramfs: marker wants TEXT and reboot|poweroff" >&2; exit 2; }
 	text=$4 end=$5
 	case $end in reboot | poweroff) ;; *) echo "mkinitramfs: '$end' is not reboot or poweroff" >&2; exit 2 ;; esac
+	;;
+disk)
+	[ $# -eq 5 ] || { echo "mkinitramfs: disk wants MODULES and TOKEN" >&2; exit 2; }
+	mods=$4 token=$5
+	case $token in *[!A-Za-z0-9._-]* | "") echo "mkinitramfs: TOKEN must be [A-Za-z0-9._-]+" >&2; exit 2 ;; esac
 	;;
 *) echo "mkinitramfs: unknown kind '$kind'" >&2; exit 2 ;;
 esac
@@ -48,6 +63,42 @@ echo "directboot: busybox shell; 'exit' or 'reboot -f' resets the guest, Ctrl-A 
 setsid cttyhack sh -l
 reboot -f
 INIT
+elif [ "$kind" = disk ]; then
+	mkdir -p "$root/lib/modules" "$root/mnt"
+	for m in drivers/virtio/virtio_ring drivers/virtio/virtio \
+		drivers/virtio/virtio_mmio drivers/block/virtio_blk; do
+		cp "$mods/$m.ko" "$root/lib/modules/" ||
+			{ echo "mkinitramfs: no $m.ko in $mods" >&2; exit 1; }
+	done
+	{
+		echo '#!/bin/sh'
+		echo "token=$token"
+		cat <<'INIT'
+b=/bin/busybox
+say() { echo "directboot-disk: $*"; }
+$b mount -t proc proc /proc
+$b mount -t sysfs sysfs /sys
+$b mount -t devtmpfs devtmpfs /dev
+# In dependency order: the cloud package ships no modules.dep to modprobe by.
+for m in virtio_ring virtio virtio_mmio virtio_blk; do
+	$b insmod /lib/modules/$m.ko || say "FAILED insmod $m"
+done
+for d in /sys/bus/platform/devices/LNRO0005:*; do
+	[ -e "$d" ] && say "device ${d##*/}"
+done
+i=0
+while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do $b sleep 0.1; i=$((i + 1)); done
+if ! $b mount -t ext4 /dev/vda /mnt; then
+	say "FAILED mount /dev/vda"
+elif ! echo "$token" >/mnt/directboot.txt; then
+	say "FAILED write"
+else
+	$b sync
+	$b umount /mnt && say "wrote $token" || say "FAILED umount"
+fi
+exec $b reboot -f
+INIT
+	} >"$root/init"
 else
 	# The marker is written into the script through printf %s, so that
 	# no character of it is ever interpreted by the shell.
