@@ -168,8 +168,10 @@ static void log_port_once(struct runner *r, uint16_t port, bool out,
 			port);
 }
 
-/* One byte of port I/O, under io_lock. */
-static void pio_byte(struct runner *r, uint16_t port, bool out, uint8_t *val)
+/* One byte of port I/O, under io_lock; wide when it is part of a word
+ * or dword access. */
+static void pio_byte(struct runner *r, uint16_t port, bool out, bool wide,
+		     uint8_t *val)
 {
 	if (port >= SERIAL_COM1_BASE &&
 	    port < SERIAL_COM1_BASE + SERIAL_NR_PORTS) {
@@ -196,7 +198,7 @@ static void pio_byte(struct runner *r, uint16_t port, bool out, uint8_t *val)
 			*val = rtc_cmos_read(&r->rtc, port);
 		return;
 	}
-	if (port == RUN_PORT_RESET_CONTROL && out &&
+	if (port == RUN_PORT_RESET_CONTROL && out && !wide &&
 	    (*val & RUN_RESET_CONTROL_RST_CPU)) {
 		runner_stop(r, EXIT_GUEST_OK);
 		return;
@@ -218,7 +220,8 @@ static void handle_io(struct runner *r, struct kvm_run *run)
 	pthread_mutex_lock(&r->io_lock);
 	for (uint32_t i = 0; i < run->io.count; i++) {
 		for (unsigned b = 0; b < run->io.size; b++)
-			pio_byte(r, (uint16_t)(port + b), out, data + b);
+			pio_byte(r, (uint16_t)(port + b), out,
+				 run->io.size > 1, data + b);
 		data += run->io.size;
 	}
 	pthread_mutex_unlock(&r->io_lock);

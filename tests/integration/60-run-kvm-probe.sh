@@ -61,6 +61,15 @@ rb_mkbz "$T/echo.bz" 66 ba fd 03 ec a8 01 74 f7 66 ba f8 03 ec 3c 71 74 03 \
 #   mov $0xfe,%al; out %al,$0x64; hlt
 rb_mkbz "$T/unknown.bz" a1 00 00 00 d0 66 ba f8 03 ee e4 99 ee e4 99 ee \
 	b0 fe e6 64 f4
+# Linux's PCI type-1 probe without a PCI host: a dword read of 0xcf8
+# (all ones) written back, which must not reach the reset control
+# register at 0xcf9 (byte accesses only); then 'P' on COM1 and a byte
+# reset through 0xcf9.
+#   mov $0xcf8,%dx; in (%dx),%eax; out %eax,(%dx)
+#   mov $0x3f8,%dx; mov $'P',%al; out %al,(%dx)
+#   mov $0xcf9,%dx; mov $6,%al; out %al,(%dx); hlt
+rb_mkbz "$T/pcicfg.bz" 66 ba f8 0c ed ef 66 ba f8 03 b0 50 ee 66 ba f9 0c \
+	b0 06 ee f4
 rb_mkbz "$T/ud2.bz" 0f 0b   # no IDT: #UD, #GP, #DF, triple fault
 rb_mkbz "$T/spin.bz" eb fe  # jmp .
 head -c 3000 /dev/urandom >"$T/garbage"
@@ -209,6 +218,10 @@ statuses() {
 		"$(grep -c 'unknown MMIO 0xd0000000' "$T/st.err")"
 	run "$T/unknown.bz" --accel kvm -m 64M --entry 32 --timeout 50
 	t_eq "$tag/no-debug-is-quiet" "" "$(cat "$T/st.err")"
+	for e in 32 64; do
+		run "$T/pcicfg.bz" --accel kvm -m 64M --entry $e --timeout 50
+		t_eq "$tag/dword-0xcf8-is-no-reset-$e" "0 P" "$? $(cat "$T/st.out")"
+	done
 
 	if command -v unshare >/dev/null &&
 		unshare -m true 2>/dev/null; then
