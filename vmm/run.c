@@ -43,6 +43,7 @@
 #include "../devices/i8042.h"
 #include "../devices/rtc_cmos.h"
 #include "../devices/serial8250.h"
+#include "emulate.h"
 #include "sandbox.h"
 #include "virtio_host.h"
 #include "run.h"
@@ -66,6 +67,7 @@ struct runner {
 	pthread_mutex_t io_lock;
 	atomic_int status;
 	bool debug;
+	unsigned completed_seen; /* --debug: INT3 (1), FWAIT (2) reported */
 	uint8_t port_seen[65536 / 8];
 	uint64_t mmio_seen[MMIO_SEEN_MAX];
 	unsigned nr_mmio_seen;
@@ -275,11 +277,31 @@ static void crash(struct runner *r, struct vcpu *v, const char *fmt, ...)
 	runner_stop(r, EXIT_GUEST_CRASH);
 }
 
+/* --debug names each kind of instruction completed for KVM, once. */
+static void note_completed(struct runner *r, int op)
+{
+	unsigned bit = op == 0xcc ? 1 : 2;
+
+	if (!r->debug || (r->completed_seen & bit))
+		return;
+	r->completed_seen |= bit;
+	fprintf(stderr,
+		"directboot: KVM could not emulate %s; completed it "
+		"(reported once)\r\n",
+		op == 0xcc ? "INT3" : "FWAIT");
+}
+
 static void handle_internal_error(struct runner *r, struct vcpu *v)
 {
 	struct kvm_run *run = v->run;
 	char buf[160];
 	int n = 0;
+	int op = emulate_failed_opcode(run);
+
+	if (emulate_failed_insn(v->fd, run) == EMULATE_DONE) {
+		note_completed(r, op);
+		return;
+	}
 
 	for (uint32_t i = 0; i < run->internal.ndata && i < 4; i++)
 		n += snprintf(buf + n, sizeof(buf) - (size_t)n, " 0x%llx",

@@ -19,8 +19,10 @@
  *       - read, write, their vector and positioned forms, fdatasync,
  *         fsync and fallocate: console, TAP, eventfds and disk I/O
  *         (virtio-blk's FLUSH and DISCARD);
- *       - ioctl only on the vCPU fds (KVM_RUN and the register reads a
- *         crash report makes), on the VM fd (the interrupt lines) and on
+ *       - ioctl only on the vCPU fds (KVM_RUN, the register reads a
+ *         crash report makes, and the register, FPU and event calls
+ *         that complete an INT3 or FWAIT, vmm/emulate.c), on the VM fd
+ *         (the interrupt lines) and on
  *         fds 0-2 (the terminal's modes, which the console restores);
  *       - poll, ppoll and epoll_* (the console and I/O threads), futex,
  *         the signal calls, clocks and sleeps, alarm (--timeout);
@@ -297,6 +299,7 @@ static const int plain_calls[] = {
 
 static const unsigned long vcpu_ioctls[] = {
 	KVM_RUN, KVM_GET_REGS, KVM_GET_SREGS,
+	KVM_SET_REGS, KVM_GET_FPU, KVM_GET_VCPU_EVENTS, KVM_SET_VCPU_EVENTS,
 };
 
 static const unsigned long vm_ioctls[] = {
