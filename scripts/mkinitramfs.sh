@@ -4,7 +4,7 @@
 #
 # Usage: scripts/mkinitramfs.sh BUSYBOX OUT shell
 #        scripts/mkinitramfs.sh BUSYBOX OUT marker TEXT reboot|poweroff
-#        scripts/mkinitramfs.sh BUSYBOX OUT disk MODULES TOKEN
+#        scripts/mkinitramfs.sh DISKINIT OUT disk MODULES TOKEN
 #
 #   shell   /init mounts /proc, /sys and /dev, prints the kernel version
 #           and uptime, and runs an interactive busybox shell on the
@@ -12,15 +12,17 @@
 #   marker  /init prints "TEXT <kernel release> <uptime> <CPUs>" on the
 #           console, then `reboot -f` or `poweroff -f` (a power-off needs
 #           ACPI, which a firmware-less boot has not: it then only halts).
-#   disk    /init loads virtio_ring, virtio, virtio_mmio and virtio_blk
-#           from MODULES (a kernel package's lib/modules/<release>/kernel,
-#           tests/fetch-kernels.sh cloud-virtio), waits for /dev/vda,
-#           mounts it as ext4 on /mnt, writes TOKEN and a newline to
-#           /mnt/directboot.txt, syncs, unmounts, prints
-#           "directboot-disk: wrote TOKEN" and resets the guest.  Each step
-#           that fails prints "directboot-disk: FAILED <step>" instead.
-#           Debian's 6.1 kernels find a virtio-mmio device only through
-#           ACPI: boot with --acpi (and reboot=acpi, docs/acpi.md).
+#   disk    /init is DISKINIT ($(BUILD)/tests/tools/diskinit, built by
+#           `make test-prereqs`), which loads virtio_ring, virtio,
+#           virtio_mmio and virtio_blk from MODULES (a kernel package's
+#           lib/modules/<release>/kernel: tests/fetch-kernels.sh
+#           cloud-virtio), waits for /dev/vda, mounts it as ext4 on /mnt,
+#           writes TOKEN and a newline to /mnt/directboot.txt, fsyncs,
+#           unmounts, prints "directboot-disk: wrote TOKEN" and resets
+#           the guest; a failed step prints "directboot-disk: FAILED
+#           <step> <errno>" (tests/tools/diskinit.c).  Debian's 6.1
+#           kernels find a virtio-mmio device only through ACPI: boot
+#           with --acpi (and reboot=acpi, docs/acpi.md).
 #
 # BUSYBOX is a static busybox (tests/fetch-kernels.sh busybox).  The
 # kernel's own built-in initramfs supplies /dev/console.
@@ -42,7 +44,7 @@ disk)
 	;;
 *) echo "mkinitramfs: unknown kind '$kind'" >&2; exit 2 ;;
 esac
-[ -x "$bb" ] || { echo "mkinitramfs: no busybox at $bb" >&2; exit 1; }
+[ -x "$bb" ] || { echo "mkinitramfs: no busybox (or diskinit) at $bb" >&2; exit 1; }
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/mkinitramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
@@ -70,35 +72,9 @@ elif [ "$kind" = disk ]; then
 		cp "$mods/$m.ko" "$root/lib/modules/" ||
 			{ echo "mkinitramfs: no $m.ko in $mods" >&2; exit 1; }
 	done
-	{
-		echo '#!/bin/sh'
-		echo "token=$token"
-		cat <<'INIT'
-b=/bin/busybox
-say() { echo "directboot-disk: $*"; }
-$b mount -t proc proc /proc
-$b mount -t sysfs sysfs /sys
-$b mount -t devtmpfs devtmpfs /dev
-# In dependency order: the cloud package ships no modules.dep to modprobe by.
-for m in virtio_ring virtio virtio_mmio virtio_blk; do
-	$b insmod /lib/modules/$m.ko || say "FAILED insmod $m"
-done
-for d in /sys/bus/platform/devices/LNRO0005:*; do
-	[ -e "$d" ] && say "device ${d##*/}"
-done
-i=0
-while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do $b sleep 0.1; i=$((i + 1)); done
-if ! $b mount -t ext4 /dev/vda /mnt; then
-	say "FAILED mount /dev/vda"
-elif ! echo "$token" >/mnt/directboot.txt; then
-	say "FAILED write"
-else
-	$b sync
-	$b umount /mnt && say "wrote $token" || say "FAILED umount"
-fi
-exec $b reboot -f
-INIT
-	} >"$root/init"
+	rm -f "$root/bin/busybox" "$root/bin/sh"
+	cp "$bb" "$root/init"
+	echo "$token" >"$root/token"
 else
 	# The marker is written into the script through printf %s, so that
 	# no character of it is ever interpreted by the shell.

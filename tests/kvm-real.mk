@@ -3,5 +3,5 @@
 # skipped, with the calibration's reason, where it does not; not part of
 # `make test`.
 .PHONY: test-kvm-real
-test-kvm-real: $(BUILD)/directboot
+test-kvm-real: $(BUILD)/directboot $(BUILD)/tests/tools/diskinit
 	DIRECTBOOT=$(BUILD)/directboot sh tests/kvm-real.sh

@@ -35,8 +35,13 @@ export XDG_CACHE_HOME="$T/xdg"
 kr_disk() {
 	bin=$1 tag=$2 path=$3
 	name=$tag/real-kvm-cloud-ext4-disk-$path
-	if [ -z "$cloud" ] || [ -z "$mods" ] || [ -z "$busybox" ]; then
-		fail "$name" "tests/fetch-kernels.sh could not fetch cloud, cloud-virtio or busybox"
+	diskinit=$(dirname "$bin")/tests/tools/diskinit
+	if [ -z "$cloud" ] || [ -z "$mods" ]; then
+		fail "$name" "tests/fetch-kernels.sh could not fetch cloud or cloud-virtio"
+		return
+	fi
+	if ! [ -x "$diskinit" ]; then
+		fail "$name" "no $diskinit (make test-prereqs)"
 		return
 	fi
 	case $path in
@@ -44,7 +49,7 @@ kr_disk() {
 	pvh) set -- --decompress host --entry pvh ;;
 	esac
 	tok=$path-$$-$(date +%s)
-	sh scripts/mkinitramfs.sh "$busybox" "$T/disk.gz" disk "$mods" "$tok" ||
+	sh scripts/mkinitramfs.sh "$diskinit" "$T/disk.gz" disk "$mods" "$tok" ||
 		{ fail "$name" "scripts/mkinitramfs.sh disk failed"; return; }
 	rm -f "$T/disk.img"
 	truncate -s 64M "$T/disk.img"

@@ -3,7 +3,8 @@
 # every run against someone else's virtio-mmio: QEMU microvm (ACPI on,
 # TCG) boots Debian's cloud kernel with one virtio-blk-device on a fresh
 # mkfs.ext4 image and the initramfs of `scripts/mkinitramfs.sh disk`,
-# which loads the package's own virtio modules, finds the LNRO0005
+# whose /init (tests/tools/diskinit.c) loads the package's own virtio
+# modules, finds the LNRO0005
 # device, mounts the disk, writes a token, syncs and resets.  The host
 # reads the token back with debugfs.  When the slow test fails on a
 # hardware-KVM host, this one passing points at directboot, not at the
@@ -23,9 +24,8 @@ for t in qemu-system-x86_64 mkfs.ext4 debugfs cpio; do
 done
 cloud=$(tests/fetch-kernels.sh cloud) || cloud=
 mods=$(tests/fetch-kernels.sh cloud-virtio) || mods=
-busybox=$(tests/fetch-kernels.sh busybox) || busybox=
-if [ -z "$cloud" ] || [ -z "$mods" ] || [ -z "$busybox" ]; then
-	fail disk-initramfs-qemu "tests/fetch-kernels.sh could not fetch cloud, cloud-virtio or busybox"
+if [ -z "$cloud" ] || [ -z "$mods" ]; then
+	fail disk-initramfs-qemu "tests/fetch-kernels.sh could not fetch cloud or cloud-virtio"
 	exit 0
 fi
 rel=${cloud##*/vmlinuz-}
@@ -35,7 +35,13 @@ case $mods in
 esac
 
 tok=qemu-$$-$(date +%s)
-if ! sh scripts/mkinitramfs.sh "$busybox" "$T/rd.gz" disk "$mods" "$tok"; then
+diskinit=${DIRECTBOOT%% *}
+diskinit=$(dirname "$diskinit")/tests/tools/diskinit
+if ! [ -x "$diskinit" ]; then
+	fail disk-initramfs-qemu "$diskinit is not built (make test-prereqs)"
+	exit 0
+fi
+if ! sh scripts/mkinitramfs.sh "$diskinit" "$T/rd.gz" disk "$mods" "$tok"; then
 	fail disk-initramfs-qemu "scripts/mkinitramfs.sh disk failed"
 	exit 0
 fi
