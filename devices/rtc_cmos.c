@@ -38,29 +38,64 @@ static uint8_t bcd(int v)
 	return (uint8_t)((v / 10) << 4 | (v % 10));
 }
 
+#define SECS_PER_DAY 86400
+#define DAYS_PER_ERA 146097 /* 400 Gregorian years */
+#define DAYS_0000_03_01_TO_1970 719468
+
+/* Days since 1970-01-01 to a civil date, counting years from March so
+ * that the leap day falls last (Howard Hinnant's days_from_civil,
+ * inverted). */
+static void civil_from_days(int64_t days, struct rtc_utc *u)
+{
+	int64_t z = days + DAYS_0000_03_01_TO_1970;
+	int64_t era = (z >= 0 ? z : z - (DAYS_PER_ERA - 1)) / DAYS_PER_ERA;
+	int64_t doe = z - era * DAYS_PER_ERA; /* 0-146096 */
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100); /* 0-365 */
+	int64_t mp = (5 * doy + 2) / 153;		       /* from March */
+
+	u->mday = (int)(doy - (153 * mp + 2) / 5 + 1);
+	u->mon = (int)(mp < 10 ? mp + 3 : mp - 9);
+	u->year = yoe + era * 400 + (u->mon <= 2);
+}
+
+void rtc_cmos_utc(int64_t t, struct rtc_utc *u)
+{
+	int64_t days = t / SECS_PER_DAY, secs = t % SECS_PER_DAY;
+
+	if (secs < 0) {
+		secs += SECS_PER_DAY;
+		days--;
+	}
+	u->hour = (int)(secs / 3600);
+	u->min = (int)(secs / 60 % 60);
+	u->sec = (int)(secs % 60);
+	u->wday = (int)((days % 7 + 11) % 7); /* 1970-01-01 was a Thursday */
+	civil_from_days(days, u);
+}
+
 static uint8_t time_reg(uint8_t index)
 {
-	time_t now = time(NULL);
-	struct tm tm;
+	struct rtc_utc u;
 
-	gmtime_r(&now, &tm);
+	rtc_cmos_utc((int64_t)time(NULL), &u);
 	switch (index) {
 	case RTC_SECONDS:
-		return bcd(tm.tm_sec);
+		return bcd(u.sec);
 	case RTC_MINUTES:
-		return bcd(tm.tm_min);
+		return bcd(u.min);
 	case RTC_HOURS:
-		return bcd(tm.tm_hour);
+		return bcd(u.hour);
 	case RTC_DAY_OF_WEEK:
-		return bcd(tm.tm_wday + 1);
+		return bcd(u.wday + 1);
 	case RTC_DAY_OF_MONTH:
-		return bcd(tm.tm_mday);
+		return bcd(u.mday);
 	case RTC_MONTH:
-		return bcd(tm.tm_mon + 1);
+		return bcd(u.mon);
 	case RTC_YEAR:
-		return bcd(tm.tm_year % 100);
+		return bcd((int)(u.year % 100));
 	default:
-		return bcd((tm.tm_year + 1900) / 100);
+		return bcd((int)(u.year / 100));
 	}
 }
 

@@ -15,6 +15,18 @@ struct rtc_cmos {
 	uint8_t index;
 };
 
+/* A UTC calendar date and time, as the clock's registers hold it. */
+struct rtc_utc {
+	int64_t year;
+	int mon, mday, wday; /* 1-12, 1-31, 0-6 from Sunday */
+	int hour, min, sec;
+};
+
+/* The UTC fields of a Unix time, in plain arithmetic: glibc's gmtime_r()
+ * reads /etc/localtime on its first call (tzset), which the sandbox
+ * forbids by then. */
+void rtc_cmos_utc(int64_t t, struct rtc_utc *u);
+
 uint8_t rtc_cmos_read(struct rtc_cmos *rtc, uint16_t port);
 void rtc_cmos_write(struct rtc_cmos *rtc, uint16_t port, uint8_t val);
 

@@ -8,6 +8,9 @@
 #     NoNewPrivs: 1, and Seccomp: 0 with --no-sandbox;
 #   - the probe boots to its end under the filter, with --timings (whose
 #     peak RSS comes through the one openat the filter allows);
+#   - the device models run under it: a tiny guest that reads the CMOS
+#     clock (whose first read once went through glibc's gmtime_r(), which
+#     opens /etc/localtime) and completes an INT3 gets to its reset;
 #   - with four vCPUs and every virtio device, SIGTERM still ends the run
 #     with 143 and nothing refused;
 #   - --user nobody --chroot DIR: the running launcher's uids are all
@@ -60,6 +63,13 @@ stop() {
 	wait "$pid" 2>/dev/null
 }
 
+. tests/real-boot.sh
+# in $0x71 after out $0x70 (seconds), then 'T' on COM1 and a reset:
+#   mov $0,%al; out %al,$0x70; in $0x71,%al
+#   mov $0x3f8,%dx; mov $'T',%al; out %al,(%dx)
+#   mov $0xfe,%al; out %al,$0x64; hlt
+rb_mkbz "$T/rtc.bz" b0 00 e6 70 e4 71 66 ba f8 03 b0 54 ee b0 fe e6 64 f4
+
 mkdir "$T/root"
 for bin in $BINS; do
 	tag=$(basename "$(dirname "$bin")")
@@ -94,6 +104,10 @@ for bin in $BINS; do
 	else
 		fail "$tag/timings-peak-rss-under-filter" "$(tail -1 "$T/err")"
 	fi
+
+	timeout 60 "$bin" run "$T/rtc.bz" --accel kvm -m 64M --timeout 50 \
+		</dev/null >"$T/out" 2>"$T/err"
+	t_eq "$tag/cmos-clock-under-filter" "0 T" "$? $(cat "$T/out")"
 
 	watch
 	t_eq "$tag/proc-seccomp-filter" 2 "$(status_of $pid Seccomp)"
