@@ -26,6 +26,7 @@
 #define I8042_STR_OBF 0x01
 #define I8042_STR_SYSFLAG 0x04
 #define I8042_STR_CMDDAT 0x08
+#define I8042_STR_KEYLOCK 0x10 /* set: the keyboard is not locked */
 
 #define I8042_CMD_CTL_RCTR 0x20
 #define I8042_CMD_CTL_WCTR 0x60
@@ -136,6 +137,7 @@ uint8_t i8042_read(struct i8042 *k, uint16_t port)
 {
 	if (port == I8042_COMMAND_PORT)
 		return (k->out_full ? I8042_STR_OBF : 0) | I8042_STR_SYSFLAG |
+		       I8042_STR_KEYLOCK |
 		       (k->last_was_cmd ? I8042_STR_CMDDAT : 0);
 	k->out_full = false;
 	return k->out;
