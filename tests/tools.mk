@@ -4,15 +4,13 @@
 #   mkbzimage  wrap a payload file in a synthetic protocol 2.15 bzImage
 #              (tests/integration/20-payload.sh)
 #   diskinit   the /init of the ext4 disk test (scripts/mkinitramfs.sh
-#              disk): a guest program, static i386, with no libc and no
-#              SIMD, so never built with the sanitizers
+#              disk): a guest program, static, with no libc and no SIMD,
+#              so never built with the sanitizers
 
 TEST_TOOLS := $(BUILD)/tests/tools/mkbzimage $(BUILD)/tests/tools/diskinit
-# i386 (tests/tools/diskinit.c says why); the amd64 <asm/*.h> serve both.
-DISKINIT_CFLAGS := -m32 -O2 -g -std=gnu11 -Wall -Wextra -Werror -static \
+DISKINIT_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -static \
 	-nostdlib -ffreestanding -fno-builtin -fno-stack-protector -fno-pie \
-	-no-pie -mgeneral-regs-only -fcf-protection=none \
-	-idirafter /usr/include/$(shell $(CC) -dumpmachine)
+	-no-pie -mgeneral-regs-only -fcf-protection=none
 
 $(BUILD)/tests/tools/diskinit: tests/tools/diskinit.c | $(DEPS_OK)
 	@mkdir -p $(@D)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The instructions a software KVM could not emulate on the way to a
- * Debian kernel's /init and its first i386 program.
+ * The two instructions a software KVM could not emulate on the way to a
+ * Debian kernel's /init.
  *
  * On hardware KVM the guest runs its own instructions and KVM's
  * emulator only sees the few that trap (MMIO, port I/O).  Some hosts
@@ -18,16 +18,10 @@
  *  - FWAIT (0x9b): fpu__drop() waits for a task's pending x87
  *    exceptions when a task that used the FPU exits.
  *
- * and a third that i386 programs need, INT n (0xcd n), int $0x80 being
- * their system call.
- *
- * All are easy to do from outside: INT3 is a trap, so the CPU would
- * deliver #BP with RIP past the instruction; INT n delivers vector n the
- * same way, here as an injected interrupt (KVM takes a software
- * interrupt's length from the exit that caused it, and there was none);
- * FWAIT does nothing unless an unmasked x87 exception is pending
- * (FSW.ES), when it raises #MF.  Anything else still stops the guest as
- * a crash.
+ * Both are easy to do from outside: INT3 is a trap, so the CPU would
+ * deliver #BP with RIP past the instruction; FWAIT does nothing unless
+ * an unmasked x87 exception is pending (FSW.ES), when it raises #MF.
+ * Anything else still stops the guest as a crash.
  */
 #include <linux/kvm.h>
 #include <stdbool.h>
@@ -37,7 +31,6 @@
 #include "emulate.h"
 
 #define OP_INT3 0xcc
-#define OP_INT_N 0xcd
 #define OP_FWAIT 0x9b
 #define VEC_BP 3
 #define VEC_MF 16
@@ -71,46 +64,17 @@ static int raise_exception(int fd, uint8_t vector)
 	return ioctl(fd, KVM_SET_VCPU_EVENTS, &ev);
 }
 
-static int raise_interrupt(int fd, uint8_t vector)
-{
-	struct kvm_vcpu_events ev;
-
-	if (ioctl(fd, KVM_GET_VCPU_EVENTS, &ev) < 0)
-		return -1;
-	ev.interrupt.injected = 1;
-	ev.interrupt.nr = vector;
-	ev.interrupt.soft = 0;
-	ev.flags = 0;
-	return ioctl(fd, KVM_SET_VCPU_EVENTS, &ev);
-}
-
-/* Step over the len-byte instruction. */
-static int step_over(int fd, unsigned len)
+/* Step over the one-byte instruction, then deliver vector (or none). */
+static int complete(int fd, int vector)
 {
 	struct kvm_regs regs;
 
 	if (ioctl(fd, KVM_GET_REGS, &regs) < 0)
 		return -1;
-	regs.rip += len;
-	return ioctl(fd, KVM_SET_REGS, &regs);
-}
-
-/* Step over the one-byte instruction, then deliver vector (or none). */
-static int complete(int fd, int vector)
-{
-	if (step_over(fd, 1) < 0)
+	regs.rip += 1;
+	if (ioctl(fd, KVM_SET_REGS, &regs) < 0)
 		return -1;
 	return vector < 0 ? 0 : raise_exception(fd, (uint8_t)vector);
-}
-
-/* INT n: its second byte is n, the third byte of data[1]. */
-static int complete_int_n(int fd, const struct kvm_run *run)
-{
-	uint8_t vector = (uint8_t)(run->internal.data[1] >> 16);
-
-	if ((run->internal.data[1] & 0xff) < 2 || step_over(fd, 2) < 0)
-		return -1;
-	return raise_interrupt(fd, vector);
 }
 
 static int fwait_vector(int fd)
@@ -130,9 +94,6 @@ enum emulate_result emulate_failed_insn(int vcpu_fd, const struct kvm_run *run)
 	case OP_INT3:
 		vec = VEC_BP;
 		break;
-	case OP_INT_N:
-		return complete_int_n(vcpu_fd, run) ? EMULATE_FAILED
-						    : EMULATE_DONE;
 	case OP_FWAIT:
 		vec = fwait_vector(vcpu_fd);
 		if (vec == -2)

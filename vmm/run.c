@@ -67,7 +67,7 @@ struct runner {
 	pthread_mutex_t io_lock;
 	atomic_int status;
 	bool debug;
-	unsigned completed_seen; /* --debug: INT3 1, FWAIT 2, INT n 4 */
+	unsigned completed_seen; /* --debug: INT3 (1), FWAIT (2) reported */
 	uint8_t port_seen[65536 / 8];
 	uint64_t mmio_seen[MMIO_SEEN_MAX];
 	unsigned nr_mmio_seen;
@@ -222,8 +222,8 @@ static void handle_io(struct runner *r, struct kvm_run *run)
 	pthread_mutex_lock(&r->io_lock);
 	for (uint32_t i = 0; i < run->io.count; i++) {
 		for (unsigned b = 0; b < run->io.size; b++)
-			pio_byte(r, (uint16_t)(port + b), out, run->io.size > 1,
-				 data + b);
+			pio_byte(r, (uint16_t)(port + b), out,
+				 run->io.size > 1, data + b);
 		data += run->io.size;
 	}
 	pthread_mutex_unlock(&r->io_lock);
@@ -280,7 +280,7 @@ static void crash(struct runner *r, struct vcpu *v, const char *fmt, ...)
 /* --debug names each kind of instruction completed for KVM, once. */
 static void note_completed(struct runner *r, int op)
 {
-	unsigned bit = op == 0xcc ? 1 : op == 0xcd ? 4 : 2;
+	unsigned bit = op == 0xcc ? 1 : 2;
 
 	if (!r->debug || (r->completed_seen & bit))
 		return;
@@ -288,9 +288,7 @@ static void note_completed(struct runner *r, int op)
 	fprintf(stderr,
 		"directboot: KVM could not emulate %s; completed it "
 		"(reported once)\r\n",
-		op == 0xcc   ? "INT3"
-		: op == 0xcd ? "INT n"
-			     : "FWAIT");
+		op == 0xcc ? "INT3" : "FWAIT");
 }
 
 static void handle_internal_error(struct runner *r, struct vcpu *v)

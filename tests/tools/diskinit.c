@@ -13,12 +13,8 @@
  *
  * Why not busybox: glibc's string functions use SSE2 unconditionally,
  * and a KVM that emulates every guest instruction (the development
- * machines) cannot run them.  Why i386 (-m32, int $0x80): that KVM's
- * SYSCALL jumps to the kernel's entry but leaves the CPU in ring 3, so
- * a 64-bit process dies at its first system call; INT 0x80 it gives up
- * on, and the launcher completes (vmm/emulate.c).  A 64-bit Debian
- * kernel runs i386 programs (IA32_EMULATION), on hardware KVM too.
- * Built with -m32 -nostdlib -ffreestanding -mgeneral-regs-only.
+ * machines) cannot run them; this program runs there too.  Built with
+ * -nostdlib -ffreestanding -mgeneral-regs-only, for x86-64 Linux.
  */
 #include <asm/unistd.h>
 #include <linux/reboot.h>
@@ -31,17 +27,18 @@
 #define AT_FDCWD -100
 #define EINTR 4
 
-typedef unsigned int size_t;
+typedef unsigned long size_t;
 
-/* The i386 system call: int $0x80, arguments in ebx ecx edx esi edi. */
 static long sys(long n, long a, long b, long c, long d, long e)
 {
 	long ret;
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
 
-	__asm__ volatile("int $0x80"
+	__asm__ volatile("syscall"
 			 : "=a"(ret)
-			 : "a"(n), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e)
-			 : "memory");
+			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8)
+			 : "rcx", "r11", "memory");
 	return ret;
 }
 
@@ -150,8 +147,11 @@ static void nap_100ms(void)
 
 static int wait_for(const char *path)
 {
+	char st[256] __attribute__((aligned(8)));
+
 	for (int i = 0; i < 300; i++) {
-		if (sys(__NR_access, (long)path, 0, 0, 0, 0) == 0)
+		if (sys(__NR_newfstatat, AT_FDCWD, (long)path, (long)st, 0,
+			0) == 0)
 			return 0;
 		nap_100ms();
 	}
@@ -159,25 +159,22 @@ static int wait_for(const char *path)
 }
 
 /* The token: /token's first line, [A-Za-z0-9._-] only. */
-static char token[64];
-
-static int read_token(void)
+static int read_token(char *tok, size_t size)
 {
 	long fd = sys(__NR_openat, AT_FDCWD, (long)"/token", O_RDONLY, 0, 0);
 	long n;
-	unsigned len = 0;
 
 	if (failed(fd, "open /token"))
 		return -1;
-	n = sys(__NR_read, fd, (long)token, sizeof(token) - 1, 0, 0);
+	n = sys(__NR_read, fd, (long)tok, (long)size - 1, 0, 0);
 	sys(__NR_close, fd, 0, 0, 0, 0);
 	if (failed(n, "read /token"))
 		return -1;
-	while (len < (unsigned)n && len < sizeof(token) - 1 &&
-	       token[len] != '\n')
-		len++;
-	token[len] = '\0';
-	return len ? 0 : -1;
+	for (long i = 0; i < n; i++)
+		if (tok[i] == '\n')
+			n = i;
+	tok[n] = '\0';
+	return n > 0 ? 0 : -1;
 }
 
 static void write_token(const char *tok)
@@ -207,11 +204,12 @@ static void run(void)
 		"/lib/modules/virtio_mmio.ko",
 		"/lib/modules/virtio_blk.ko",
 	};
+	char tok[64];
 
 	sys(__NR_mount, (long)"proc", (long)"/proc", (long)"proc", 0, 0);
 	sys(__NR_mount, (long)"sysfs", (long)"/sys", (long)"sysfs", 0, 0);
 	sys(__NR_mount, (long)"devtmpfs", (long)"/dev", (long)"devtmpfs", 0, 0);
-	if (read_token())
+	if (read_token(tok, sizeof(tok)))
 		return;
 	for (unsigned i = 0; i < sizeof(mods) / sizeof(mods[0]); i++)
 		load_module(mods[i]);
@@ -224,7 +222,7 @@ static void run(void)
 		       0, 0),
 		   "mount /dev/vda"))
 		return;
-	write_token(token);
+	write_token(tok);
 }
 
 void _start(void) __attribute__((noreturn, force_align_arg_pointer));
