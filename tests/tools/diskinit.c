@@ -11,10 +11,10 @@
  * step says "directboot-disk: ..." on the console; a failed one says
  * "directboot-disk: FAILED <step> <errno>".
  *
- * Why not busybox: glibc's string functions use SSE2 unconditionally,
- * and a KVM that emulates every guest instruction (the development
- * machines) cannot run them; this program runs there too.  Built with
- * -nostdlib -ffreestanding -mgeneral-regs-only, for x86-64 Linux.
+ * Why not a busybox script: each step's errno reaches the console, the
+ * initramfs is 60 KiB instead of 1 MiB, and the program has no libc
+ * and no SIMD, so that it depends on nothing but the kernel.  Built
+ * with -nostdlib -ffreestanding -mgeneral-regs-only, for x86-64 Linux.
  */
 #include <asm/unistd.h>
 #include <linux/reboot.h>
