@@ -140,7 +140,10 @@ devices() {
 	# file (the page cache is the host's, and fdatasync has returned).
 	truncate -s 0 "$T/kill.img"
 	truncate -s 1M "$T/kill.img"
-	timeout 120 "$bin" run "$P/probe.bzImage" --accel kvm -m 64M \
+	# The launcher itself is the background job, so that the SIGKILL
+	# reaches it (under timeout(1) it would reach timeout and leave
+	# the held VM running); its own --timeout bounds a hang.
+	"$bin" run "$P/probe.bzImage" --accel kvm -m 64M --timeout 120 \
 		-a "probe.virtio_hold=1" --disk "$T/kill.img,cache=none" \
 		</dev/null >"$T/kill.out" 2>&1 &
 	pid=$!
@@ -151,6 +154,7 @@ devices() {
 	done
 	kill -9 $pid 2>/dev/null
 	wait $pid 2>/dev/null
+	t_eq "$tag/blk-sigkill-killed-the-launcher" 137 $?
 	t_eq "$tag/blk-sigkill-flushed" 0x0 \
 		"$(val VIRTIO_BLK_FLUSHED "$T/kill.out")"
 	t_eq "$tag/blk-sigkill-pattern" 0 "$(pattern_bad "$T/kill.img")"
