@@ -25,19 +25,11 @@
 #include "../devices/virtio_blk.h"
 #include "bytes.h"
 #include "fuzz.h"
+#include "fuzz_guest.h"
 
 #define DISK_SIZE (64u << 10)
 #define OPS_MAX 64
 #define OP_SIZE 8
-
-static const struct {
-	uint64_t gpa, size;
-} layout[] = {
-	{ 0, 64 << 10 },
-	{ 64 << 10, 16 << 10 },
-	{ 1 << 20, 8 << 10 },
-};
-#define NR_REGIONS (sizeof(layout) / sizeof(layout[0]))
 
 static int disk_fd = -1;
 static struct virtio_blk blk_rw, blk_ro;
@@ -51,8 +43,8 @@ static void on_irq(void *opaque)
 /* Both disks on one memfd, opened through /proc like a path. */
 static void disks_open(void)
 {
-	struct virtio_blk_opts o = { 0 };
-	struct db_error err = { 0 };
+	struct virtio_blk_opts o = {0};
+	struct db_error err = {0};
 	char path[64];
 
 	disk_fd = memfd_create("fuzz-disk", 0);
@@ -69,11 +61,10 @@ static void disks_open(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct virtio_mem mem = { .nr = NR_REGIONS };
+	struct virtio_mem mem;
 	struct virtio_blk *b;
 	struct stat st;
 	unsigned nops;
-	size_t off;
 	bool ro;
 
 	if (size < 2)
@@ -85,18 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nops = data[1] < OPS_MAX ? data[1] : OPS_MAX;
 	if (size < 2 + (size_t)nops * OP_SIZE)
 		nops = (unsigned)((size - 2) / OP_SIZE);
-	off = 2 + (size_t)nops * OP_SIZE;
-	for (unsigned r = 0; r < NR_REGIONS; r++) {
-		size_t n = layout[r].size;
-		uint8_t *p = calloc(1, n);
-
-		if (!p)
-			abort();
-		if (off < size)
-			memcpy(p, data + off, size - off < n ? size - off : n);
-		off += n;
-		mem.r[r] = (struct virtio_mem_region){ layout[r].gpa, n, p };
-	}
+	fuzz_guest_ram_fill(&mem, data, size, 2 + (size_t)nops * OP_SIZE);
 	if (ro && pread(disk_fd, ro_image, DISK_SIZE, 0) != DISK_SIZE)
 		abort();
 
@@ -132,7 +112,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    memcmp(now, ro_image, DISK_SIZE))
 			abort();
 	}
-	for (unsigned r = 0; r < NR_REGIONS; r++)
-		free(mem.r[r].hva);
+	fuzz_guest_ram_free(&mem);
 	return 0;
 }

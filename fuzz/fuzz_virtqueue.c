@@ -25,25 +25,16 @@
 #include "directboot/virtio.h"
 #include "bytes.h"
 #include "fuzz.h"
+#include "fuzz_guest.h"
 
 #define HDR 24
 #define OPS 8
 #define POPS_MAX 64
 #define COPY_MAX (64u << 10)
 
-static const struct {
-	uint64_t gpa, size;
-} layout[] = {
-	{ 0, 64 << 10 },
-	{ 64 << 10, 16 << 10 },
-	{ 1 << 20, 8 << 10 },
-};
-#define NR_REGIONS (sizeof(layout) / sizeof(layout[0]))
+static const uint16_t num_maxes[] = {256, 8, 1024, 32768};
 
-static const uint16_t num_maxes[] = { 256, 8, 1024, 32768 };
-
-static bool in_some_region(const struct virtio_mem *mem,
-			   const struct iovec *v)
+static bool in_some_region(const struct virtio_mem *mem, const struct iovec *v)
 {
 	const uint8_t *p = v->iov_base;
 
@@ -54,8 +45,7 @@ static bool in_some_region(const struct virtio_mem *mem,
 	return false;
 }
 
-static void check_elem(const struct virtio_mem *mem,
-		       const struct virtq_elem *e)
+static void check_elem(const struct virtio_mem *mem, const struct virtq_elem *e)
 {
 	static uint8_t buf[COPY_MAX];
 	uint64_t out = 0, in = 0;
@@ -86,28 +76,14 @@ static void check_elem(const struct virtio_mem *mem,
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct virtq_elem e;
-	struct virtio_mem mem = { .nr = NR_REGIONS };
+	struct virtio_mem mem;
 	struct virtq q;
 	const char *why = NULL;
 	uint16_t num_max;
-	size_t off;
 
 	if (size < HDR)
 		return 0;
-	off = HDR;
-	for (unsigned r = 0; r < NR_REGIONS; r++) {
-		size_t n = layout[r].size;
-		uint8_t *p = calloc(1, n);
-
-		if (!p)
-			abort();
-		if (off < size)
-			memcpy(p, data + off, size - off < n ? size - off : n);
-		off += n;
-		mem.r[r].gpa = layout[r].gpa;
-		mem.r[r].size = layout[r].size;
-		mem.r[r].hva = p;
-	}
+	fuzz_guest_ram_fill(&mem, data, size, HDR);
 
 	num_max = num_maxes[data[0] & 3];
 	virtq_reset(&q, num_max);
@@ -158,7 +134,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 out:
-	for (unsigned r = 0; r < NR_REGIONS; r++)
-		free(mem.r[r].hva);
+	fuzz_guest_ram_free(&mem);
 	return 0;
 }
