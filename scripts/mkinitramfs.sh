@@ -49,8 +49,10 @@ esac
 root=$(mktemp -d "${TMPDIR:-/tmp}/mkinitramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev" "$root/tmp"
-cp "$bb" "$root/bin/busybox"
-ln -s busybox "$root/bin/sh"
+if [ "$kind" != disk ]; then
+	cp "$bb" "$root/bin/busybox"
+	ln -s busybox "$root/bin/sh"
+fi
 
 if [ "$kind" = shell ]; then
 	cat >"$root/init" <<'INIT'
@@ -72,7 +74,6 @@ elif [ "$kind" = disk ]; then
 		cp "$mods/$m.ko" "$root/lib/modules/" ||
 			{ echo "mkinitramfs: no $m.ko in $mods" >&2; exit 1; }
 	done
-	rm -f "$root/bin/busybox" "$root/bin/sh"
 	cp "$bb" "$root/init"
 	echo "$token" >"$root/token"
 else

@@ -24,7 +24,6 @@
  * Anything else still stops the guest as a crash.
  */
 #include <linux/kvm.h>
-#include <stdbool.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 
@@ -86,11 +85,11 @@ static int fwait_vector(int fd)
 	return (fpu.fsw & FSW_ES) ? VEC_MF : -1;
 }
 
-enum emulate_result emulate_failed_insn(int vcpu_fd, const struct kvm_run *run)
+enum emulate_result emulate_failed_insn(int vcpu_fd, int opcode)
 {
 	int vec;
 
-	switch (emulate_failed_opcode(run)) {
+	switch (opcode) {
 	case OP_INT3:
 		vec = VEC_BP;
 		break;

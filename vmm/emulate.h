@@ -18,7 +18,8 @@ enum emulate_result {
  * or -1 when the exit carries none. */
 int emulate_failed_opcode(const struct kvm_run *run);
 
-/* Complete INT3 or FWAIT after KVM's emulator failed on it. */
-enum emulate_result emulate_failed_insn(int vcpu_fd, const struct kvm_run *run);
+/* Complete INT3 or FWAIT (opcode, from emulate_failed_opcode()) after
+ * KVM's emulator failed on it. */
+enum emulate_result emulate_failed_insn(int vcpu_fd, int opcode);
 
 #endif

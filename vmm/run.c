@@ -222,8 +222,8 @@ static void handle_io(struct runner *r, struct kvm_run *run)
 	pthread_mutex_lock(&r->io_lock);
 	for (uint32_t i = 0; i < run->io.count; i++) {
 		for (unsigned b = 0; b < run->io.size; b++)
-			pio_byte(r, (uint16_t)(port + b), out,
-				 run->io.size > 1, data + b);
+			pio_byte(r, (uint16_t)(port + b), out, run->io.size > 1,
+				 data + b);
 		data += run->io.size;
 	}
 	pthread_mutex_unlock(&r->io_lock);
@@ -282,13 +282,16 @@ static void note_completed(struct runner *r, int op)
 {
 	unsigned bit = op == 0xcc ? 1 : 2;
 
-	if (!r->debug || (r->completed_seen & bit))
+	if (!r->debug)
 		return;
+	pthread_mutex_lock(&r->io_lock);
+	if (!(r->completed_seen & bit))
+		fprintf(stderr,
+			"directboot: KVM could not emulate %s; completed it "
+			"(reported once)\r\n",
+			op == 0xcc ? "INT3" : "FWAIT");
 	r->completed_seen |= bit;
-	fprintf(stderr,
-		"directboot: KVM could not emulate %s; completed it "
-		"(reported once)\r\n",
-		op == 0xcc ? "INT3" : "FWAIT");
+	pthread_mutex_unlock(&r->io_lock);
 }
 
 static void handle_internal_error(struct runner *r, struct vcpu *v)
@@ -298,7 +301,7 @@ static void handle_internal_error(struct runner *r, struct vcpu *v)
 	int n = 0;
 	int op = emulate_failed_opcode(run);
 
-	if (emulate_failed_insn(v->fd, run) == EMULATE_DONE) {
+	if (emulate_failed_insn(v->fd, op) == EMULATE_DONE) {
 		note_completed(r, op);
 		return;
 	}
