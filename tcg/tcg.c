@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "bytes.h"
+#include "directboot/acpi.h"
 #include "directboot/bootparam.h"
 #include "tcg.h"
 #include "trampoline.h"
@@ -214,6 +215,7 @@ static int tcg_bios_image(const struct plan *plan, uint8_t *img)
 	put_le64(img + TRAMP_P_SS, c->ss.selector);
 	put_le32(img + TRAMP_P_FAR32, (uint32_t)c->rip);
 	put_le16(img + TRAMP_P_FAR32 + 4, c->cs.selector);
+	put_le32(img + TRAMP_P_PMBA, ACPI_PM_BASE | 1);
 	return 0;
 }
 

@@ -22,8 +22,10 @@
  *   3b. 32-bit protected mode: the plan's CR0, GDT, IDT, RFLAGS (popfl
  *      from the ROM), selectors and registers, and a far jump through a
  *      pointer in the ROM to the plan's CS:EIP.
- * Nothing is written to memory: a stack or a patched far jump would
- * need writable bytes the plan did not give us.
+ * Before step 2 it does the one thing a BIOS does that the plan relies
+ * on: it turns on the PIIX4's ACPI PM block at the ports the plan's FADT
+ * names.  Nothing is written to memory: a stack or a patched far jump
+ * would need writable bytes the plan did not give us.
  *
  * The fact a reader would get wrong: the 32-bit boot protocol's
  * __BOOT_CS/__BOOT_DS (0x10/0x18) must be valid in the GDT the kernel is
@@ -70,6 +72,21 @@ start32:
 	movl %eax, %ds
 	movl %eax, %es
 	movl %eax, %ss
+	/* As a BIOS would: the PIIX4's ACPI PM block (PM1, PM timer) at
+	 * the ports the plan's FADT names, so that the guest's ACPI
+	 * power-off and PM timer reach QEMU. */
+	movw $TRAMP_PCI_CONFIG_ADDRESS, %dx
+	movl $TRAMP_PIIX4_PM_PMBA, %eax
+	outl %eax, %dx
+	movw $TRAMP_PCI_CONFIG_DATA, %dx
+	movl P(PMBA), %eax
+	outl %eax, %dx
+	movw $TRAMP_PCI_CONFIG_ADDRESS, %dx
+	movl $TRAMP_PIIX4_PM_PMREGMISC, %eax
+	outl %eax, %dx
+	movw $TRAMP_PCI_CONFIG_DATA, %dx
+	movb $1, %al
+	outb %al, %dx
 	movl P(CR4), %eax
 	movl %eax, %cr4
 	movl P(CR3), %eax

@@ -18,6 +18,14 @@
 
 #define TRAMP_MAGIC 0x52544244 /* "DBTR" */
 
+/* QEMU pc's PIIX4 power-management function, 00:01.3, through PCI
+ * configuration mechanism #1 (0xcf8/0xcfc): its PMBA register at 0x40
+ * and PMREGMISC (bit 0 turns the PM I/O block on) at 0x80. */
+#define TRAMP_PCI_CONFIG_ADDRESS 0xcf8
+#define TRAMP_PCI_CONFIG_DATA 0xcfc
+#define TRAMP_PIIX4_PM_PMBA 0x80000b40
+#define TRAMP_PIIX4_PM_PMREGMISC 0x80000b80
+
 #define TRAMP_P_MAGIC 0x00  /* u32 */
 #define TRAMP_P_MODE 0x04   /* u32: 32 or 64 */
 #define TRAMP_P_CR0 0x08    /* u64 */
@@ -45,6 +53,7 @@
 #define TRAMP_P_SS 0xa8
 /* ljmpl's far pointer (32-bit mode): u32 eip, u16 cs. */
 #define TRAMP_P_FAR32 0xb0
+#define TRAMP_P_PMBA 0xb8   /* u32: PIIX4 PM base | 1 (I/O space) */
 #define TRAMP_P_SIZE 0xc0
 
 #endif

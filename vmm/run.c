@@ -38,6 +38,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "../devices/acpi_pm.h"
 #include "../devices/i8042.h"
 #include "../devices/rtc_cmos.h"
 #include "../devices/serial8250.h"
@@ -70,6 +71,7 @@ struct runner {
 	struct serial serial;
 	struct i8042 kbd;
 	struct rtc_cmos rtc;
+	struct acpi_pm pm;
 	pthread_mutex_t io_lock;
 	atomic_int status;
 	const struct accel_config *cfg;
@@ -213,6 +215,24 @@ static void pio_byte(struct runner *r, uint16_t port, bool out, bool wide,
 		log_port_once(r, port, out, out ? *val : 0xff);
 }
 
+/* The ACPI PM block takes each access whole: a 32-bit read of the PM
+ * timer must not tear between its bytes. */
+static void pio_acpi_pm(struct runner *r, uint16_t port, bool out,
+			unsigned size, uint8_t *data)
+{
+	uint32_t v = 0;
+
+	if (out) {
+		memcpy(&v, data, size);
+		acpi_pm_write(&r->pm, port, size, v);
+		if (r->pm.powered_off)
+			runner_stop(r, EXIT_GUEST_OK);
+	} else {
+		v = acpi_pm_read(&r->pm, port, size);
+		memcpy(data, &v, size);
+	}
+}
+
 static void handle_io(struct runner *r, struct kvm_run *run)
 {
 	uint8_t *data = (uint8_t *)run + run->io.data_offset;
@@ -222,6 +242,13 @@ static void handle_io(struct runner *r, struct kvm_run *run)
 	if (port < SERIAL_COM1_BASE || port >= SERIAL_COM1_BASE + 8)
 		serial_flush(&r->serial);
 	pthread_mutex_lock(&r->io_lock);
+	if (acpi_pm_owns(port) && run->io.size <= 4) {
+		for (uint32_t i = 0; i < run->io.count; i++)
+			pio_acpi_pm(r, port, out, run->io.size,
+				    data + i * run->io.size);
+		pthread_mutex_unlock(&r->io_lock);
+		return;
+	}
 	for (uint32_t i = 0; i < run->io.count; i++) {
 		for (unsigned b = 0; b < run->io.size; b++)
 			pio_byte(r, (uint16_t)(port + b), out, run->io.size > 1,
@@ -695,6 +722,7 @@ int kvm_run_plan(const struct plan *plan, const struct accel_config *cfg,
 	pthread_mutex_init(&r->io_lock, NULL);
 	pthread_cond_init(&r->running, NULL);
 	i8042_init(&r->kbd);
+	acpi_pm_init(&r->pm, accel_now_ns);
 	serial_init(&r->serial,
 		    cfg->devices.console ? -1 : STDIN_FILENO,
 		    STDOUT_FILENO, on_serial_irq, on_quit_key, r);

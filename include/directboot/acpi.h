@@ -254,4 +254,34 @@ int acpi_build(uint8_t *buf, uint64_t gpa, unsigned cpus,
 /* The byte that makes len bytes at p sum to zero. */
 uint8_t acpi_checksum(const void *p, size_t len);
 
+/*
+ * The ACPI fixed hardware the FADT names (ACPI 6.x, 4.8): the PM1a event
+ * and control blocks and the PM timer, at the ports QEMU pc's PIIX4 PM
+ * function answers once firmware has set its PMBA to ACPI_PM_BASE (the
+ * tcg trampoline does), so that one FADT serves both accelerators; the
+ * KVM launcher answers them itself (devices/acpi_pm.c).
+ */
+#define ACPI_PM_BASE 0x600
+#define ACPI_PM1A_EVT_BLK ACPI_PM_BASE /* PM1_STS, then PM1_EN */
+#define ACPI_PM1_EVT_LEN 4
+#define ACPI_PM1A_CNT_BLK (ACPI_PM_BASE + 4)
+#define ACPI_PM1_CNT_LEN 2
+#define ACPI_PM_TMR_BLK (ACPI_PM_BASE + 8)
+#define ACPI_PM_TMR_LEN 4
+#define ACPI_PM_BLOCK_LEN 12
+#define ACPI_PM_TIMER_HZ 3579545 /* 4.8.3.3 */
+#define ACPI_SCI_IRQ 9           /* ISA IRQ 9, level, active high */
+
+/* PM1 status, enable and control bits (4.8.3.1, 4.8.3.2). */
+#define ACPI_PM1_STS_TMR 0x0001
+#define ACPI_PM1_STS_PWRBTN 0x0100
+#define ACPI_PM1_STS_WAK 0x8000
+#define ACPI_PM1_CNT_SCI_EN 0x0001
+#define ACPI_PM1_CNT_SLP_TYP_SHIFT 10
+#define ACPI_PM1_CNT_SLP_TYP_MASK 0x1c00
+#define ACPI_PM1_CNT_SLP_EN 0x2000
+
+/* \_S5's SLP_TYP, the value QEMU's PIIX4 takes as "soft off". */
+#define ACPI_S5_SLP_TYP 0
+
 #endif
