@@ -18,27 +18,22 @@
  * raises it again, so that an edge-triggered PIC sees a new edge for
  * every byte, as with a real UART draining its FIFO.
  *
- * Input: the vCPU thread spends its time blocked in KVM_RUN, so it cannot
- * watch stdin.  A second thread does: it reads stdin, handles the Ctrl-A
- * escape, queues the bytes and raises the interrupt (KVM_IRQ_LINE may be
- * called from any thread).  One mutex guards the registers and both
- * queues; the input thread waits on a condition variable when the guest
- * does not read fast enough, so pasted text is not lost.
+ * Input comes from the host terminal (term.c), whose thread reads stdin
+ * and handles the Ctrl-A escape: serial_input() queues what it has room
+ * for and raises the interrupt (KVM_IRQ_LINE may be called from any
+ * thread).  One mutex guards the registers and both queues.  When the
+ * queue was full, the guest's next read tells the terminal there is room
+ * again, so pasted text waits rather than being lost.
  *
  * Output is batched: bytes collect until a newline, a full buffer, an
  * IER write (the driver's "transmit done"), or an exit to anything but
- * the UART, then go out in one write().  That keeps one write(2) per line
+ * the UART, then go out in one write() (term_write()).  That keeps one write(2) per line
  * instead of per byte, and a prompt without a newline still appears.
  */
-#include <errno.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include "serial8250.h"
+#include "term.h"
 
 /* Register offsets from the base port. */
 #define UART_RX 0  /* read, DLAB=0 */
@@ -95,18 +90,13 @@
 /* Not in loopback, the far end is a terminal that is always there. */
 #define MSR_CONNECTED (UART_MSR_DCD | UART_MSR_DSR | UART_MSR_CTS)
 
-void serial_init(struct serial *s, int in_fd, int out_fd,
-		 void (*set_irq)(void *, int), void (*quit)(void *),
+void serial_init(struct serial *s, int out_fd, void (*set_irq)(void *, int),
 		 void *opaque)
 {
 	memset(s, 0, sizeof(*s));
 	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->rx_room, NULL);
-	s->in_fd = in_fd;
 	s->out_fd = out_fd;
-	s->wake_fd = -1;
 	s->set_irq = set_irq;
-	s->quit = quit;
 	s->opaque = opaque;
 	s->msr = MSR_CONNECTED;
 	s->dll = 0x0c; /* 9600 baud, what a PC BIOS leaves */
@@ -171,17 +161,8 @@ static void set_msr(struct serial *s, uint8_t lines)
 
 static void tx_flush_locked(struct serial *s)
 {
-	unsigned off = 0;
-
-	while (off < s->tx_len) {
-		ssize_t n = write(s->out_fd, s->tx + off, s->tx_len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break; /* stdout is gone: the guest writes on */
-		off += (unsigned)n;
-	}
+	/* When stdout is gone, the guest writes on. */
+	term_write(s->out_fd, s->tx, s->tx_len);
 	s->tx_len = 0;
 }
 
@@ -208,7 +189,10 @@ static uint8_t rx_pop_locked(struct serial *s)
 	c = s->rx[s->rx_head];
 	s->rx_head = (s->rx_head + 1) % SERIAL_RX_MAX;
 	s->rx_count--;
-	pthread_cond_signal(&s->rx_room);
+	if (s->rx_full) {
+		s->rx_full = false;
+		term_room();
+	}
 	return c;
 }
 
@@ -295,7 +279,10 @@ static void write_locked(struct serial *s, unsigned off, uint8_t v)
 		s->fcr = v & UART_FCR_ENABLE_FIFO;
 		if (v & UART_FCR_CLEAR_RCVR) {
 			s->rx_count = 0;
-			pthread_cond_signal(&s->rx_room);
+			if (s->rx_full) {
+				s->rx_full = false;
+				term_room();
+			}
 		}
 		break;
 	case UART_LCR:
@@ -334,174 +321,27 @@ void serial_write(struct serial *s, unsigned offset, uint8_t val)
 	pthread_mutex_unlock(&s->lock);
 }
 
-void serial_input(struct serial *s, const uint8_t *buf, size_t len)
+size_t serial_input(void *serial, const uint8_t *buf, size_t len)
 {
+	struct serial *s = serial;
+	size_t i;
+
 	pthread_mutex_lock(&s->lock);
-	for (size_t i = 0; i < len; i++) {
-		while (s->rx_count == SERIAL_RX_MAX && !s->stopping)
-			pthread_cond_wait(&s->rx_room, &s->lock);
-		if (s->stopping)
+	for (i = 0; i < len; i++) {
+		if (s->rx_count == SERIAL_RX_MAX) {
+			s->rx_full = true;
 			break;
+		}
 		/* In loopback the line is not connected to the terminal. */
 		if (!(s->mcr & UART_MCR_LOOP))
 			rx_push_locked(s, buf[i]);
 	}
 	update_irq(s);
 	pthread_mutex_unlock(&s->lock);
-}
-
-/*
- * The terminal.  Its saved state is a global because a fatal signal
- * handler must reach it; there is one controlling terminal per process.
- */
-static struct termios saved_tty;
-static volatile sig_atomic_t tty_raw;
-static int tty_fd = -1;
-
-void serial_console_restore_tty(void)
-{
-	if (tty_raw) {
-		tcsetattr(tty_fd, TCSANOW, &saved_tty);
-		tty_raw = 0;
-	}
-}
-
-static void tty_raw_on(int fd)
-{
-	struct termios t;
-
-	if (!isatty(fd) || tcgetattr(fd, &saved_tty) < 0)
-		return;
-	t = saved_tty;
-	cfmakeraw(&t);
-	/* Keep output post-processing: the guest sends "\r\n" itself, and
-	 * our own diagnostics on stderr still need newline mapping. */
-	t.c_oflag |= OPOST;
-	tty_fd = fd;
-	/* TCSANOW, not TCSAFLUSH: keys typed before the guest started are
-	 * the guest's, not ours to throw away. */
-	if (tcsetattr(fd, TCSANOW, &t) == 0)
-		tty_raw = 1;
-}
-
-/* Ctrl-A x quits; Ctrl-A Ctrl-A sends one Ctrl-A; Ctrl-A and anything
- * else sends nothing, as in QEMU. */
-static void console_feed(struct serial *s, const uint8_t *buf, size_t n)
-{
-	uint8_t out[256];
-	size_t k = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		uint8_t c = buf[i];
-
-		if (s->escape) {
-			s->escape = false;
-			if (c == 'x' || c == 'X') {
-				serial_input(s, out, k);
-				if (s->quit)
-					s->quit(s->opaque);
-				return;
-			}
-			if (c == SERIAL_ESCAPE)
-				out[k++] = c;
-		} else if (c == SERIAL_ESCAPE) {
-			s->escape = true;
-		} else {
-			out[k++] = c;
-		}
-	}
-	serial_input(s, out, k);
-}
-
-static void *console_thread(void *arg)
-{
-	struct serial *s = arg;
-	struct pollfd pfd[2] = {
-		{.fd = s->in_fd, .events = POLLIN},
-		{.fd = s->wake_fd, .events = POLLIN},
-	};
-	uint8_t buf[256];
-
-	pthread_mutex_lock(&s->lock);
-	s->thread_running = true;
-	pthread_cond_broadcast(&s->rx_room);
-	pthread_mutex_unlock(&s->lock);
-	for (;;) {
-		if (poll(pfd, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (pfd[1].revents)
-			break;
-		if (!pfd[0].revents)
-			continue;
-		ssize_t n = read(s->in_fd, buf, sizeof(buf));
-
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n <= 0)
-			break; /* end of input: the guest just gets no more */
-		console_feed(s, buf, (size_t)n);
-	}
-	return NULL;
-}
-
-int serial_console_start(struct serial *s)
-{
-	sigset_t all, old;
-	int ret;
-
-	s->wake_fd = eventfd(0, EFD_CLOEXEC);
-	if (s->wake_fd < 0)
-		return -errno;
-	tty_raw_on(s->in_fd);
-	/* The thread takes no signals: they are the vCPU thread's business
-	 * (timeouts and kicks interrupt KVM_RUN there). */
-	sigfillset(&all);
-	sigdelset(&all, SIGSYS); /* the sandbox's trap must name the call */
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	ret = pthread_create(&s->thread, NULL, console_thread, s);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (ret) {
-		serial_console_restore_tty();
-		return -ret;
-	}
-	s->thread_started = true;
-	return 0;
-}
-
-void serial_console_wait(struct serial *s)
-{
-	pthread_mutex_lock(&s->lock);
-	while (s->thread_started && !s->thread_running)
-		pthread_cond_wait(&s->rx_room, &s->lock);
-	pthread_mutex_unlock(&s->lock);
-}
-
-void serial_console_stop(struct serial *s)
-{
-	uint64_t one = 1;
-
-	if (s->thread_started) {
-		pthread_mutex_lock(&s->lock);
-		s->stopping = true;
-		pthread_cond_broadcast(&s->rx_room);
-		pthread_mutex_unlock(&s->lock);
-		if (write(s->wake_fd, &one, sizeof(one)) < 0)
-			pthread_cancel(s->thread);
-		pthread_join(s->thread, NULL);
-		s->thread_started = false;
-	}
-	serial_flush(s);
-	serial_console_restore_tty();
+	return i;
 }
 
 void serial_destroy(struct serial *s)
 {
-	if (s->wake_fd >= 0)
-		close(s->wake_fd);
-	s->wake_fd = -1;
-	pthread_cond_destroy(&s->rx_room);
 	pthread_mutex_destroy(&s->lock);
 }

@@ -4,47 +4,19 @@
  * transmitq0, no features besides the transport's.
  *
  * Output: each chain on transmitq0 goes to out_fd with one writev()
- * straight from guest memory.  Input: when in_fd is readable, the I/O
- * thread calls virtio_console_input(), which reads straight into the
- * next receive buffer.  With no buffer posted it reports so, and the
- * I/O thread stops watching in_fd until the driver kicks receiveq0:
- * bytes wait in the host's pipe or tty, not in a copy here.
- *
- * The terminal is left as it is (cooked, when a tty): the UART's raw
- * mode belongs to the serial console, which still carries earlyprintk.
- * Ctrl-A x typed into hvc0 quits, as on the serial console.
+ * (term_writev()) straight from guest memory.  Input comes from the
+ * host terminal (term.c), whose thread reads stdin and handles the
+ * Ctrl-A escape, the same for hvc0 as for ttyS0: virtio_console_input()
+ * copies what it is given into the receive buffers the driver posted.
+ * With none posted it takes nothing and remembers it, and the driver's
+ * next kick on receiveq0 tells the terminal there is room: the bytes
+ * wait in the terminal and the host's tty or pipe until then.
  */
-#include <errno.h>
-#include <unistd.h>
+#include <string.h>
 
 #include "directboot/virtio.h"
+#include "term.h"
 #include "virtio_console.h"
-
-static void tx_chain(struct virtio_console *c, struct virtq_elem *e)
-{
-	struct iovec *iov = e->iov;
-	unsigned n = e->nr_out;
-
-	while (n) {
-		ssize_t w = writev(c->out_fd, iov, (int)n);
-		size_t done;
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return; /* stdout gone: the guest's bytes are lost */
-		done = (size_t)w;
-		while (n && done >= iov->iov_len) {
-			done -= iov->iov_len;
-			iov++;
-			n--;
-		}
-		if (n) {
-			iov->iov_base = (uint8_t *)iov->iov_base + done;
-			iov->iov_len -= done;
-		}
-	}
-}
 
 static void console_kick(struct virtio_mmio *d, unsigned qi)
 {
@@ -54,11 +26,18 @@ static void console_kick(struct virtio_mmio *d, unsigned qi)
 	int r;
 
 	/* The receive queue is filled by virtio_console_input(). */
-	if (qi != VIRTIO_CONSOLE_TX)
+	if (qi != VIRTIO_CONSOLE_TX) {
+		if (c->rx_full) {
+			c->rx_full = false;
+			term_room();
+		}
 		return;
+	}
 	do {
 		while ((r = virtq_pop(q, d->mem, &c->elem, &why)) > 0) {
-			tx_chain(c, &c->elem);
+			/* When stdout is gone, the guest's bytes are lost. */
+			term_writev(c->out_fd, c->elem.iov,
+				    (int)c->elem.nr_out);
 			virtq_push(q, c->elem.head, 0);
 		}
 		if (r < 0) {
@@ -77,81 +56,77 @@ static const struct virtio_dev_ops console_ops = {
 	.kick = console_kick,
 };
 
-void virtio_console_init(struct virtio_console *c, int in_fd, int out_fd,
+void virtio_console_init(struct virtio_console *c, int out_fd,
 			 const struct virtio_mem *mem, uint64_t base,
 			 unsigned irq, void (*irq_raise)(void *), void *opaque)
 {
 	virtio_mmio_init(&c->mmio, &console_ops, c, mem, base, irq, irq_raise,
 			 opaque);
-	c->in_fd = in_fd;
 	c->out_fd = out_fd;
-	c->in_eof = in_fd < 0;
-	c->escape = false;
+	c->rx_full = false;
 }
 
-/* Ctrl-A x, seen in what just went to the guest. */
-static void check_escape(struct virtio_console *c, struct virtq_elem *e,
-			 size_t len)
+/* Copy up to len bytes into the chain's writable part. */
+static size_t fill_chain(struct virtq_elem *e, const uint8_t *buf, size_t len)
 {
 	struct iovec *in = e->iov + e->nr_out;
+	size_t done = 0;
 
-	for (unsigned i = 0; i < e->nr_in && len; i++) {
-		const uint8_t *p = in[i].iov_base;
-		size_t n = in[i].iov_len < len ? in[i].iov_len : len;
+	for (unsigned i = 0; i < e->nr_in && done < len; i++) {
+		size_t n =
+			in[i].iov_len < len - done ? in[i].iov_len : len - done;
 
-		for (size_t k = 0; k < n; k++) {
-			if (c->escape && p[k] == 'x' && c->quit)
-				c->quit(c->quit_opaque);
-			c->escape = p[k] == VIRTIO_CONSOLE_ESCAPE;
-		}
-		len -= n;
+		memcpy(in[i].iov_base, buf + done, n);
+		done += n;
 	}
+	return done;
 }
 
-static enum virtio_console_input input_locked(struct virtio_console *c)
+static size_t input_locked(struct virtio_console *c, const uint8_t *buf,
+			   size_t len)
 {
 	struct virtio_mmio *d = &c->mmio;
 	struct virtq *q = &d->vq[VIRTIO_CONSOLE_RX];
 	const char *why = NULL;
-	ssize_t n;
+	size_t done = 0;
 	int r;
 
-	if (c->in_eof)
-		return VIRTIO_CONSOLE_EOF;
-	if (!virtio_mmio_queue_live(d, VIRTIO_CONSOLE_RX))
-		return VIRTIO_CONSOLE_NO_BUFFER;
-	r = virtq_pop(q, d->mem, &c->elem, &why);
-	if (r < 0) {
-		virtio_mmio_fail(d, why);
-		return VIRTIO_CONSOLE_NO_BUFFER;
+	if (!virtio_mmio_queue_live(d, VIRTIO_CONSOLE_RX)) {
+		c->rx_full = true;
+		return 0;
 	}
-	if (!r) {
-		virtq_enable_notify(q);
-		return VIRTIO_CONSOLE_NO_BUFFER;
+	while (done < len) {
+		r = virtq_pop(q, d->mem, &c->elem, &why);
+		if (r < 0) {
+			virtio_mmio_fail(d, why);
+			break;
+		}
+		if (!r) {
+			if (virtq_enable_notify(q))
+				continue;
+			break;
+		}
+		size_t n = fill_chain(&c->elem, buf + done, len - done);
+
+		virtq_push(q, c->elem.head, (uint32_t)n);
+		done += n;
+		if (!n)
+			break; /* a chain with no room: do not spin on it */
 	}
-	do
-		n = readv(c->in_fd, c->elem.iov + c->elem.nr_out,
-			  (int)c->elem.nr_in);
-	while (n < 0 && errno == EINTR);
-	if (n <= 0) {
-		virtq_unpop(q);
-		if (n < 0 && errno == EAGAIN)
-			return VIRTIO_CONSOLE_READ;
-		c->in_eof = true;
-		return VIRTIO_CONSOLE_EOF;
-	}
-	check_escape(c, &c->elem, (size_t)n);
-	virtq_push(q, c->elem.head, (uint32_t)n);
-	virtio_mmio_used(d, VIRTIO_CONSOLE_RX);
-	return VIRTIO_CONSOLE_READ;
+	if (done)
+		virtio_mmio_used(d, VIRTIO_CONSOLE_RX);
+	if (done < len)
+		c->rx_full = true;
+	return done;
 }
 
-enum virtio_console_input virtio_console_input(struct virtio_console *c)
+size_t virtio_console_input(void *console, const uint8_t *buf, size_t len)
 {
-	enum virtio_console_input r;
+	struct virtio_console *c = console;
+	size_t r;
 
 	virtio_mmio_lock(&c->mmio);
-	r = input_locked(c);
+	r = input_locked(c, buf, len);
 	virtio_mmio_unlock(&c->mmio);
 	return r;
 }

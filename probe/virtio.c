@@ -7,7 +7,9 @@
  *
  *   blk      writes a pattern to sector VIRTIO_PROBE_SECTOR, flushes,
  *            reads it back and reports the CRC-32 and whether it matched;
- *   console  prints one line through hvc0 (transmitq0);
+ *   console  prints one line through hvc0 (transmitq0) and, with
+ *            "probe.hvc_echo=1", reports what is typed into hvc0 up to
+ *            a 'q' (HVC_INPUT=<the bytes in hex, spaced>);
  *   rng      reads 64 bytes and reports whether they are all equal;
  *   net      sends one frame (ethertype 0x88b5, to the broadcast
  *            address) and reports the first frame that comes back.
@@ -463,6 +465,30 @@ static void blk_test(uint64_t base, unsigned irq, bool hold)
 		blk_bench(q);
 }
 
+/* What the host terminal handed hvc0, byte by byte, up to a 'q'. */
+static void console_input(void)
+{
+	static const char hex[] = "0123456789abcdef";
+	static uint8_t rx[64];
+	struct buf b = { rx, sizeof(rx), true };
+	unsigned total = 0;
+	int64_t r = 0;
+
+	serial_puts("HVC_INPUT=");
+	while (total < 256 && (r = vq_run(&vqs[0], &b, 1)) >= 0) {
+		for (int64_t i = 0; i < r; i++) {
+			if (rx[i] == 'q')
+				goto out;
+			if (total++)
+				serial_putc(' ');
+			serial_putc(hex[rx[i] >> 4]);
+			serial_putc(hex[rx[i] & 15]);
+		}
+	}
+out:
+	serial_putc('\n');
+}
+
 static void console_test(uint64_t base)
 {
 	static const char line[] = "HVC_LINE=hello from the probe on hvc0\n";
@@ -477,6 +503,8 @@ static void console_test(uint64_t base)
 	dev_ok(base);
 	r = vq_run(&vqs[1], &b, 1);
 	put_kv("VIRTIO_CONSOLE_SENT", r >= 0);
+	if (has(cmdline, "probe.hvc_echo=1"))
+		console_input();
 }
 
 static void rng_test(uint64_t base)

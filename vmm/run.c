@@ -20,7 +20,7 @@
  * a triple fault, a signal or --timeout end the run.
  *
  * Threads: vCPU 0 runs on the calling thread, other vCPUs on their own,
- * and the console input on one more (devices/serial8250.c).  Any of them
+ * and the console input on one more (devices/term.c).  Any of them
  * can end the run: it records the exit status once and kicks every vCPU
  * out of KVM_RUN with immediate_exit and SIGUSR1.  Process signals
  * (SIGALRM for --timeout, SIGINT/SIGTERM/SIGHUP) are left unblocked on
@@ -42,6 +42,7 @@
 #include "../devices/i8042.h"
 #include "../devices/rtc_cmos.h"
 #include "../devices/serial8250.h"
+#include "../devices/term.h"
 #include "emulate.h"
 #include "sandbox.h"
 #include "kvm.h"
@@ -296,7 +297,7 @@ static void crash(struct runner *r, struct vcpu *v, const char *fmt, ...)
 	va_list ap;
 
 	serial_flush(&r->serial);
-	serial_console_restore_tty();
+	term_restore();
 	if (f) {
 		fputs("guest crashed: ", f);
 		va_start(ap, fmt);
@@ -402,7 +403,7 @@ static void check_signals(struct runner *r)
 	if (!sig)
 		return;
 	serial_flush(&r->serial);
-	serial_console_restore_tty();
+	term_restore();
 	if (sig == SIGALRM) {
 		accel_note(r->cfg, "--timeout %u s reached, guest stopped",
 			   r->cfg->timeout_s);
@@ -470,7 +471,7 @@ static void on_kick(int sig)
 /* A crash of our own must not leave the terminal raw. */
 static void on_fatal(int sig)
 {
-	serial_console_restore_tty();
+	term_restore();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -723,15 +724,15 @@ int kvm_run_plan(const struct plan *plan, const struct accel_config *cfg,
 	pthread_cond_init(&r->running, NULL);
 	i8042_init(&r->kbd);
 	acpi_pm_init(&r->pm, accel_now_ns);
-	serial_init(&r->serial,
-		    cfg->devices.console ? -1 : STDIN_FILENO,
-		    STDOUT_FILENO, on_serial_irq, on_quit_key, r);
+	serial_init(&r->serial, STDOUT_FILENO, on_serial_irq, r);
+	if (!cfg->devices.console)
+		term_attach(serial_input, &r->serial);
 	/* The console thread starts first and gets going while the VM is
 	 * set up: until the guest enables a UART interrupt it only queues
 	 * what is typed.  A Ctrl-A x already kicks vCPU 0's thread, so the
 	 * handlers come before it. */
 	signals_setup(isatty(STDIN_FILENO));
-	ret = serial_console_start(&r->serial);
+	ret = term_start(STDIN_FILENO, on_quit_key, r);
 	if (ret)
 		ret = db_fail(err, DB_ERR_HOST,
 			      "cannot start the console thread: %s",
@@ -739,11 +740,10 @@ int kvm_run_plan(const struct plan *plan, const struct accel_config *cfg,
 	if (!ret)
 		ret = runner_setup(r, plan, err);
 	if (!ret)
-		ret = virtio_host_start(cfg, &r->vm, plan, on_quit_key, r,
-					err);
+		ret = virtio_host_start(cfg, &r->vm, plan, err);
 	if (ret) {
 		virtio_host_stop();
-		serial_console_stop(&r->serial);
+		term_stop();
 		runner_teardown(r);
 		serial_destroy(&r->serial);
 		return accel_error_status(err);
@@ -751,7 +751,7 @@ int kvm_run_plan(const struct plan *plan, const struct accel_config *cfg,
 	bsp_run = r->vcpus[0].run;
 	if (stop_signal) /* it came during the set-up */
 		bsp_run->immediate_exit = 1;
-	serial_console_wait(&r->serial);
+	term_wait();
 	ret = start_aps(r, err);
 	if (!ret)
 		ret = sandbox_enter(&cfg->sandbox, r->vm.fd, r->vcpus,
@@ -765,7 +765,7 @@ int kvm_run_plan(const struct plan *plan, const struct accel_config *cfg,
 	alarm(0);
 	for (unsigned i = 1; i < r->nr_threads; i++)
 		pthread_join(r->threads[i], NULL);
-	serial_console_stop(&r->serial);
+	term_stop();
 	virtio_host_stop();
 	bsp_run = NULL;
 	if (cfg->timings)

@@ -69,7 +69,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "../devices/serial8250.h"
+#include "../devices/term.h"
 #include "sandbox.h"
 
 #ifdef __SANITIZE_ADDRESS__
@@ -162,7 +162,7 @@ static void on_sigsys(int sig, siginfo_t *si, void *uc)
 		    "; killed (--no-sandbox to debug)\r\n");
 	if (write(STDERR_FILENO, msg, n) < 0)
 		n = 0;
-	serial_console_restore_tty();
+	term_restore();
 	/* SA_RESETHAND made the action the default, and SA_NODEFER left
 	 * the signal unblocked: this ends the process with SIGSYS. */
 	raise(sig);

@@ -9,8 +9,8 @@
  * Queue notifications never leave the kernel as exits: each queue has
  * an ioeventfd on its device's QueueNotify register, matched on the
  * queue index, and ONE I/O thread runs every queue of every device, in
- * an epoll loop that also watches the host side (the TAP, stdin for the
- * console) and the rng's rate-limit timer.  Why a thread and not the
+ * an epoll loop that also watches the host side (the TAP) and the rng's
+ * rate-limit timer; the console's stdin is the terminal's (term.c).  Why a thread and not the
  * vCPU: a disk FLUSH is an fdatasync() that can take milliseconds, and
  * on the vCPU thread the guest CPU would stand still for it; with the
  * I/O thread the vCPU returns to the guest as soon as KVM has signalled
@@ -36,6 +36,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "../devices/term.h"
 #include "../devices/virtio_console.h"
 #include "../devices/virtio_net.h"
 #include "../devices/virtio_rng.h"
@@ -45,7 +46,7 @@
 #define EVENTS_MAX 16
 
 /* What an epoll event is about. */
-enum { EV_STOP, EV_QUEUE, EV_STDIN, EV_TAP };
+enum { EV_STOP, EV_QUEUE, EV_TAP };
 #define EV(kind, dev, q)                                                       \
 	((uint64_t)(kind) | (uint64_t)(dev) << 8 | (uint64_t)(q) << 16)
 
@@ -207,8 +208,7 @@ static int attach_net(const struct accel_config *cfg, const struct plan *plan,
 }
 
 static int attach_all(const struct accel_config *cfg,
-		      const struct plan *plan, void (*quit)(void *),
-		      void *opaque, struct db_error *err)
+		      const struct plan *plan, struct db_error *err)
 {
 	const struct accel_devices *c = &cfg->devices;
 	struct host_dev *d;
@@ -233,14 +233,10 @@ static int attach_all(const struct accel_config *cfg,
 	if (c->console) {
 		h.console_dev = (int)h.nr;
 		d = next_dev(plan, &base, &irq);
-		virtio_console_init(&h.console, STDIN_FILENO, STDOUT_FILENO,
-				    &h.mem, base, irq, irq_raise, d);
-		h.console.quit = quit;
-		h.console.quit_opaque = opaque;
+		virtio_console_init(&h.console, STDOUT_FILENO, &h.mem, base,
+				    irq, irq_raise, d);
 		d->mmio = &h.console.mmio;
-		/* Watched once the driver posts receive buffers. */
-		if (epoll_add(STDIN_FILENO, 0, EV(EV_STDIN, 0, 0)) < 0)
-			h.console.in_eof = true;
+		term_attach(virtio_console_input, &h.console);
 	}
 	if (c->rng) {
 		h.rng_dev = (int)h.nr;
@@ -262,23 +258,8 @@ static void on_queue(unsigned dev, unsigned q)
 		return;
 	virtio_mmio_notify(h.dev[dev].mmio, q);
 	/* New receive buffers: look at the host side again. */
-	if ((int)dev == h.console_dev && q == VIRTIO_CONSOLE_RX &&
-	    !h.console.in_eof)
-		epoll_watch(STDIN_FILENO, EV(EV_STDIN, 0, 0), true);
 	if ((int)dev == h.net_dev && q == VIRTIO_NET_RX)
 		epoll_watch(h.net.tap_fd, EV(EV_TAP, 0, 0), true);
-}
-
-static void on_stdin(void)
-{
-	/* One read per wake-up: level-triggered epoll says if there is
-	 * more, and the queues get their turn in between. */
-	enum virtio_console_input r = virtio_console_input(&h.console);
-
-	if (r == VIRTIO_CONSOLE_NO_BUFFER)
-		epoll_watch(STDIN_FILENO, EV(EV_STDIN, 0, 0), false);
-	else if (r == VIRTIO_CONSOLE_EOF)
-		epoll_ctl(h.epfd, EPOLL_CTL_DEL, STDIN_FILENO, NULL);
 }
 
 static void on_tap(void)
@@ -346,9 +327,6 @@ static void *io_thread(void *arg)
 			case EV_QUEUE:
 				on_queue((tag >> 8) & 0xff, (tag >> 16) & 0xff);
 				break;
-			case EV_STDIN:
-				on_stdin();
-				break;
 			case EV_TAP:
 				on_tap();
 				break;
@@ -359,8 +337,7 @@ static void *io_thread(void *arg)
 }
 
 int virtio_host_start(const struct accel_config *cfg, struct vm *vm,
-		      const struct plan *plan, void (*quit)(void *),
-		      void *opaque, struct db_error *err)
+		      const struct plan *plan, struct db_error *err)
 {
 	const struct accel_devices *c = &cfg->devices;
 	sigset_t all, old;
@@ -381,7 +358,7 @@ int virtio_host_start(const struct accel_config *cfg, struct vm *vm,
 	    epoll_add(h.stopfd, EPOLLIN, EV(EV_STOP, 0, 0)) < 0)
 		return db_fail(err, DB_ERR_HOST, "virtio: epoll: %s",
 			       strerror(errno));
-	ret = attach_all(cfg, plan, quit, opaque, err);
+	ret = attach_all(cfg, plan, err);
 	for (unsigned i = 0; !ret && i < h.nr; i++)
 		ret = wire(vm, i, err);
 	if (ret)
@@ -437,6 +414,8 @@ void virtio_host_stop(void)
 			if (h.dev[i].ioeventfd[q] >= 0)
 				close(h.dev[i].ioeventfd[q]);
 	}
+	if (h.console_dev >= 0)
+		term_attach(NULL, NULL);
 	for (unsigned i = 0; i < h.nr_blk; i++)
 		virtio_blk_close(&h.blk[i]);
 	if (h.net_dev >= 0)

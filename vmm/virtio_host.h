@@ -19,11 +19,10 @@
 #include "vm.h"
 
 /* Open the backends, attach each device to its plan window, register
- * the ioeventfds and irqfds, start the I/O thread.  quit(opaque) is
- * Ctrl-A x on the virtio console. */
+ * the ioeventfds and irqfds, start the I/O thread.  The console becomes
+ * the terminal's (devices/term.h). */
 int virtio_host_start(const struct accel_config *cfg, struct vm *vm,
-		      const struct plan *plan, void (*quit)(void *),
-		      void *opaque, struct db_error *err);
+		      const struct plan *plan, struct db_error *err);
 
 /* A vCPU's MMIO exit: true when it hit a virtio window (and was done). */
 bool virtio_host_mmio(uint64_t addr, uint8_t *data, unsigned len,

@@ -7,7 +7,10 @@
 #    also when the launcher is SIGKILLed right after the probe reported
 #    the flush (probe.virtio_hold=1 stops the probe there).  A read-only
 #    disk answers the write with IOERR and its file stays untouched.
-#  - console: the probe's line comes out on stdout through hvc0.
+#  - console: the probe's line comes out on stdout through hvc0; typed
+#    input reaches hvc0 through the host terminal's Ctrl-A escape exactly
+#    as it reaches ttyS0 (60-run-kvm-probe.sh, serial-input-echo): the
+#    same keys give the guest the same bytes, and Ctrl-A x quits with 0.
 #  - rng: 64 bytes, not all equal; with --rng=16 the rate limit gives 16.
 #  - net: in a network namespace the test creates, a frame from the
 #    probe arrives on the TAP, and a frame injected there reaches the
@@ -99,6 +102,23 @@ devices() {
 		"$(grep -c '^HVC_LINE=hello from the probe on hvc0$' "$T/all.out")"
 	t_eq "$tag/rng-64" 0x40 "$(val VIRTIO_RNG_BYTES "$T/all.out")"
 	t_eq "$tag/rng-varied" 0x1 "$(val VIRTIO_RNG_VARIED "$T/all.out")"
+
+	# The escape on hvc0, as on ttyS0: the keys of 60-run-kvm-probe.sh's
+	# serial-input-echo (Ctrl-A Ctrl-A is one Ctrl-A, Ctrl-A z is
+	# nothing), and the probe reports what hvc0 got before the q.
+	printf 'a\001\001b\001zcq' | timeout 120 "$bin" run "$P/probe.bzImage" \
+		--accel kvm --timeout 100 -m 64M --console virtio \
+		-a probe.hvc_echo=1 >"$T/hvc.out" 2>"$T/hvc.err"
+	t_eq "$tag/hvc-input-status" 0 $?
+	t_eq "$tag/hvc-input-escape" \
+		"$(printf 'a\001bc' | od -An -tx1 | sed 's/^ //')" \
+		"$(val HVC_INPUT "$T/hvc.out")"
+	printf 'ab\001x' | timeout 120 "$bin" run "$P/probe.bzImage" \
+		--accel kvm --timeout 100 -m 64M --console virtio \
+		-a probe.hvc_echo=1 >"$T/hvc.out" 2>"$T/hvc.err"
+	t_eq "$tag/hvc-ctrl-a-x-quits-with-0" 0 $?
+	grep -q 'Ctrl-A x' "$T/hvc.err" && pass "$tag/hvc-ctrl-a-x-says-so" ||
+		fail "$tag/hvc-ctrl-a-x-says-so" "$(cat "$T/hvc.err")"
 
 	# A driver that breaks the spec: NEEDS_RESET, the VM runs on, and
 	# after a reset the disk still reads back the pattern.

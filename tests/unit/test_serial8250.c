@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The 16550A model against what Linux's 8250 driver checks, its THRE and
- * receive interrupts, output batching and the console's Ctrl-A escape. */
+ * receive interrupts, output batching, and the UART as the host
+ * terminal's console: the Ctrl-A escape, a full receive buffer. */
 #include <fcntl.h>
 #include <poll.h>
 #include <setjmp.h>
@@ -13,6 +14,7 @@
 #include <cmocka.h>
 
 #include "../../devices/serial8250.h"
+#include "../../devices/term.h"
 
 enum {
 	RBR = 0,
@@ -53,7 +55,7 @@ static int setup(void **state)
 {
 	(void)state;
 	assert_int_equal(pipe2(out, O_NONBLOCK), 0);
-	serial_init(&s, -1, out[1], set_irq, quit, NULL);
+	serial_init(&s, out[1], set_irq, NULL);
 	nr_levels = 0;
 	quits = 0;
 	return 0;
@@ -149,7 +151,7 @@ static void test_receive(void **state)
 {
 	(void)state;
 	serial_write(&s, IER, 0x01);
-	serial_input(&s, (const uint8_t *)"ab", 2);
+	assert_int_equal(serial_input(&s, (const uint8_t *)"ab", 2), 2);
 	assert_int_equal(levels[nr_levels - 1], 1);
 	assert_int_equal(serial_read(&s, LSR) & 0x01, 1);
 	assert_int_equal(serial_read(&s, IIR) & 0x0f, 0x04);
@@ -187,7 +189,8 @@ static void test_loopback(void **state)
 	serial_flush(&s);
 	assert_int_equal(drain(buf, sizeof(buf)), 0);
 	assert_int_equal(serial_read(&s, RBR), 'L');
-	serial_input(&s, (const uint8_t *)"z", 1); /* line cut in loopback */
+	/* The line is cut in loopback: the byte is taken, and lost. */
+	assert_int_equal(serial_input(&s, (const uint8_t *)"z", 1), 1);
 	assert_int_equal(serial_read(&s, LSR) & 0x01, 0);
 }
 
@@ -205,7 +208,8 @@ static void wait_for(int *counter, unsigned rx)
 	}
 }
 
-/* Ctrl-A Ctrl-A is one Ctrl-A, Ctrl-A z nothing, Ctrl-A x quits. */
+/* Through the terminal's thread: Ctrl-A Ctrl-A is one Ctrl-A, Ctrl-A z
+ * nothing, Ctrl-A x quits (test_term.c has the rule byte by byte). */
 static void test_console_escape(void **state)
 {
 	int in[2];
@@ -213,15 +217,47 @@ static void test_console_escape(void **state)
 
 	(void)state;
 	assert_int_equal(pipe(in), 0);
-	s.in_fd = in[0];
-	assert_int_equal(serial_console_start(&s), 0);
+	term_attach(serial_input, &s);
+	assert_int_equal(term_start(in[0], quit, NULL), 0);
+	term_wait();
 	assert_int_equal(write(in[1], "a\001\001b\001zc\001x", 10), 10);
 	wait_for(&quits, 4);
 	assert_int_equal(quits, 1);
+	assert_int_equal(s.rx_count, 4);
 	for (int i = 0; i < 4; i++)
 		got[i] = (char)serial_read(&s, RBR);
 	assert_memory_equal(got, "a\001bc", 4);
-	serial_console_stop(&s);
+	term_stop();
+	close(in[0]);
+	close(in[1]);
+}
+
+/* A paste larger than the receive buffer: what does not fit waits in
+ * the terminal and arrives, in order, as the guest reads. */
+static void test_console_full(void **state)
+{
+	enum { N = SERIAL_RX_MAX + 100 };
+	static uint8_t paste[N];
+	int in[2], one = 1;
+
+	(void)state;
+	for (int i = 0; i < N; i++)
+		paste[i] = (uint8_t)('0' + i % 10);
+	assert_int_equal(pipe(in), 0);
+	term_attach(serial_input, &s);
+	assert_int_equal(term_start(in[0], quit, NULL), 0);
+	assert_int_equal(write(in[1], paste, N), N);
+	wait_for(&one, SERIAL_RX_MAX);
+	assert_int_equal(s.rx_count, SERIAL_RX_MAX);
+	assert_true(s.rx_full);
+	for (int i = 0; i < N; i++) {
+		if (i == SERIAL_RX_MAX)
+			wait_for(&one, N - SERIAL_RX_MAX);
+		assert_int_equal(serial_read(&s, RBR), paste[i]);
+	}
+	assert_int_equal(s.rx_count, 0);
+	assert_int_equal(quits, 0);
+	term_stop();
 	close(in[0]);
 	close(in[1]);
 }
@@ -239,6 +275,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_loopback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_console_escape, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_console_full, setup,
 						teardown),
 	};
 
