@@ -27,16 +27,6 @@
 #include "directboot/mptable.h"
 #include "plan_devices.h"
 
-uint8_t acpi_checksum(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	uint8_t sum = 0;
-
-	while (len--)
-		sum = (uint8_t)(sum + *b++);
-	return (uint8_t)-sum;
-}
-
 /* A bounded writer: an overflow is remembered, never performed. */
 struct aml {
 	uint8_t *buf;
@@ -258,12 +248,12 @@ static void header(struct acpi_table_header *h, const char *sig,
 
 static void seal(uint8_t *table)
 {
-	uint32_t len = get_le32(table + offsetof(struct acpi_table_header,
-						 length));
+	uint32_t len =
+		get_le32(table + offsetof(struct acpi_table_header, length));
 
 	table[offsetof(struct acpi_table_header, checksum)] = 0;
 	table[offsetof(struct acpi_table_header, checksum)] =
-		acpi_checksum(table, len);
+		checksum8(table, len);
 }
 
 /* The DSDT: Scope(\_SB) { COM1, VR00 .. VRnn }. */
@@ -394,8 +384,8 @@ static void build_rsdp(uint8_t *buf, uint64_t xsdt_gpa)
 	r.revision = ACPI_RSDP_REVISION;
 	r.length = sizeof(r);
 	r.xsdt_physical_address = xsdt_gpa;
-	r.checksum = acpi_checksum(&r, ACPI_RSDP_CHECKSUM_LENGTH);
-	r.extended_checksum = acpi_checksum(&r, sizeof(r));
+	r.checksum = checksum8(&r, ACPI_RSDP_CHECKSUM_LENGTH);
+	r.extended_checksum = checksum8(&r, sizeof(r));
 	memcpy(buf, &r, sizeof(r));
 }
 
@@ -479,8 +469,7 @@ int plan_add_acpi(struct plan *plan, unsigned cpus, uint64_t *rsdp,
 		dev[i].size = plan->virtio[i].size;
 		dev[i].irq = plan->virtio[i].irq;
 	}
-	ret = layout_low(plan, NULL, ACPI_TABLES_MAX, "ACPI tables", &gpa,
-			 err);
+	ret = layout_low(plan, NULL, ACPI_TABLES_MAX, "ACPI tables", &gpa, err);
 	if (ret)
 		return ret;
 	ret = acpi_build(buf, gpa, cpus, dev, plan->nr_virtio, &l, err);

@@ -16,6 +16,7 @@
  */
 #include <string.h>
 
+#include "bytes.h"
 #include "directboot/mptable.h"
 #include "plan_devices.h"
 
@@ -37,16 +38,6 @@ static size_t entries_size(unsigned cpus)
 size_t mptable_size(unsigned cpus)
 {
 	return sizeof(struct mpc_table) + entries_size(cpus);
-}
-
-uint8_t mptable_checksum(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	uint8_t sum = 0;
-
-	while (len--)
-		sum = (uint8_t)(sum + *b++);
-	return (uint8_t)-sum;
 }
 
 static uint8_t *put(uint8_t *at, const void *entry, size_t size)
@@ -127,8 +118,7 @@ int mptable_build(uint8_t *buf, unsigned cpus, struct db_error *err)
 	p = put(p, &io, sizeof(io));
 	put_interrupts(p, (uint8_t)cpus);
 	memcpy(buf, &h, sizeof(h));
-	buf[offsetof(struct mpc_table, checksum)] =
-		mptable_checksum(buf, h.length);
+	buf[offsetof(struct mpc_table, checksum)] = checksum8(buf, h.length);
 	return DB_OK;
 }
 
@@ -139,7 +129,7 @@ void mptable_floating(struct mpf_intel *mpf, uint32_t table_gpa)
 	mpf->physptr = table_gpa;
 	mpf->length = 1;
 	mpf->specification = MPC_SPEC_1_4;
-	mpf->checksum = mptable_checksum(mpf, sizeof(*mpf));
+	mpf->checksum = checksum8(mpf, sizeof(*mpf));
 }
 
 int plan_add_mptable(struct plan *plan, unsigned cpus, struct db_error *err)

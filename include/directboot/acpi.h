@@ -251,7 +251,4 @@ int acpi_build(uint8_t *buf, uint64_t gpa, unsigned cpus,
 	       const struct acpi_mmio_device *dev, unsigned n,
 	       struct acpi_layout *out, struct db_error *err);
 
-/* The byte that makes len bytes at p sum to zero. */
-uint8_t acpi_checksum(const void *p, size_t len);
-
 #endif

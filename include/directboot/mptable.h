@@ -148,7 +148,4 @@ int mptable_build(uint8_t *buf, unsigned cpus, struct db_error *err);
 /* The floating pointer, pointing at a table at table_gpa. */
 void mptable_floating(struct mpf_intel *mpf, uint32_t table_gpa);
 
-/* The byte that makes len bytes at p sum to zero. */
-uint8_t mptable_checksum(const void *p, size_t len);
-
 #endif

@@ -108,6 +108,9 @@ static void test_floating_pointer(void **state)
 	assert_int_equal(mpf.length, 1);
 	assert_int_equal(mpf.feature1, 0);
 	assert_int_equal(sum((uint8_t *)&mpf, sizeof(mpf)), 0);
+	/* By hand: "_MP_" 0x5f+0x4d+0x50+0x5f, physptr's 0x30, length 1,
+	 * spec 4 make 0x190; the checksum byte is -0x90, 0x70. */
+	assert_int_equal(mpf.checksum, 0x70);
 }
 
 /* plan_build with --cpus 3: the floating pointer in the first KiB
