@@ -25,6 +25,7 @@
 #include "bytes.h"
 #include "directboot/acpi.h"
 #include "directboot/mptable.h"
+#include "directboot/pc.h"
 #include "plan_devices.h"
 
 /* A bounded writer: an overflow is remembered, never performed. */
@@ -347,12 +348,12 @@ static void build_fadt(struct aml *a, uint64_t dsdt_gpa)
 		  ACPI_FADT_SLEEP_BUTTON | ACPI_FADT_RESET_REGISTER;
 	/* Linux's reboot tries the ACPI reset first; with none, its
 	 * i8042 pulse was seen to end in a triple fault under TCG with
-	 * these tables.  0xcf9 resets both our KVM launcher and QEMU pc. */
+	 * these tables.  RST_CNT resets both our KVM launcher and QEMU pc. */
 	f.reset_register.space_id = ACPI_ADR_SPACE_SYSTEM_IO;
 	f.reset_register.bit_width = 8;
 	f.reset_register.access_width = ACPI_ACCESS_BYTE;
-	f.reset_register.address = ACPI_RESET_PORT;
-	f.reset_value = ACPI_RESET_VALUE;
+	f.reset_register.address = RST_CNT_PORT;
+	f.reset_value = RST_CNT_SYS_RST | RST_CNT_RST_CPU;
 	f.minor_revision = ACPI_FADT_MINOR_REVISION;
 	emit(a, &f, sizeof(f));
 	if (!a->overflow)

@@ -43,6 +43,7 @@
 #include "../devices/i8042.h"
 #include "../devices/rtc_cmos.h"
 #include "../devices/serial8250.h"
+#include "directboot/pc.h"
 #include "emulate.h"
 #include "sandbox.h"
 #include "virtio_host.h"
@@ -200,8 +201,7 @@ static void pio_byte(struct runner *r, uint16_t port, bool out, bool wide,
 			*val = rtc_cmos_read(&r->rtc, port);
 		return;
 	}
-	if (port == RUN_PORT_RESET_CONTROL && out && !wide &&
-	    (*val & RUN_RESET_CONTROL_RST_CPU)) {
+	if (port == RST_CNT_PORT && out && !wide && (*val & RST_CNT_RST_CPU)) {
 		runner_stop(r, EXIT_GUEST_OK);
 		return;
 	}

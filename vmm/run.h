@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Shared by the KVM launcher's files: the clock the timings use, and the
- * I/O ports the run loop answers itself.
+ * Shared by the KVM launcher's files: the clock the timings use.
  */
 #ifndef DIRECTBOOT_VMM_RUN_H
 #define DIRECTBOOT_VMM_RUN_H
@@ -10,14 +9,6 @@
 #include <time.h>
 
 #define RUN_VCPUS_MAX 64
-
-/* Ports that reset the machine besides the i8042: the PCI reset control
- * register (bit 2, RST_CPU) that reboot=pci uses.  It answers byte
- * accesses only: a word or dword at 0xcf8 is the PCI CONFIG_ADDRESS
- * register, and Linux's type-1 probe (pci_check_type1()) writes back
- * what it read there, all ones when no PCI host answers. */
-#define RUN_PORT_RESET_CONTROL 0xcf9
-#define RUN_RESET_CONTROL_RST_CPU 0x04
 
 static inline uint64_t run_now_ns(void)
 {

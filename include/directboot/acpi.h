@@ -129,11 +129,10 @@ _Static_assert(offsetof(struct acpi_table_fadt, hypervisor_id) == 268,
 #define ACPI_FADT_SLEEP_BUTTON (1u << 5)
 #define ACPI_FADT_RESET_REGISTER (1u << 10)
 #define ACPI_FADT_HW_REDUCED (1u << 20)
-/* The reset register: the PC's reset control port, SYS_RST|RST_CPU. */
+/* The reset register's address space and width (it is RST_CNT_PORT,
+ * directboot/pc.h). */
 #define ACPI_ADR_SPACE_SYSTEM_IO 1
 #define ACPI_ACCESS_BYTE 1
-#define ACPI_RESET_PORT 0xcf9
-#define ACPI_RESET_VALUE 0x06
 
 /* The MADT and the entries we use. */
 struct acpi_table_madt {

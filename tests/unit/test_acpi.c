@@ -16,6 +16,7 @@
 #include "bytes.h"
 #include "directboot/acpi.h"
 #include "directboot/mptable.h"
+#include "directboot/pc.h"
 
 #define GPA 0x3000ull
 
@@ -74,8 +75,10 @@ static void test_pointers_and_checksums(void **state)
 				 ACPI_FADT_SLEEP_BUTTON |
 				 ACPI_FADT_RESET_REGISTER);
 	assert_int_equal(buf[l.fadt + 116], ACPI_ADR_SPACE_SYSTEM_IO);
-	assert_int_equal(get_le64(buf + l.fadt + 120), 0xcf9);
-	assert_int_equal(buf[l.fadt + 128], 0x06);
+	assert_int_equal(buf[l.fadt + 117], 8); /* bit width */
+	assert_int_equal(buf[l.fadt + 119], ACPI_ACCESS_BYTE);
+	assert_int_equal(get_le64(buf + l.fadt + 120), RST_CNT_PORT);
+	assert_int_equal(buf[l.fadt + 128], RST_CNT_SYS_RST | RST_CNT_RST_CPU);
 	assert_int_equal(get_le16(buf + l.fadt + 109),
 			 ACPI_FADT_LEGACY_DEVICES | ACPI_FADT_8042);
 	assert_memory_equal(buf + l.madt, "APIC", 4);
