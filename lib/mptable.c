@@ -2,10 +2,11 @@
 /*
  * The MP table (Intel MultiProcessor Specification 1.4), so that a
  * kernel without ACPI finds every CPU, the I/O APIC and how the ISA
- * interrupts reach it.  With --cpus N > 1 the plan places the floating
- * pointer in the first KiB of memory, the first place Linux's mpparse.c
- * scans, and the configuration table in a low page of its own; both
- * lie in RAM the plan reserved, so nothing else is put over them.
+ * interrupts reach it.  This file fills the two buffers; lib/plan.c
+ * (place_mptable) puts the floating pointer in the first KiB of memory,
+ * the first place Linux's mpparse.c scans, and the configuration table
+ * in a low page of its own, both in RAM the plan reserved, so that
+ * nothing else is put over them.
  *
  * The fact a reader gets wrong: the I/O APIC pins.  ISA IRQ 0, the
  * PIT's, goes to pin 2, as on every PC (QEMU's pc machine, and KVM once
@@ -18,7 +19,6 @@
 
 #include "bytes.h"
 #include "directboot/mptable.h"
-#include "plan_devices.h"
 
 #define MP_BUS_ISA 0
 /* CPUID.1 as the processor entries describe it: family 6, with an FPU
@@ -130,30 +130,4 @@ void mptable_floating(struct mpf_intel *mpf, uint32_t table_gpa)
 	mpf->length = 1;
 	mpf->specification = MPC_SPEC_1_4;
 	mpf->checksum = checksum8(mpf, sizeof(*mpf));
-}
-
-int plan_add_mptable(struct plan *plan, unsigned cpus, struct db_error *err)
-{
-	size_t size = mptable_size(cpus);
-	uint8_t *table = plan_alloc(plan, size);
-	struct mpf_intel *mpf = plan_alloc(plan, sizeof(*mpf));
-	uint64_t gpa;
-	int ret;
-
-	if (!table || !mpf)
-		return db_fail(err, DB_ERR_HOST,
-			       "plan: out of memory for "
-			       "the MP table");
-	ret = mptable_build(table, cpus, err);
-	if (!ret)
-		ret = layout_low(plan, table, size, "MP table", &gpa, err);
-	if (!ret)
-		ret = layout_reserve(plan, PLAN_MPF_GPA, sizeof(*mpf),
-				     "MP floating pointer", err);
-	if (ret)
-		return ret;
-	mptable_floating(mpf, (uint32_t)gpa);
-	plan->mptable_gpa = gpa;
-	return layout_place(plan, PLAN_MPF_GPA, mpf, sizeof(*mpf), 0,
-			    "MP floating pointer", err);
 }

@@ -32,6 +32,7 @@
 #include "directboot/bzimage.h"
 #include "directboot/elf.h"
 #include "directboot/image.h"
+#include "directboot/mptable.h"
 #include "directboot/payload.h"
 #include "plan_devices.h"
 #include "plan_int.h"
@@ -481,6 +482,33 @@ static int place_page_tables(struct build *b, struct db_error *err)
 	return ret;
 }
 
+/* The MP table (lib/mptable.c): the configuration table in a low page
+ * of its own, and the floating pointer that finds it at PLAN_MPF_GPA. */
+static int place_mptable(struct build *b, unsigned cpus, struct db_error *err)
+{
+	struct plan *plan = b->plan;
+	size_t size = mptable_size(cpus);
+	uint8_t *table = plan_alloc(plan, size);
+	struct mpf_intel *mpf = plan_alloc(plan, sizeof(*mpf));
+	uint64_t gpa;
+	int ret;
+
+	if (!table || !mpf)
+		return oom(err, "the MP table");
+	ret = mptable_build(table, cpus, err);
+	if (!ret)
+		ret = layout_low(plan, table, size, "MP table", &gpa, err);
+	if (!ret)
+		ret = layout_reserve(plan, PLAN_MPF_GPA, sizeof(*mpf),
+				     "MP floating pointer", err);
+	if (ret)
+		return ret;
+	mptable_floating(mpf, (uint32_t)gpa);
+	plan->mptable_gpa = gpa;
+	return layout_place(plan, PLAN_MPF_GPA, mpf, sizeof(*mpf), 0,
+			    "MP floating pointer", err);
+}
+
 static int place_kernel(struct build *b, struct db_error *err)
 {
 	int ret;
@@ -576,8 +604,7 @@ static int build(struct build *b, struct db_error *err)
 	/* Always: without an MP table a guest scans the BIOS area for one,
 	 * and Firecracker and kvmtool give one even to a single vCPU. */
 	if (!ret)
-		ret = plan_add_mptable(plan, b->opts->cpus ? b->opts->cpus : 1,
-				       err);
+		ret = place_mptable(b, b->opts->cpus ? b->opts->cpus : 1, err);
 	/* The only way a kernel without MPPARSE or virtio_mmio.device=
 	 * finds CPUs and devices (lib/acpi.c). */
 	if (!ret && !b->opts->no_acpi)

@@ -10,9 +10,6 @@
 
 #include "plan_int.h"
 
-/* Where Linux's mpparse.c looks first: the first KiB of memory. */
-#define PLAN_MPF_GPA 0x0ull
-
 /* virtio-mmio windows: 512 bytes each (virtio 1.x, 4.2.2), one per
  * page, from 3.25 GiB up: inside the 32-bit hole when there is one and
  * above RAM when there is not (RAM below 4 GiB ends at 3 GiB). */
@@ -26,9 +23,6 @@
  */
 int plan_virtio_place(struct plan *plan, const struct plan_options *o,
 		      struct db_error *err);
-
-/* Place the MP floating pointer and configuration table for cpus CPUs. */
-int plan_add_mptable(struct plan *plan, unsigned cpus, struct db_error *err);
 
 /* Place the ACPI tables (lib/acpi.c) for cpus CPUs and the plan's
  * virtio windows; *rsdp gets the RSDP's address. */

@@ -39,6 +39,9 @@
 #define PLAN_CMDLINE_GPA 0x20000ull
 #define PLAN_LOW_ALLOC_MIN 0x1000ull
 #define PLAN_BOOT_STACK_SIZE 0x1000ull
+/* The MP floating pointer: where Linux's mpparse.c looks first, the
+ * first KiB of memory. */
+#define PLAN_MPF_GPA 0x0ull
 
 /* The memory map (e820.c). */
 #define PLAN_LOW_RAM_END 0x9fc00ull	/* end of conventional RAM */
