@@ -29,6 +29,7 @@
 #include <sys/random.h>
 
 #include "bytes.h"
+#include "directboot/acpi.h"
 #include "directboot/bzimage.h"
 #include "directboot/elf.h"
 #include "directboot/image.h"
@@ -509,6 +510,37 @@ static int place_mptable(struct build *b, unsigned cpus, struct db_error *err)
 			    "MP floating pointer", err);
 }
 
+/*
+ * The ACPI tables (lib/acpi.c) in a page of low RAM, taken like the MP
+ * table's.  RAM, not the reserved 0xe0000 area where a BIOS would put
+ * them: QEMU pc has its ROMs there, and the tcg path loads every
+ * placement into RAM.  Linux 6.1 keeps them: it reserves the whole
+ * first MiB (reserve_real_mode) and each table it found
+ * (acpi_reserve_initial_tables); it finds the RSDP through
+ * boot_params.acpi_rsdp_addr or hvm_start_info.rsdp_paddr, which
+ * fill_boot_params() and place_start_info() set from b->acpi_rsdp.
+ */
+static int place_acpi(struct build *b, unsigned cpus, struct db_error *err)
+{
+	struct plan *plan = b->plan;
+	uint8_t *buf = plan_alloc(plan, ACPI_TABLES_MAX);
+	struct acpi_layout l;
+	uint64_t gpa;
+	int ret;
+
+	if (!buf)
+		return oom(err, "the ACPI tables");
+	ret = layout_low(plan, NULL, ACPI_TABLES_MAX, "ACPI tables", &gpa, err);
+	if (!ret)
+		ret = acpi_build(buf, gpa, cpus, plan->virtio, plan->nr_virtio,
+				 &l, err);
+	if (ret)
+		return ret;
+	b->acpi_rsdp = gpa + l.rsdp;
+	return layout_place(plan, gpa, buf, l.size, ACPI_TABLES_MAX,
+			    "ACPI tables", err);
+}
+
 static int place_kernel(struct build *b, struct db_error *err)
 {
 	int ret;
@@ -608,8 +640,7 @@ static int build(struct build *b, struct db_error *err)
 	/* The only way a kernel without MPPARSE or virtio_mmio.device=
 	 * finds CPUs and devices (lib/acpi.c). */
 	if (!ret && !b->opts->no_acpi)
-		ret = plan_add_acpi(plan, b->opts->cpus ? b->opts->cpus : 1,
-				    &b->acpi_rsdp, err);
+		ret = place_acpi(b, b->opts->cpus ? b->opts->cpus : 1, err);
 	if (!ret)
 		ret = place_low(b, err);
 	if (!ret)

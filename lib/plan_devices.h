@@ -24,9 +24,4 @@
 int plan_virtio_place(struct plan *plan, const struct plan_options *o,
 		      struct db_error *err);
 
-/* Place the ACPI tables (lib/acpi.c) for cpus CPUs and the plan's
- * virtio windows; *rsdp gets the RSDP's address. */
-int plan_add_acpi(struct plan *plan, unsigned cpus, uint64_t *rsdp,
-		  struct db_error *err);
-
 #endif

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "directboot/error.h"
+#include "directboot/plan.h"
 
 #define ACPI_SIG_RSDP "RSD PTR "
 #define ACPI_SIG_XSDT "XSDT"
@@ -228,12 +229,6 @@ _Static_assert(sizeof(struct acpi_madt_local_apic_nmi) == 6, "madt nmi");
  * kmap(), one page at most (drivers/acpi/osl.c, acpi_map). */
 #define ACPI_TABLES_MAX 4096
 
-struct acpi_mmio_device {
-	uint64_t base;
-	uint32_t size;
-	uint32_t irq; /* GSI: the I/O APIC pin */
-};
-
 struct acpi_layout {
 	uint32_t rsdp, xsdt, fadt, madt, dsdt; /* offsets in the buffer */
 	uint32_t size;                         /* bytes used */
@@ -241,13 +236,14 @@ struct acpi_layout {
 
 /*
  * Build the tables for cpus CPUs (APIC IDs 0..cpus-1, the I/O APIC with
- * ID cpus, as lib/mptable.c) and n virtio-mmio devices into buf, which
+ * ID cpus, as lib/mptable.c) and n virtio-mmio devices (their irq is the
+ * GSI, the I/O APIC pin) into buf, which
  * holds ACPI_TABLES_MAX bytes and will live at guest address gpa.  The
  * RSDP comes first, so gpa is its address.  DB_ERR_INPUT when cpus is 0
  * or over 255, or the tables would not fit.
  */
 int acpi_build(uint8_t *buf, uint64_t gpa, unsigned cpus,
-	       const struct acpi_mmio_device *dev, unsigned n,
+	       const struct plan_mmio_window *dev, unsigned n,
 	       struct acpi_layout *out, struct db_error *err);
 
 #endif

@@ -29,7 +29,7 @@ static uint8_t sum(const uint8_t *p, size_t n)
 	return s;
 }
 
-static const struct acpi_mmio_device devs[2] = {
+static const struct plan_mmio_window devs[2] = {
 	{0xd0000000, 512, 5},
 	{0xd0001000, 512, 6},
 };
@@ -198,7 +198,7 @@ static size_t check_virtio_device(const uint8_t *p, unsigned i)
 	assert_int_equal(res[0], ACPI_RESOURCE_MEMORY32_FIXED);
 	assert_int_equal(get_le16(res + 1), 9);
 	assert_int_equal(res[3], 1);
-	assert_int_equal(get_le32(res + 4), devs[i].base);
+	assert_int_equal(get_le32(res + 4), devs[i].gpa);
 	assert_int_equal(get_le32(res + 8), 512);
 	assert_int_equal(res[12], ACPI_RESOURCE_EXT_IRQ);
 	assert_int_equal(get_le16(res + 13), 6);
@@ -246,14 +246,14 @@ static void test_dsdt_aml(void **state)
 static void test_largest(void **state)
 {
 	static uint8_t buf[ACPI_TABLES_MAX];
-	struct acpi_mmio_device many[8];
+	struct plan_mmio_window many[8];
 	struct db_error err = {0};
 	struct acpi_layout l;
 	size_t n;
 
 	(void)state;
 	for (unsigned i = 0; i < 8; i++)
-		many[i] = (struct acpi_mmio_device){0xd0000000 + i * 0x1000,
+		many[i] = (struct plan_mmio_window){0xd0000000 + i * 0x1000,
 						    512, 5 + i};
 	assert_int_equal(acpi_build(buf, GPA, 64, many, 8, &l, &err), DB_OK);
 	assert_true(l.size <= ACPI_TABLES_MAX);
@@ -287,9 +287,9 @@ static void dump(const char *dir)
 		snprintf(path, sizeof(path), "%s/%s.dat", dir, names[i]);
 		f = fopen(path, "wb");
 		assert_non_null(f);
-		assert_int_equal(fwrite(buf + off[i], 1, table_len(buf + off[i]),
-					f),
-				 table_len(buf + off[i]));
+		assert_int_equal(
+			fwrite(buf + off[i], 1, table_len(buf + off[i]), f),
+			table_len(buf + off[i]));
 		assert_int_equal(fclose(f), 0);
 	}
 }
