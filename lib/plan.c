@@ -35,7 +35,6 @@
 #include "directboot/image.h"
 #include "directboot/mptable.h"
 #include "directboot/payload.h"
-#include "plan_devices.h"
 #include "plan_int.h"
 
 struct owned {
@@ -293,6 +292,35 @@ static int check_zeropage_opts(struct build *b, struct db_error *err)
 			       "plan: --keep-segments and --subarch set "
 			       "zero-page fields, and the pvh entry has no "
 			       "zero page (it passes hvm_start_info)");
+	return DB_OK;
+}
+
+/* The virtio-mmio windows and the command line that names them
+ * (lib/plan_devices.c); place_fixed() then checks the line, entries
+ * included, against cmdline_size. */
+static int place_devices(struct build *b, struct db_error *err)
+{
+	struct plan *plan = b->plan;
+	const struct plan_options *o = b->opts;
+	const char *user = o->cmdline ? o->cmdline : "";
+	size_t len;
+	char *s;
+	int ret;
+
+	plan->cmdline = user;
+	if (!o->nr_virtio)
+		return DB_OK;
+	ret = plan_devices_windows(plan->virtio, o->nr_virtio, PLAN_VIRTIO_BASE,
+				   err);
+	if (ret)
+		return ret;
+	len = plan_devices_cmdline(NULL, 0, user, plan->virtio, o->nr_virtio);
+	s = plan_alloc(plan, len + 1);
+	if (!s)
+		return oom(err, "the command line");
+	plan_devices_cmdline(s, len + 1, user, plan->virtio, o->nr_virtio);
+	plan->nr_virtio = o->nr_virtio;
+	plan->cmdline = s;
 	return DB_OK;
 }
 
@@ -626,7 +654,7 @@ static int build(struct build *b, struct db_error *err)
 	if (!ret)
 		ret = check_zeropage_opts(b, err);
 	if (!ret)
-		ret = plan_virtio_place(plan, b->opts, err);
+		ret = place_devices(b, err);
 	if (!ret)
 		ret = place_fixed(b, err);
 	if (!ret)
