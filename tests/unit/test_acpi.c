@@ -8,7 +8,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -269,40 +268,6 @@ static void test_largest(void **state)
 			 DB_ERR_INPUT);
 }
 
-/* With ACPI_DUMP=DIR, the tables for 2 CPUs and 2 devices go to
- * DIR/{dsdt,apic,facp}.dat for tests/integration/56-acpi-iasl.sh, which
- * decodes them with ACPICA's iasl -d. */
-static void dump(const char *dir)
-{
-	static uint8_t buf[ACPI_TABLES_MAX];
-	const char *names[] = {"dsdt", "apic", "facp"};
-	struct acpi_layout l;
-	char path[512];
-
-	build(buf, 2, 2, &l);
-	for (unsigned i = 0; i < 3; i++) {
-		uint32_t off[] = {l.dsdt, l.madt, l.fadt};
-		FILE *f;
-
-		snprintf(path, sizeof(path), "%s/%s.dat", dir, names[i]);
-		f = fopen(path, "wb");
-		assert_non_null(f);
-		assert_int_equal(
-			fwrite(buf + off[i], 1, table_len(buf + off[i]), f),
-			table_len(buf + off[i]));
-		assert_int_equal(fclose(f), 0);
-	}
-}
-
-static void test_dump(void **state)
-{
-	const char *dir = getenv("ACPI_DUMP");
-
-	(void)state;
-	if (dir)
-		dump(dir);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,7 +275,6 @@ int main(void)
 		cmocka_unit_test(test_madt),
 		cmocka_unit_test(test_dsdt_aml),
 		cmocka_unit_test(test_largest),
-		cmocka_unit_test(test_dump),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
