@@ -6,9 +6,9 @@
  * pagetables.c (the identity map), pvh.c (hvm_start_info),
  * plan_devices.c (the virtio-mmio windows) and entry.c (GDT and CPU
  * state); acpi.c and mptable.c have their headers in
- * include/directboot/.  Each of them fills a buffer; only plan.c and
- * layout.c take memory and place it.  Not installed: a VMM sees only
- * struct plan.
+ * include/directboot/.  Each of them fills a buffer or answers a
+ * question; plan.c takes the memory and places it through layout.c.
+ * Not installed: a VMM sees only struct plan.
  *
  * The fixed low addresses, all inside the first 640 KiB of RAM, which
  * every Linux since 2.6 leaves alone until it has copied what it needs:
