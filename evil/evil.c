@@ -23,12 +23,12 @@
  *                  8-byte write straddling the end of RAM
  *   triple         no IDT, then int3: a triple fault
  */
+#include "directboot/pc.h"
 #include "probe.h"
 
 #define COM1 0x3f8
 #define I8042_DATA 0x60
 #define I8042_CMD 0x64
-#define RESET_CONTROL 0xcf9
 #define RAM_END 0x4000000ull /* the tests boot with -m 64M */
 #define FLOOD_BYTES (256u << 10) /* emulated KVM: ~64 KiB/s */
 #define CHUNK 4096u
@@ -104,7 +104,7 @@ static void flood(bool forever)
  * (its 0xFn pulses reset) and the PCI reset control register. */
 static bool port_resets(uint16_t port)
 {
-	return port == I8042_CMD || port == RESET_CONTROL;
+	return port == I8042_CMD || port == RST_CNT_PORT;
 }
 
 static void uart_restore(void)

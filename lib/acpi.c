@@ -18,6 +18,9 @@
  * wrong pin: ISA IRQ 0 is GSI 2 (an override), every other ISA IRQ n is
  * GSI n, edge and active high (the ISA default, "conforms"), which is
  * what the virtio devices' irqfds raise.
+ *
+ * This file fills one buffer for a given guest address; lib/plan.c
+ * (place_acpi) chooses the address and places it.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -25,17 +28,7 @@
 #include "bytes.h"
 #include "directboot/acpi.h"
 #include "directboot/mptable.h"
-#include "plan_devices.h"
-
-uint8_t acpi_checksum(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	uint8_t sum = 0;
-
-	while (len--)
-		sum = (uint8_t)(sum + *b++);
-	return (uint8_t)-sum;
-}
+#include "directboot/pc.h"
 
 /* A bounded writer: an overflow is remembered, never performed. */
 struct aml {
@@ -160,12 +153,12 @@ static void emit_name_crs(struct aml *a, const uint8_t *res, size_t n)
 
 /* Memory32Fixed(ReadWrite, base, size) and one Interrupt(ResourceConsumer,
  * Edge, ActiveHigh, Exclusive) {irq}. */
-static size_t virtio_resources(uint8_t r[21], const struct acpi_mmio_device *d)
+static size_t virtio_resources(uint8_t r[21], const struct plan_mmio_window *d)
 {
 	r[0] = ACPI_RESOURCE_MEMORY32_FIXED;
 	put_le16(r + 1, 9);
 	r[3] = 1; /* read-write */
-	put_le32(r + 4, (uint32_t)d->base);
+	put_le32(r + 4, (uint32_t)d->gpa);
 	put_le32(r + 8, d->size);
 	r[12] = ACPI_RESOURCE_EXT_IRQ;
 	put_le16(r + 13, 6);
@@ -210,7 +203,7 @@ static void emit_device(struct aml *a, const char name[4],
 }
 
 static void virtio_device(struct aml *a, unsigned i,
-			  const struct acpi_mmio_device *d)
+			  const struct plan_mmio_window *d)
 {
 	uint8_t scratch[128], res[21];
 	struct aml b = {scratch, 0, sizeof(scratch), false};
@@ -258,16 +251,16 @@ static void header(struct acpi_table_header *h, const char *sig,
 
 static void seal(uint8_t *table)
 {
-	uint32_t len = get_le32(table + offsetof(struct acpi_table_header,
-						 length));
+	uint32_t len =
+		get_le32(table + offsetof(struct acpi_table_header, length));
 
 	table[offsetof(struct acpi_table_header, checksum)] = 0;
 	table[offsetof(struct acpi_table_header, checksum)] =
-		acpi_checksum(table, len);
+		checksum8(table, len);
 }
 
 /* The DSDT: Scope(\_SB) { COM1, VR00 .. VRnn }. */
-static void build_dsdt(struct aml *a, const struct acpi_mmio_device *dev,
+static void build_dsdt(struct aml *a, const struct plan_mmio_window *dev,
 		       unsigned n)
 {
 	uint8_t scratch[ACPI_TABLES_MAX];
@@ -357,12 +350,12 @@ static void build_fadt(struct aml *a, uint64_t dsdt_gpa)
 		  ACPI_FADT_SLEEP_BUTTON | ACPI_FADT_RESET_REGISTER;
 	/* Linux's reboot tries the ACPI reset first; with none, its
 	 * i8042 pulse was seen to end in a triple fault under TCG with
-	 * these tables.  0xcf9 resets both our KVM launcher and QEMU pc. */
+	 * these tables.  RST_CNT resets both our KVM launcher and QEMU pc. */
 	f.reset_register.space_id = ACPI_ADR_SPACE_SYSTEM_IO;
 	f.reset_register.bit_width = 8;
 	f.reset_register.access_width = ACPI_ACCESS_BYTE;
-	f.reset_register.address = ACPI_RESET_PORT;
-	f.reset_value = ACPI_RESET_VALUE;
+	f.reset_register.address = RST_CNT_PORT;
+	f.reset_value = RST_CNT_SYS_RST | RST_CNT_RST_CPU;
 	f.minor_revision = ACPI_FADT_MINOR_REVISION;
 	emit(a, &f, sizeof(f));
 	if (!a->overflow)
@@ -394,8 +387,8 @@ static void build_rsdp(uint8_t *buf, uint64_t xsdt_gpa)
 	r.revision = ACPI_RSDP_REVISION;
 	r.length = sizeof(r);
 	r.xsdt_physical_address = xsdt_gpa;
-	r.checksum = acpi_checksum(&r, ACPI_RSDP_CHECKSUM_LENGTH);
-	r.extended_checksum = acpi_checksum(&r, sizeof(r));
+	r.checksum = checksum8(&r, ACPI_RSDP_CHECKSUM_LENGTH);
+	r.extended_checksum = checksum8(&r, sizeof(r));
 	memcpy(buf, &r, sizeof(r));
 }
 
@@ -408,7 +401,7 @@ static void align16(struct aml *a)
 }
 
 int acpi_build(uint8_t *buf, uint64_t gpa, unsigned cpus,
-	       const struct acpi_mmio_device *dev, unsigned n,
+	       const struct plan_mmio_window *dev, unsigned n,
 	       struct acpi_layout *out, struct db_error *err)
 {
 	struct aml a = {buf, 0, ACPI_TABLES_MAX, false};
@@ -450,43 +443,4 @@ int acpi_build(uint8_t *buf, uint64_t gpa, unsigned cpus,
 	build_xsdt(&a, gpa + out->fadt, gpa + out->madt);
 	build_rsdp(buf, gpa + out->xsdt);
 	return DB_OK;
-}
-
-/*
- * The plan's hook: the tables in a page of low RAM, taken like the MP
- * table's.  RAM, not the reserved 0xe0000 area where a BIOS would put
- * them: QEMU pc has its ROMs there, and the tcg path loads every
- * placement into RAM.  Linux 6.1 keeps them: it reserves the whole
- * first MiB (reserve_real_mode) and each table it found
- * (acpi_reserve_initial_tables); it finds the RSDP through
- * boot_params.acpi_rsdp_addr or hvm_start_info.rsdp_paddr, which the
- * caller sets from *rsdp.
- */
-int plan_add_acpi(struct plan *plan, unsigned cpus, uint64_t *rsdp,
-		  struct db_error *err)
-{
-	struct acpi_mmio_device dev[PLAN_VIRTIO_MAX];
-	uint8_t *buf = plan_alloc(plan, ACPI_TABLES_MAX);
-	struct acpi_layout l;
-	uint64_t gpa;
-	int ret;
-
-	if (!buf)
-		return db_fail(err, DB_ERR_HOST,
-			       "plan: out of memory for the ACPI tables");
-	for (unsigned i = 0; i < plan->nr_virtio; i++) {
-		dev[i].base = plan->virtio[i].gpa;
-		dev[i].size = plan->virtio[i].size;
-		dev[i].irq = plan->virtio[i].irq;
-	}
-	ret = layout_low(plan, NULL, ACPI_TABLES_MAX, "ACPI tables", &gpa,
-			 err);
-	if (ret)
-		return ret;
-	ret = acpi_build(buf, gpa, cpus, dev, plan->nr_virtio, &l, err);
-	if (ret)
-		return ret;
-	*rsdp = gpa + l.rsdp;
-	return layout_place(plan, gpa, buf, l.size, ACPI_TABLES_MAX,
-			    "ACPI tables", err);
 }

@@ -2,6 +2,7 @@
 /*
  * Bounds-checked little-endian reads.  Every read from an image goes
  * through range_ok() first; nothing casts a struct over unchecked bytes.
+ * And the one byte checksum the firmware tables share.
  */
 #ifndef DIRECTBOOT_LIB_BYTES_H
 #define DIRECTBOOT_LIB_BYTES_H
@@ -60,6 +61,18 @@ static inline uint64_t align_up(uint64_t v, uint64_t align)
 static inline uint64_t align_down(uint64_t v, uint64_t align)
 {
 	return align ? v & ~(align - 1) : v;
+}
+
+/* The byte that makes len bytes at p sum to zero (mod 256): the
+ * checksum of every ACPI table and of both MP tables. */
+static inline uint8_t checksum8(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint8_t sum = 0;
+
+	while (len--)
+		sum = (uint8_t)(sum + *b++);
+	return (uint8_t)-sum;
 }
 
 #endif

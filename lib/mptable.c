@@ -2,10 +2,11 @@
 /*
  * The MP table (Intel MultiProcessor Specification 1.4), so that a
  * kernel without ACPI finds every CPU, the I/O APIC and how the ISA
- * interrupts reach it.  With --cpus N > 1 the plan places the floating
- * pointer in the first KiB of memory, the first place Linux's mpparse.c
- * scans, and the configuration table in a low page of its own; both
- * lie in RAM the plan reserved, so nothing else is put over them.
+ * interrupts reach it.  This file fills the two buffers; lib/plan.c
+ * (place_mptable) puts the floating pointer in the first KiB of memory,
+ * the first place Linux's mpparse.c scans, and the configuration table
+ * in a low page of its own, both in RAM the plan reserved, so that
+ * nothing else is put over them.
  *
  * The fact a reader gets wrong: the I/O APIC pins.  ISA IRQ 0, the
  * PIT's, goes to pin 2, as on every PC (QEMU's pc machine, and KVM once
@@ -16,8 +17,8 @@
  */
 #include <string.h>
 
+#include "bytes.h"
 #include "directboot/mptable.h"
-#include "plan_devices.h"
 
 #define MP_BUS_ISA 0
 /* CPUID.1 as the processor entries describe it: family 6, with an FPU
@@ -37,16 +38,6 @@ static size_t entries_size(unsigned cpus)
 size_t mptable_size(unsigned cpus)
 {
 	return sizeof(struct mpc_table) + entries_size(cpus);
-}
-
-uint8_t mptable_checksum(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	uint8_t sum = 0;
-
-	while (len--)
-		sum = (uint8_t)(sum + *b++);
-	return (uint8_t)-sum;
 }
 
 static uint8_t *put(uint8_t *at, const void *entry, size_t size)
@@ -114,11 +105,11 @@ int mptable_build(uint8_t *buf, unsigned cpus, struct db_error *err)
 				MPC_APIC_USABLE, MP_IOAPIC_ADDR};
 	uint8_t *p;
 
-	if (!cpus || cpus > MP_CPUS_MAX)
+	if (!cpus || cpus > PLAN_CPUS_MAX)
 		return db_fail(err, DB_ERR_INPUT,
 			       "mptable: %u CPUs, the MP "
 			       "table takes 1 to %u",
-			       cpus, MP_CPUS_MAX);
+			       cpus, PLAN_CPUS_MAX);
 	h.length = (uint16_t)mptable_size(cpus);
 	h.oemcount = (uint16_t)(cpus + 2 + MP_INTSRCS + MP_LINTSRCS);
 	p = buf + sizeof(h);
@@ -127,8 +118,7 @@ int mptable_build(uint8_t *buf, unsigned cpus, struct db_error *err)
 	p = put(p, &io, sizeof(io));
 	put_interrupts(p, (uint8_t)cpus);
 	memcpy(buf, &h, sizeof(h));
-	buf[offsetof(struct mpc_table, checksum)] =
-		mptable_checksum(buf, h.length);
+	buf[offsetof(struct mpc_table, checksum)] = checksum8(buf, h.length);
 	return DB_OK;
 }
 
@@ -139,31 +129,5 @@ void mptable_floating(struct mpf_intel *mpf, uint32_t table_gpa)
 	mpf->physptr = table_gpa;
 	mpf->length = 1;
 	mpf->specification = MPC_SPEC_1_4;
-	mpf->checksum = mptable_checksum(mpf, sizeof(*mpf));
-}
-
-int plan_add_mptable(struct plan *plan, unsigned cpus, struct db_error *err)
-{
-	size_t size = mptable_size(cpus);
-	uint8_t *table = plan_alloc(plan, size);
-	struct mpf_intel *mpf = plan_alloc(plan, sizeof(*mpf));
-	uint64_t gpa;
-	int ret;
-
-	if (!table || !mpf)
-		return db_fail(err, DB_ERR_HOST,
-			       "plan: out of memory for "
-			       "the MP table");
-	ret = mptable_build(table, cpus, err);
-	if (!ret)
-		ret = layout_low(plan, table, size, "MP table", &gpa, err);
-	if (!ret)
-		ret = layout_reserve(plan, PLAN_MPF_GPA, sizeof(*mpf),
-				     "MP floating pointer", err);
-	if (ret)
-		return ret;
-	mptable_floating(mpf, (uint32_t)gpa);
-	plan->mptable_gpa = gpa;
-	return layout_place(plan, PLAN_MPF_GPA, mpf, sizeof(*mpf), 0,
-			    "MP floating pointer", err);
+	mpf->checksum = checksum8(mpf, sizeof(*mpf));
 }

@@ -95,15 +95,6 @@ uint32_t payload_trailer_size(const uint8_t *buf, size_t size)
 	return get_le32(buf + size - 4);
 }
 
-int payload_overrun(struct db_error *err, const char *fmt,
-		    const struct payload_out *out)
-{
-	return db_fail(err, DB_ERR_INPUT,
-		       "payload: %s stream produces more than the %zu bytes "
-		       "the size trailer says",
-		       fmt, out->want);
-}
-
 /*
  * Transparent huge pages for the output.  A kernel's output is tens of
  * megabytes of fresh memory, and faulting it in 4 KiB at a time costs

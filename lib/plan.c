@@ -29,11 +29,12 @@
 #include <sys/random.h>
 
 #include "bytes.h"
+#include "directboot/acpi.h"
 #include "directboot/bzimage.h"
 #include "directboot/elf.h"
 #include "directboot/image.h"
+#include "directboot/mptable.h"
 #include "directboot/payload.h"
-#include "plan_devices.h"
 #include "plan_int.h"
 
 struct owned {
@@ -294,6 +295,35 @@ static int check_zeropage_opts(struct build *b, struct db_error *err)
 	return DB_OK;
 }
 
+/* The virtio-mmio windows and the command line that names them
+ * (lib/plan_devices.c); place_fixed() then checks the line, entries
+ * included, against cmdline_size. */
+static int place_devices(struct build *b, struct db_error *err)
+{
+	struct plan *plan = b->plan;
+	const struct plan_options *o = b->opts;
+	const char *user = o->cmdline ? o->cmdline : "";
+	size_t len;
+	char *s;
+	int ret;
+
+	plan->cmdline = user;
+	if (!o->nr_virtio)
+		return DB_OK;
+	ret = plan_devices_windows(plan->virtio, o->nr_virtio, PLAN_VIRTIO_BASE,
+				   err);
+	if (ret)
+		return ret;
+	len = plan_devices_cmdline(NULL, 0, user, plan->virtio, o->nr_virtio);
+	s = plan_alloc(plan, len + 1);
+	if (!s)
+		return oom(err, "the command line");
+	plan_devices_cmdline(s, len + 1, user, plan->virtio, o->nr_virtio);
+	plan->nr_virtio = o->nr_virtio;
+	plan->cmdline = s;
+	return DB_OK;
+}
+
 static int place_fixed(struct build *b, struct db_error *err)
 {
 	struct plan *plan = b->plan;
@@ -481,6 +511,64 @@ static int place_page_tables(struct build *b, struct db_error *err)
 	return ret;
 }
 
+/* The MP table (lib/mptable.c): the configuration table in a low page
+ * of its own, and the floating pointer that finds it at PLAN_MPF_GPA. */
+static int place_mptable(struct build *b, unsigned cpus, struct db_error *err)
+{
+	struct plan *plan = b->plan;
+	size_t size = mptable_size(cpus);
+	uint8_t *table = plan_alloc(plan, size);
+	struct mpf_intel *mpf = plan_alloc(plan, sizeof(*mpf));
+	uint64_t gpa;
+	int ret;
+
+	if (!table || !mpf)
+		return oom(err, "the MP table");
+	ret = mptable_build(table, cpus, err);
+	if (!ret)
+		ret = layout_low(plan, table, size, "MP table", &gpa, err);
+	if (!ret)
+		ret = layout_reserve(plan, PLAN_MPF_GPA, sizeof(*mpf),
+				     "MP floating pointer", err);
+	if (ret)
+		return ret;
+	mptable_floating(mpf, (uint32_t)gpa);
+	plan->mptable_gpa = gpa;
+	return layout_place(plan, PLAN_MPF_GPA, mpf, sizeof(*mpf), 0,
+			    "MP floating pointer", err);
+}
+
+/*
+ * The ACPI tables (lib/acpi.c) in a page of low RAM, taken like the MP
+ * table's.  RAM, not the reserved 0xe0000 area where a BIOS would put
+ * them: QEMU pc has its ROMs there, and the tcg path loads every
+ * placement into RAM.  Linux 6.1 keeps them: it reserves the whole
+ * first MiB (reserve_real_mode) and each table it found
+ * (acpi_reserve_initial_tables); it finds the RSDP through
+ * boot_params.acpi_rsdp_addr or hvm_start_info.rsdp_paddr, which
+ * fill_boot_params() and place_start_info() set from b->acpi_rsdp.
+ */
+static int place_acpi(struct build *b, unsigned cpus, struct db_error *err)
+{
+	struct plan *plan = b->plan;
+	uint8_t *buf = plan_alloc(plan, ACPI_TABLES_MAX);
+	struct acpi_layout l;
+	uint64_t gpa;
+	int ret;
+
+	if (!buf)
+		return oom(err, "the ACPI tables");
+	ret = layout_low(plan, NULL, ACPI_TABLES_MAX, "ACPI tables", &gpa, err);
+	if (!ret)
+		ret = acpi_build(buf, gpa, cpus, plan->virtio, plan->nr_virtio,
+				 &l, err);
+	if (ret)
+		return ret;
+	b->acpi_rsdp = gpa + l.rsdp;
+	return layout_place(plan, gpa, buf, l.size, ACPI_TABLES_MAX,
+			    "ACPI tables", err);
+}
+
 static int place_kernel(struct build *b, struct db_error *err)
 {
 	int ret;
@@ -566,7 +654,7 @@ static int build(struct build *b, struct db_error *err)
 	if (!ret)
 		ret = check_zeropage_opts(b, err);
 	if (!ret)
-		ret = plan_virtio_place(plan, b->opts, err);
+		ret = place_devices(b, err);
 	if (!ret)
 		ret = place_fixed(b, err);
 	if (!ret)
@@ -576,13 +664,11 @@ static int build(struct build *b, struct db_error *err)
 	/* Always: without an MP table a guest scans the BIOS area for one,
 	 * and Firecracker and kvmtool give one even to a single vCPU. */
 	if (!ret)
-		ret = plan_add_mptable(plan, b->opts->cpus ? b->opts->cpus : 1,
-				       err);
+		ret = place_mptable(b, b->opts->cpus ? b->opts->cpus : 1, err);
 	/* The only way a kernel without MPPARSE or virtio_mmio.device=
 	 * finds CPUs and devices (lib/acpi.c). */
 	if (!ret && !b->opts->no_acpi)
-		ret = plan_add_acpi(plan, b->opts->cpus ? b->opts->cpus : 1,
-				    &b->acpi_rsdp, err);
+		ret = place_acpi(b, b->opts->cpus ? b->opts->cpus : 1, err);
 	if (!ret)
 		ret = place_low(b, err);
 	if (!ret)

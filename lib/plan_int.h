@@ -3,8 +3,12 @@
  * The plan's building blocks, shared by lib/plan.c (the orchestration)
  * and the files that each decide one thing: layout.c (addresses),
  * e820.c (the memory map), zeropage.c (boot_params and setup_data),
- * pagetables.c (the identity map), pvh.c (hvm_start_info) and entry.c
- * (GDT and CPU state).  Not installed: a VMM sees only struct plan.
+ * pagetables.c (the identity map), pvh.c (hvm_start_info),
+ * plan_devices.c (the virtio-mmio windows) and entry.c (GDT and CPU
+ * state); acpi.c and mptable.c have their headers in
+ * include/directboot/.  Each of them fills a buffer or answers a
+ * question; plan.c takes the memory and places it through layout.c.
+ * Not installed: a VMM sees only struct plan.
  *
  * The fixed low addresses, all inside the first 640 KiB of RAM, which
  * every Linux since 2.6 leaves alone until it has copied what it needs:
@@ -39,6 +43,9 @@
 #define PLAN_CMDLINE_GPA 0x20000ull
 #define PLAN_LOW_ALLOC_MIN 0x1000ull
 #define PLAN_BOOT_STACK_SIZE 0x1000ull
+/* The MP floating pointer: where Linux's mpparse.c looks first, the
+ * first KiB of memory. */
+#define PLAN_MPF_GPA 0x0ull
 
 /* The memory map (e820.c). */
 #define PLAN_LOW_RAM_END 0x9fc00ull	/* end of conventional RAM */
@@ -167,6 +174,23 @@ void setup_data_write(uint8_t *buf, uint64_t gpa, const struct setup_node *n,
 void pagetables_slots(const struct plan *plan, bool slots[PT_SLOTS]);
 size_t pagetables_size(const bool slots[PT_SLOTS]);
 void pagetables_build(uint8_t *buf, uint64_t gpa, const bool slots[PT_SLOTS]);
+
+/* plan_devices.c: the virtio-mmio windows, 512 bytes each (virtio 1.x,
+ * 4.2.2), one per page, from PLAN_VIRTIO_BASE up: 3.25 GiB, inside the
+ * 32-bit hole when there is one and above RAM when there is not (RAM
+ * below 4 GiB ends at 3 GiB). */
+#define PLAN_VIRTIO_BASE 0xd0000000ull
+#define PLAN_VIRTIO_STRIDE 0x1000ull
+/* Fill w[0..n) from base up with their IRQs; DB_ERR_INPUT when n is
+ * over PLAN_VIRTIO_MAX. */
+int plan_devices_windows(struct plan_mmio_window *w, unsigned n, uint64_t base,
+			 struct db_error *err);
+/* user's command line with "virtio_mmio.device=512@<base>:<irq>" (the
+ * form Linux's virtio_mmio.c parses) appended per window, into buf of
+ * size bytes, as snprintf() does: returns the length it needs, NUL not
+ * counted, and writes nothing with size 0. */
+size_t plan_devices_cmdline(char *buf, size_t size, const char *user,
+			    const struct plan_mmio_window *w, unsigned n);
 
 /* pvh.c */
 size_t pvh_start_info_size(unsigned nr_regions, bool module);

@@ -22,8 +22,8 @@ SONAME := libdirectboot.so.$(SO_MAJOR)
 SO_REAL := libdirectboot.so.$(VERSION)
 LIB_MAP := lib/libdirectboot.map
 
-# The API's headers and what they include.  mptable.h and virtio.h
-# describe internals and are not installed.
+# The API's headers and what they include.  acpi.h, mptable.h, pc.h and
+# virtio.h describe internals and are not installed.
 PUBLIC_HEADERS := $(addprefix include/directboot/,bootparam.h bzimage.h \
 	directboot.h elf.h error.h export.h hvm_start_info.h image.h \
 	payload.h plan.h version.h)

@@ -43,20 +43,13 @@
 #include "../devices/rtc_cmos.h"
 #include "../devices/serial8250.h"
 #include "../devices/term.h"
+#include "directboot/pc.h"
 #include "emulate.h"
 #include "sandbox.h"
 #include "kvm.h"
 #include "vcpu.h"
 #include "virtio_host.h"
 #include "vm.h"
-
-/* Ports that reset the machine besides the i8042: the PCI reset control
- * register (bit 2, RST_CPU) that reboot=pci uses.  It answers byte
- * accesses only: a word or dword at 0xcf8 is the PCI CONFIG_ADDRESS
- * register, and Linux's type-1 probe (pci_check_type1()) writes back
- * what it read there, all ones when no PCI host answers. */
-#define RUN_PORT_RESET_CONTROL 0xcf9
-#define RUN_RESET_CONTROL_RST_CPU 0x04
 
 #define STATUS_RUNNING (-1)
 #define MMIO_SEEN_MAX 64
@@ -205,8 +198,7 @@ static void pio_byte(struct runner *r, uint16_t port, bool out, bool wide,
 			*val = rtc_cmos_read(&r->rtc, port);
 		return;
 	}
-	if (port == RUN_PORT_RESET_CONTROL && out && !wide &&
-	    (*val & RUN_RESET_CONTROL_RST_CPU)) {
+	if (port == RST_CNT_PORT && out && !wide && (*val & RST_CNT_RST_CPU)) {
 		runner_stop(r, EXIT_GUEST_OK);
 		return;
 	}

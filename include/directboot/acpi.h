@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "directboot/error.h"
+#include "directboot/plan.h"
 
 #define ACPI_SIG_RSDP "RSD PTR "
 #define ACPI_SIG_XSDT "XSDT"
@@ -129,11 +130,10 @@ _Static_assert(offsetof(struct acpi_table_fadt, hypervisor_id) == 268,
 #define ACPI_FADT_SLEEP_BUTTON (1u << 5)
 #define ACPI_FADT_RESET_REGISTER (1u << 10)
 #define ACPI_FADT_HW_REDUCED (1u << 20)
-/* The reset register: the PC's reset control port, SYS_RST|RST_CPU. */
+/* The reset register's address space and width (it is RST_CNT_PORT,
+ * directboot/pc.h). */
 #define ACPI_ADR_SPACE_SYSTEM_IO 1
 #define ACPI_ACCESS_BYTE 1
-#define ACPI_RESET_PORT 0xcf9
-#define ACPI_RESET_VALUE 0x06
 
 /* The MADT and the entries we use. */
 struct acpi_table_madt {
@@ -229,12 +229,6 @@ _Static_assert(sizeof(struct acpi_madt_local_apic_nmi) == 6, "madt nmi");
  * kmap(), one page at most (drivers/acpi/osl.c, acpi_map). */
 #define ACPI_TABLES_MAX 4096
 
-struct acpi_mmio_device {
-	uint64_t base;
-	uint32_t size;
-	uint32_t irq; /* GSI: the I/O APIC pin */
-};
-
 struct acpi_layout {
 	uint32_t rsdp, xsdt, fadt, madt, dsdt; /* offsets in the buffer */
 	uint32_t size;                         /* bytes used */
@@ -242,17 +236,15 @@ struct acpi_layout {
 
 /*
  * Build the tables for cpus CPUs (APIC IDs 0..cpus-1, the I/O APIC with
- * ID cpus, as lib/mptable.c) and n virtio-mmio devices into buf, which
+ * ID cpus, as lib/mptable.c) and n virtio-mmio devices (their irq is the
+ * GSI, the I/O APIC pin) into buf, which
  * holds ACPI_TABLES_MAX bytes and will live at guest address gpa.  The
  * RSDP comes first, so gpa is its address.  DB_ERR_INPUT when cpus is 0
  * or over 255, or the tables would not fit.
  */
 int acpi_build(uint8_t *buf, uint64_t gpa, unsigned cpus,
-	       const struct acpi_mmio_device *dev, unsigned n,
+	       const struct plan_mmio_window *dev, unsigned n,
 	       struct acpi_layout *out, struct db_error *err);
-
-/* The byte that makes len bytes at p sum to zero. */
-uint8_t acpi_checksum(const void *p, size_t len);
 
 /*
  * The ACPI fixed hardware the FADT names (ACPI 6.x, 4.8): the PM1a event

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "directboot/error.h"
+#include "directboot/plan.h"
 
 #define MPF_SIGNATURE "_MP_"
 #define MPC_SIGNATURE "PCMP"
@@ -44,7 +45,6 @@
 #define MP_PIT_PIN 2
 /* Interrupt entries: every ISA IRQ but the cascade. */
 #define MP_INTSRCS (MP_IOAPIC_PINS - 1)
-#define MP_CPUS_MAX 64
 
 struct mpf_intel {
 	char signature[4];
@@ -141,14 +141,11 @@ size_t mptable_size(unsigned cpus);
  * wiring of QEMU's pc machine, and of KVM's in-kernel irqchip once
  * vm_route_pc_irqs() has routed GSI 0 to pin 2.  buf holds
  * mptable_size(cpus) bytes.  DB_ERR_INPUT when cpus is 0 or over
- * MP_CPUS_MAX.
+ * PLAN_CPUS_MAX.
  */
 int mptable_build(uint8_t *buf, unsigned cpus, struct db_error *err);
 
 /* The floating pointer, pointing at a table at table_gpa. */
 void mptable_floating(struct mpf_intel *mpf, uint32_t table_gpa);
-
-/* The byte that makes len bytes at p sum to zero. */
-uint8_t mptable_checksum(const void *p, size_t len);
 
 #endif

@@ -1,8 +1,8 @@
 #!/bin/sh
 # The plan's ACPI tables decoded by someone else's decoder: ACPICA's
 # `iasl -d` (acpica-tools) disassembles the DSDT, MADT and FADT that
-# tests/unit/test_acpi.c writes with ACPI_DUMP=DIR (2 CPUs, virtio
-# windows 0xd0000000/IRQ 5 and 0xd0001000/IRQ 6).  The DSDT must
+# tests/tools/acpidump.c writes (2 CPUs, virtio windows 0xd0000000/IRQ 5
+# and 0xd0001000/IRQ 6).  The DSDT must
 # decode to COM1 (PNP0501, IO 0x3f8, IRQ 4) and two LNRO0005 devices
 # with their Memory32Fixed windows and edge, active-high interrupts.
 cd "$(dirname "$0")/../.." || exit 1
@@ -17,15 +17,15 @@ if ! command -v iasl >/dev/null 2>&1; then
 fi
 for bin in $DIRECTBOOT; do
 	tag=$(dirname "$bin")
-	unit=$tag/tests/unit/test_acpi
+	tool=$tag/tests/tools/acpidump
 	name=$tag/acpi-iasl
-	if [ ! -x "$unit" ]; then
-		fail "$name" "$unit is not built"
+	if [ ! -x "$tool" ]; then
+		fail "$name" "$tool is not built"
 		continue
 	fi
 	rm -f "$T"/*
-	if ! ACPI_DUMP=$T "$unit" >"$T/unit.out" 2>&1; then
-		fail "$name" "$unit failed"
+	if ! "$tool" "$T" >"$T/tool.out" 2>&1; then
+		fail "$name" "$tool failed: $(tail -1 "$T/tool.out")"
 		continue
 	fi
 	(cd "$T" && iasl -d dsdt.dat apic.dat facp.dat) >"$T/iasl.out" 2>&1 ||

@@ -8,7 +8,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -16,6 +15,7 @@
 #include "bytes.h"
 #include "directboot/acpi.h"
 #include "directboot/mptable.h"
+#include "directboot/pc.h"
 
 #define GPA 0x3000ull
 
@@ -28,7 +28,7 @@ static uint8_t sum(const uint8_t *p, size_t n)
 	return s;
 }
 
-static const struct acpi_mmio_device devs[2] = {
+static const struct plan_mmio_window devs[2] = {
 	{0xd0000000, 512, 5},
 	{0xd0001000, 512, 6},
 };
@@ -74,8 +74,10 @@ static void test_pointers_and_checksums(void **state)
 				 ACPI_FADT_SLEEP_BUTTON |
 				 ACPI_FADT_RESET_REGISTER);
 	assert_int_equal(buf[l.fadt + 116], ACPI_ADR_SPACE_SYSTEM_IO);
-	assert_int_equal(get_le64(buf + l.fadt + 120), 0xcf9);
-	assert_int_equal(buf[l.fadt + 128], 0x06);
+	assert_int_equal(buf[l.fadt + 117], 8); /* bit width */
+	assert_int_equal(buf[l.fadt + 119], ACPI_ACCESS_BYTE);
+	assert_int_equal(get_le64(buf + l.fadt + 120), RST_CNT_PORT);
+	assert_int_equal(buf[l.fadt + 128], RST_CNT_SYS_RST | RST_CNT_RST_CPU);
 	assert_int_equal(get_le16(buf + l.fadt + 109),
 			 ACPI_FADT_LEGACY_DEVICES | ACPI_FADT_8042);
 	assert_memory_equal(buf + l.madt, "APIC", 4);
@@ -195,7 +197,7 @@ static size_t check_virtio_device(const uint8_t *p, unsigned i)
 	assert_int_equal(res[0], ACPI_RESOURCE_MEMORY32_FIXED);
 	assert_int_equal(get_le16(res + 1), 9);
 	assert_int_equal(res[3], 1);
-	assert_int_equal(get_le32(res + 4), devs[i].base);
+	assert_int_equal(get_le32(res + 4), devs[i].gpa);
 	assert_int_equal(get_le32(res + 8), 512);
 	assert_int_equal(res[12], ACPI_RESOURCE_EXT_IRQ);
 	assert_int_equal(get_le16(res + 13), 6);
@@ -243,14 +245,14 @@ static void test_dsdt_aml(void **state)
 static void test_largest(void **state)
 {
 	static uint8_t buf[ACPI_TABLES_MAX];
-	struct acpi_mmio_device many[8];
+	struct plan_mmio_window many[8];
 	struct db_error err = {0};
 	struct acpi_layout l;
 	size_t n;
 
 	(void)state;
 	for (unsigned i = 0; i < 8; i++)
-		many[i] = (struct acpi_mmio_device){0xd0000000 + i * 0x1000,
+		many[i] = (struct plan_mmio_window){0xd0000000 + i * 0x1000,
 						    512, 5 + i};
 	assert_int_equal(acpi_build(buf, GPA, 64, many, 8, &l, &err), DB_OK);
 	assert_true(l.size <= ACPI_TABLES_MAX);
@@ -266,40 +268,6 @@ static void test_largest(void **state)
 			 DB_ERR_INPUT);
 }
 
-/* With ACPI_DUMP=DIR, the tables for 2 CPUs and 2 devices go to
- * DIR/{dsdt,apic,facp}.dat for tests/integration/56-acpi-iasl.sh, which
- * decodes them with ACPICA's iasl -d. */
-static void dump(const char *dir)
-{
-	static uint8_t buf[ACPI_TABLES_MAX];
-	const char *names[] = {"dsdt", "apic", "facp"};
-	struct acpi_layout l;
-	char path[512];
-
-	build(buf, 2, 2, &l);
-	for (unsigned i = 0; i < 3; i++) {
-		uint32_t off[] = {l.dsdt, l.madt, l.fadt};
-		FILE *f;
-
-		snprintf(path, sizeof(path), "%s/%s.dat", dir, names[i]);
-		f = fopen(path, "wb");
-		assert_non_null(f);
-		assert_int_equal(fwrite(buf + off[i], 1, table_len(buf + off[i]),
-					f),
-				 table_len(buf + off[i]));
-		assert_int_equal(fclose(f), 0);
-	}
-}
-
-static void test_dump(void **state)
-{
-	const char *dir = getenv("ACPI_DUMP");
-
-	(void)state;
-	if (dir)
-		dump(dir);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,7 +275,6 @@ int main(void)
 		cmocka_unit_test(test_madt),
 		cmocka_unit_test(test_dsdt_aml),
 		cmocka_unit_test(test_largest),
-		cmocka_unit_test(test_dump),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,8 +3,10 @@
  * plan_build() end to end on images built in memory: how the entry path
  * is resolved and refused, the CPU state of each path (and that the GDT
  * in guest memory agrees with it), --decompress host with the payload
- * decompressed here or handed in, and the plan's invariants over a
- * matrix of entries, memory sizes and initrds.
+ * decompressed here or handed in, the plan's invariants over a
+ * matrix of entries, memory sizes and initrds, and where the MP table,
+ * the ACPI tables and the virtio-mmio windows go (their builders have
+ * test files of their own).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "directboot/acpi.h"
+#include "directboot/mptable.h"
 #include "directboot/plan.h"
 #include "plan_fixture.h"
 #include "plan_int.h"
@@ -364,6 +368,140 @@ static void test_probe(void **state)
 	}
 }
 
+/* plan_build with --cpus 3: the floating pointer in the first KiB
+ * (where mpparse.c scans first), pointing at the table, both placed. */
+static void test_mptable_placed(void **state)
+{
+	struct fx_bz bz = fx_bz_default();
+	struct plan_options o = FX_OPTS(256);
+	struct plan *plan;
+	const struct plan_placement *mpf, *tab;
+	struct mpf_intel f;
+	size_t size = fx_bzimage(img, &bz);
+
+	(void)state;
+	o.cpus = 3;
+	assert_int_equal(plan_build(img, size, &o, &plan, &err), DB_OK);
+	mpf = fx_placement(plan, "MP floating pointer");
+	tab = fx_placement(plan, "MP table");
+	assert_non_null(mpf);
+	assert_non_null(tab);
+	assert_true(mpf->gpa + mpf->size <= 0x400);
+	memcpy(&f, mpf->data, sizeof(f));
+	assert_int_equal(f.physptr, tab->gpa);
+	assert_int_equal(plan->mptable_gpa, tab->gpa);
+	assert_true(tab->gpa + tab->size <= 0x9fc00);
+	assert_int_equal(tab->size, mptable_size(3));
+	assert_int_equal(tab->data[sizeof(struct mpc_table) + 20 * 2 + 1], 2);
+	plan_free(plan);
+
+	/* One CPU (and the default, 0): a table with the BSP alone, so the
+	 * guest need not scan the BIOS area for one. */
+	for (unsigned cpus = 0; cpus <= 1; cpus++) {
+		o.cpus = cpus;
+		assert_int_equal(plan_build(img, size, &o, &plan, &err), DB_OK);
+		tab = fx_placement(plan, "MP table");
+		assert_non_null(tab);
+		assert_int_equal(plan->mptable_gpa, tab->gpa);
+		assert_int_equal(tab->size, mptable_size(1));
+		plan_free(plan);
+	}
+}
+
+static void test_virtio_windows(void **state)
+{
+	struct fx_bz bz = fx_bz_default();
+	struct plan_options o = FX_OPTS(64);
+	struct plan *plan;
+	const struct plan_placement *cl;
+	size_t size;
+
+	(void)state;
+	o.cmdline = "console=ttyS0";
+	o.nr_virtio = 3;
+	size = fx_bzimage(img, &bz);
+	assert_int_equal(plan_build(img, size, &o, &plan, &err), DB_OK);
+	assert_int_equal(plan->nr_virtio, 3);
+	cl = fx_placement(plan, "cmdline");
+	assert_non_null(cl);
+	assert_string_equal((const char *)cl->data,
+			    "console=ttyS0 "
+			    "virtio_mmio.device=512@0xd0000000:5 "
+			    "virtio_mmio.device=512@0xd0001000:6 "
+			    "virtio_mmio.device=512@0xd0002000:7");
+	for (unsigned i = 0; i < 3; i++) {
+		/* Outside RAM: in no e820 RAM range. */
+		for (unsigned r = 0; r < plan->nr_regions; r++)
+			if (plan->regions[r].type == E820_TYPE_RAM)
+				assert_false(
+					plan->virtio[i].gpa <
+						plan->regions[r].start +
+							plan->regions[r].size &&
+					plan->virtio[i].gpa >=
+						plan->regions[r].start);
+		assert_int_equal(plan->virtio[i].size, 512);
+	}
+	plan_free(plan);
+
+	/* The entries count against cmdline_size. */
+	bz.cmdline_size = 40;
+	size = fx_bzimage(img, &bz);
+	o.cmdline = "";
+	o.nr_virtio = 1;
+	assert_int_equal(plan_build(img, size, &o, &plan, &err), DB_OK);
+	plan_free(plan);
+	o.nr_virtio = 2;
+	assert_int_equal(plan_build(img, size, &o, &plan, &err), DB_ERR_INPUT);
+	assert_non_null(strstr(err.msg, "cmdline_size"));
+	o.nr_virtio = PLAN_VIRTIO_MAX + 1;
+	assert_int_equal(plan_build(img, size, &o, &plan, &err), DB_ERR_INPUT);
+}
+
+/* The ACPI tables (lib/acpi.c) in a low page of their own, the RSDP
+ * first, its address in boot_params.acpi_rsdp_addr; none with no_acpi. */
+static void test_acpi_placed(void **state)
+{
+	struct fx_bz bz = fx_bz_default();
+	struct plan_options o = FX_OPTS(256);
+	const struct plan_placement *t, *bp;
+	struct boot_params z;
+	struct plan *plan;
+	size_t size = fx_bzimage(img, &bz);
+	uint8_t xsdt[8];
+
+	(void)state;
+	o.cpus = 2;
+	o.nr_virtio = 2;
+	plan = build(size, o);
+	t = fx_placement(plan, "ACPI tables");
+	assert_non_null(t);
+	assert_int_equal(t->gpa % PLAN_PAGE, 0);
+	assert_true(t->gpa + t->mem_size <= PLAN_LOW_RAM_END);
+	assert_int_equal(t->mem_size, ACPI_TABLES_MAX);
+	assert_memory_equal(t->data, ACPI_SIG_RSDP, 8);
+	/* The XSDT's address lies inside the same page. */
+	memcpy(xsdt,
+	       t->data +
+		       offsetof(struct acpi_table_rsdp, xsdt_physical_address),
+	       8);
+	assert_true(get_le64(xsdt) > t->gpa &&
+		    get_le64(xsdt) < t->gpa + t->size);
+	/* The DSDT names the plan's two windows: their bases are in it. */
+	assert_non_null(memmem(t->data, t->size, "\x00\x00\x00\xd0", 4));
+	assert_non_null(memmem(t->data, t->size, "\x00\x10\x00\xd0", 4));
+	bp = fx_placement(plan, "boot_params");
+	memcpy(&z, bp->data, sizeof(z));
+	assert_int_equal(z.acpi_rsdp_addr, t->gpa);
+	plan_free(plan);
+
+	o.no_acpi = true;
+	plan = build(size, o);
+	assert_null(fx_placement(plan, "ACPI tables"));
+	memcpy(&z, fx_placement(plan, "boot_params")->data, sizeof(z));
+	assert_int_equal(z.acpi_rsdp_addr, 0);
+	plan_free(plan);
+}
+
 int main(int argc, char **argv)
 {
 	const char *slash = argc > 0 ? strstr(argv[0], "/tests/unit/") : NULL;
@@ -378,6 +516,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_host_no_payload),
 		cmocka_unit_test(test_matrix),
 		cmocka_unit_test(test_probe),
+		cmocka_unit_test(test_mptable_placed),
+		cmocka_unit_test(test_virtio_windows),
+		cmocka_unit_test(test_acpi_placed),
 	};
 
 	snprintf(probe_path, sizeof(probe_path), "%.*s/probe/probe.bzImage",

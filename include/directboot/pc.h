@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The PC's reset control register, the one I/O port that the plan's
+ * tables name and that the launchers answer: the FADT's reset register
+ * points at it (lib/acpi.c), the KVM run loop ends the run when the
+ * guest writes it (vmm/run.c), QEMU's pc machine resets on it (the tcg
+ * path), and the evil probe knows a write there ends its run.  Linux
+ * writes it for reboot=pci (arch/x86/kernel/reboot.c: 0x02, then 0x06)
+ * and for reboot=acpi through the FADT.  Names follow Intel's chipset
+ * datasheets (RST_CNT, "Reset Control Register", I/O CF9h).  Not
+ * installed: it describes our machine, not the library's API.
+ */
+#ifndef DIRECTBOOT_PC_H
+#define DIRECTBOOT_PC_H
+
+/*
+ * One byte wide.  A word or dword access at 0xcf8 covers 0xcf9 but is
+ * the PCI CONFIG_ADDRESS register, and Linux's type-1 probe
+ * (pci_check_type1()) writes back what it read there, all ones when no
+ * PCI host answers: only byte accesses reach RST_CNT.
+ */
+#define RST_CNT_PORT 0xcf9
+#define RST_CNT_SYS_RST 0x02 /* with RST_CPU: a hard reset, not an INIT */
+#define RST_CNT_RST_CPU 0x04 /* set: reset the CPU */
+
+#endif
