@@ -5,22 +5,12 @@
 # the real Debian cloud kernel's host-decompressed entry points checked
 # against `directboot inspect`.
 #
-# DIRECTBOOT=path/directboot tests that binary and its -san sibling;
-# by default build/directboot and build-san/directboot.
+# DIRECTBOOT=path/directboot tests that binary alone; by default
+# build/directboot and build-san/directboot.
 cd "$(dirname "$0")/../.." || exit 1
-bins=
-if [ -n "${DIRECTBOOT:-}" ]; then
-	d=${DIRECTBOOT%/directboot}
-	bins="$DIRECTBOOT"
-	[ "$d" != "$DIRECTBOOT" ] && [ -x "$d-san/directboot" ] &&
-		bins="$bins $d-san/directboot"
-else
-	bins="build/directboot build-san/directboot"
-fi
 . tests/lib.sh
-
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
+bins=$(t_bins)
+t_tmpdir tmp
 
 # A protocol 2.15 bzImage: setup_sects 4, relocatable, pref_address
 # 16 MiB, init_size 4 MiB, cmdline_size 2047, XLF_KERNEL_64 and

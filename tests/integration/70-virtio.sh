@@ -25,26 +25,14 @@
 #  - bad device options: exit 2; a missing disk: exit 3.
 #
 # DIRECTBOOT=path runs one build; by default both build/ and build-san/.
+cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
-
-T=$(mktemp -d)
+t_need_kvm virtio
+t_tmpdir
+bins=$(t_bins)
+# The network namespace net() makes, should the script end inside it.
 NS=
-cleanup() {
-	[ -n "$NS" ] && ip netns del "$NS" 2>/dev/null
-	[ -n "$KEEP" ] && echo "kept $T" || rm -rf "$T"
-}
-trap cleanup EXIT
-
-if [ -n "${DIRECTBOOT_SET:-}" ] || [ "$DIRECTBOOT" != build/directboot ]; then
-	BINS=$DIRECTBOOT
-else
-	BINS="build/directboot build-san/directboot"
-fi
-
-if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
-	skip virtio "no usable /dev/kvm on this host"
-	exit 0
-fi
+t_on_exit '[ -z "$NS" ] || ip netns del "$NS" 2>/dev/null'
 
 SECTOR=8
 BYTES=4096
@@ -283,7 +271,7 @@ real_smp() {
 		"$(grep -ac 'found SMP MP-table at \[mem 0x00000000-0x0000000f\]' "$T/smp-deb.out")"
 }
 
-for bin in $BINS; do
+for bin in $bins; do
 	tag=$(basename "$(dirname "$bin")")
 	if ! [ -x "$bin" ]; then
 		fail "$tag/virtio" "$bin is missing"
@@ -293,7 +281,7 @@ for bin in $BINS; do
 	net "$bin" "$tag"
 	smp "$bin" "$tag"
 	# One build boots the real kernel: it takes ~10 s of TCG.
-	if [ "$bin" = "${BINS%% *}" ]; then
+	if [ "$bin" = "${bins%% *}" ]; then
 		real_smp "$bin" "$tag"
 	fi
 done

@@ -8,19 +8,20 @@
 # checks (the library's error contract, plans inside RAM) hold on good
 # input too.
 #
-# BUILDS="dir..." picks the builds (default: build build-san).
+# DIRECTBOOT=build-x/directboot replays build-x's harnesses alone; by
+# default those of build/ and build-san/.
+cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
+t_tmpdir
 
-: "${BUILDS:=build build-san}"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-
-first=${BUILDS%% *}
+bins=$(t_bins)
+first=$(dirname "${bins%% *}")
 if ! sh fuzz/seeds.sh "$first" "$T/seeds" >"$T/seeds.log" 2>&1; then
 	fail fuzz-seeds "fuzz/seeds.sh: $(tail -2 "$T/seeds.log" | tr '\n' ' ')"
 fi
 
-for b in $BUILDS; do
+for bin in $bins; do
+	b=$(dirname "$bin")
 	for r in "$b"/fuzz/replay-*; do
 		[ -x "$r" ] || { fail "$b/fuzz-replay" "no $b/fuzz/replay-*"; continue; }
 		h=${r##*/replay-}

@@ -9,8 +9,6 @@ cd "$(dirname "$0")/../.." || exit 1
 
 man1=docs/directboot.1
 man3=docs/libdirectboot.3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 
 for page in $man1 $man3; do
 	t_eq "groff-ww-$(basename $page)" "" \
