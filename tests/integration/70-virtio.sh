@@ -219,6 +219,8 @@ smp() {
 	if [ -x "$CHECK" ]; then
 		t_run "$tag/smp4-probe-check" "$CHECK" --transcript \
 			"$T/smp4.out" --entry 64 --mem 64M --cmdline console=ttyS0
+	else
+		fail "$tag/smp4-probe-check" "no $CHECK (make probe-check)"
 	fi
 	run_probe "$bin" "$T/smp64.out" -c 64
 	t_eq "$tag/smp64-aps" "$(seq 1 63 | tr '\n' ' ')" "$(aps "$T/smp64.out")"
