@@ -4,6 +4,10 @@
 #   make fuzz FUZZ_SECONDS=N   build them with clang and run each for N s
 #                              (default 60), printing executions per harness
 #   make fuzz-build            only build $(BUILD)/fuzz/lf/fuzz_<name>
+#   make fuzz-minimise FUZZ_SECONDS=N
+#                              run each for N s, then add to
+#                              fuzz/regressions/<name>/ the inputs that
+#                              reach edges the seeds do not (fuzz/minimise.sh)
 #
 # The harnesses are fuzz/fuzz_<name>.c.  clang builds them and a copy of
 # the library with -fsanitize=fuzzer,address,undefined under
@@ -29,11 +33,14 @@ FUZZ_EXTRA_virtqueue := devices/virtio_queue.c
 FUZZ_EXTRA_virtio_blk := devices/virtio_queue.c devices/virtio_mmio.c \
 	devices/virtio_blk.c
 
-.PHONY: fuzz fuzz-build
+.PHONY: fuzz fuzz-build fuzz-minimise
 fuzz-build: $(FUZZ_BINS)
 
 fuzz: $(FUZZ_BINS) probe-all $(BUILD)/tests/tools/mkbzimage
 	sh fuzz/run.sh $(BUILD) $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+fuzz-minimise: $(FUZZ_BINS) probe-all $(BUILD)/tests/tools/mkbzimage
+	sh fuzz/minimise.sh $(BUILD) $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
 $(FUZZ_LF)/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(@D)

@@ -22,14 +22,14 @@
 # adds to the disk test's kernel command line, KR_TIMEOUT sets its
 # --timeout (default 180 s).
 cd "$(dirname "$0")/.." || exit 1
-RESULTS=$(mktemp)
-export RESULTS
 . tests/lib.sh
+t_tmpdir
+RESULTS=$T/results
+export RESULTS
+: >"$RESULTS"
 
 PATH=$PATH:/sbin:/usr/sbin
 : "${KR_TIMEOUT:=180}" "${KR_APPEND:=}"
-T=$(mktemp -d)
-trap 'rm -rf "$T" "$RESULTS"' EXIT INT TERM
 export XDG_CACHE_HOME="$T/xdg"
 . tests/real-boot.sh
 

@@ -1,9 +1,67 @@
-# Helpers for the shell tests.  Source it; each check adds one line to
-# $RESULTS ("pass NAME" or "fail NAME: why"), which run-all.sh totals.
+# Helpers for the shell tests.  Every tests/integration script starts
+#
+#	cd "$(dirname "$0")/../.." || exit 1
+#	. tests/lib.sh
+#
+# then takes what it needs of t_bins, t_need_kvm and t_tmpdir.  Each
+# check adds one line to $RESULTS ("pass NAME", "fail NAME: why" or
+# "skip NAME: why"), which run-all.sh totals.
 : "${RESULTS:=/dev/null}"
-: "${DIRECTBOOT:=build/directboot}"
 : "${TEST_CACHE:=$PWD/tests/.cache}"
 export TEST_CACHE
+
+# DIRECTBOOT=path/directboot, given by the caller, is the one build a
+# script tests.  Without it, t_bins lists both builds and $DIRECTBOOT is
+# the normal one, for the scripts that run one build only.
+t_caller_bin=${DIRECTBOOT:-}
+: "${DIRECTBOOT:=build/directboot}"
+
+# t_bins: the directboot binaries a script runs against, on one line:
+# the caller's $DIRECTBOOT alone, else build/directboot and
+# build-san/directboot.  Whether they are built is the script's to check.
+t_bins() {
+	if [ -n "$t_caller_bin" ]; then
+		echo "$t_caller_bin"
+	else
+		echo build/directboot build-san/directboot
+	fi
+}
+
+# t_need_kvm NAME: where /dev/kvm cannot be opened read-write, one skip
+# line for the whole script, and the script ends (status 0).
+t_need_kvm() {
+	if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
+		skip "$1" "no usable /dev/kvm on this host"
+		exit 0
+	fi
+}
+
+# t_tmpdir [VAR]: a private temporary directory, in $VAR (default T),
+# removed when the script ends, however it ends (KEEP=1 keeps it, and
+# says where).  It owns the EXIT trap: a script that has more to undo (a
+# process to kill, a namespace to delete) says so with t_on_exit, never
+# with trap.
+t_tmpdir() {
+	t_tmp=$(mktemp -d "${TMPDIR:-/tmp}/directboot-test.XXXXXX") || exit 1
+	eval "${1:-T}=\$t_tmp"
+	t_on_exit t_rm_tmpdir
+	trap t_at_exit EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+
+# t_on_exit CMD: run CMD when the script ends, before what was asked
+# earlier (the temporary directory goes last).
+t_exit_cmds=
+t_on_exit() { t_exit_cmds="$1${t_exit_cmds:+; $t_exit_cmds}"; }
+t_at_exit() { eval "$t_exit_cmds"; }
+t_rm_tmpdir() {
+	if [ -n "${KEEP:-}" ]; then
+		echo "  kept $t_tmp"
+	else
+		rm -rf "$t_tmp"
+	fi
+}
 
 pass() { echo "  ok   $1"; echo "pass $1" >>"$RESULTS"; }
 fail() { echo "  FAIL $1${2:+: $2}"; echo "fail $1: $2" >>"$RESULTS"; }

@@ -8,22 +8,12 @@
 # same way, is accepted first, so that each refusal is down to the one
 # field the case changes.
 #
-# DIRECTBOOT=path/directboot tests that binary and its -san sibling; by
-# default build/directboot and build-san/directboot.  A missing binary
-# fails: run-all.sh runs after both builds.
+# DIRECTBOOT=path/directboot tests that binary alone; by default
+# build/directboot and build-san/directboot.  A missing binary fails:
+# run-all.sh runs after both builds.
 cd "$(dirname "$0")/../.." || exit 1
-if [ -n "${DIRECTBOOT:-}" ]; then
-	bins="$DIRECTBOOT"
-	d=${DIRECTBOOT%/directboot}
-	[ "$d" != "$DIRECTBOOT" ] && [ -x "$d-san/directboot" ] &&
-		bins="$bins $d-san/directboot"
-else
-	bins="build/directboot build-san/directboot"
-fi
 . tests/lib.sh
-
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
+t_tmpdir tmp
 
 # put FILE OFFSET NBYTES VALUE: store VALUE little-endian (VALUE < 2^63).
 put() {
@@ -240,7 +230,7 @@ check_bad() { # bin case
 	done
 }
 
-for b in $bins; do
+for b in $(t_bins); do
 	echo "-- $b"
 	if [ ! -x "$b" ]; then
 		fail "$b: binary" "$b is missing; build it first (make test does)"

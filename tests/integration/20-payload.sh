@@ -13,19 +13,12 @@
 # refused with exit 2, one line on stderr naming the format and the rule,
 # and no output file.  Run against the normal and the ASan/UBSan build.
 #
-# DIRECTBOOT=path/directboot tests that binary and its -san sibling; by
-# default build/directboot and build-san/directboot.  TEST_ELF=path uses
-# another x86-64 ELF as the vmlinux stand-in.
+# DIRECTBOOT=path/directboot tests that binary alone; by default
+# build/directboot and build-san/directboot.  TEST_ELF=path uses another
+# x86-64 ELF as the vmlinux stand-in.
 cd "$(dirname "$0")/../.." || exit 1
-if [ -n "${DIRECTBOOT:-}" ]; then
-	bins="$DIRECTBOOT"
-	d=${DIRECTBOOT%/directboot}
-	[ "$d" != "$DIRECTBOOT" ] && [ -x "$d-san/directboot" ] &&
-		bins="$bins $d-san/directboot"
-else
-	bins="build/directboot build-san/directboot"
-fi
 . tests/lib.sh
+bins=$(t_bins)
 
 first=${bins%% *}
 mkbzimage=${first%/directboot}/tests/tools/mkbzimage
@@ -34,8 +27,7 @@ if [ ! -x "$first" ] || [ ! -x "$mkbzimage" ]; then
 	exit 0
 fi
 
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
+t_tmpdir tmp
 
 # le32 VALUE on stdout
 le32() {

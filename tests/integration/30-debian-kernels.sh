@@ -8,23 +8,11 @@
 # the payload cut out with tail/head and decoded by the lz4/xz CLI, and
 # the resulting ELF read by binutils' readelf.
 #
-# DIRECTBOOT=path/directboot tests that binary and its -san sibling
-# (build-x/directboot and build-x-san/directboot); by default
+# DIRECTBOOT=path/directboot tests that binary alone; by default
 # build/directboot and build-san/directboot.
 cd "$(dirname "$0")/../.." || exit 1
-bins=
-if [ -n "${DIRECTBOOT:-}" ]; then
-	d=${DIRECTBOOT%/directboot}
-	bins="$DIRECTBOOT"
-	[ "$d" != "$DIRECTBOOT" ] && [ -x "$d-san/directboot" ] &&
-		bins="$bins $d-san/directboot"
-else
-	bins="build/directboot build-san/directboot"
-fi
 . tests/lib.sh
-
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
+t_tmpdir tmp
 
 # le NBYTES OFFSET FILE: an unsigned little-endian field, in decimal.
 le() { od -An -tu"$1" -j "$2" -N "$1" "$3" | tr -d ' \n'; }
@@ -161,7 +149,7 @@ check_kernel() {
 	echo "   $img: $size bytes, setup_sects=$ss, payload $plen bytes of $fmt at $poff," \
 		"ELF $ref_end + relocs $((ref_size - ref_end)) bytes, PVH entry ${ref_pvh:-none}"
 
-	for bin in $bins; do
+	for bin in $(t_bins); do
 		check_bin "$bin"
 	done
 }

@@ -25,20 +25,14 @@
 # that build, in full.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
-
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT INT TERM
+t_tmpdir
 # A private cache: --decompress host must decompress here, not reuse an
 # engineer's cached ELF.
 export XDG_CACHE_HOME="$T/xdg"
 
-if [ -n "${DIRECTBOOT_SET:-}" ] || [ "$DIRECTBOOT" != build/directboot ]; then
-	FULL=$DIRECTBOOT
-	SMALL=
-else
-	FULL=build/directboot
-	SMALL=build-san/directboot
-fi
+# shellcheck disable=SC2046 # one word per binary
+set -- $(t_bins)
+FULL=$1 SMALL=${2:-}
 
 if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
 	skip real-tcg "no qemu-system-x86_64 on this host (make deps installs qemu-system-x86)"

@@ -13,11 +13,12 @@
 # FADT leaves the kernel no PIT timer, and under TCG on a loaded host
 # the TSC calibration against the PIT then fails about half the time
 # and the boot hangs; the value only needs to be near the host's TSC.
+#
+# One build boots, $DIRECTBOOT (build/directboot unless the caller sets
+# it): each boot is a minute of TCG.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
-
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT INT TERM
+t_tmpdir
 
 if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
 	skip acpi-tcg "qemu-system-x86_64 is not installed (host limit)"

@@ -7,9 +7,7 @@
 # with their Memory32Fixed windows and edge, active-high interrupts.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
-
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT INT TERM
+t_tmpdir
 
 if ! command -v iasl >/dev/null 2>&1; then
 	skip acpi-iasl "iasl is not installed (acpica-tools; scripts/deps.sh)"

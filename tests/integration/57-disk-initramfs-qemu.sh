@@ -12,9 +12,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 PATH=$PATH:/sbin:/usr/sbin
-
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT INT TERM
+t_tmpdir
 
 for t in qemu-system-x86_64 mkfs.ext4 debugfs cpio; do
 	if ! command -v $t >/dev/null 2>&1; then
@@ -35,8 +33,7 @@ case $mods in
 esac
 
 tok=qemu-$$-$(date +%s)
-diskinit=${DIRECTBOOT%% *}
-diskinit=$(dirname "$diskinit")/tests/tools/diskinit
+diskinit=$(dirname "$DIRECTBOOT")/tests/tools/diskinit
 if ! [ -x "$diskinit" ]; then
 	fail disk-initramfs-qemu "$diskinit is not built (make test-prereqs)"
 	exit 0

@@ -21,21 +21,11 @@
 #
 # DIRECTBOOT=path runs one build; by default both build/ and build-san/.
 # The probe and the checker come from the same build directory.
+cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
-
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-
-if [ "$DIRECTBOOT" != build/directboot ]; then
-	BINS=$DIRECTBOOT
-else
-	BINS="build/directboot build-san/directboot"
-fi
-
-if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
-	skip run-kvm "no usable /dev/kvm on this host"
-	exit 0
-fi
+t_need_kvm run-kvm
+t_tmpdir
+bins=$(t_bins)
 
 CMDLINE='console=ttyS0 probe.case=kvm msg="a b" path=/x\y end'
 
@@ -292,7 +282,7 @@ statuses() {
 	fi
 }
 
-for bin in $BINS; do
+for bin in $bins; do
 	tag=$(basename "$(dirname "$bin")")
 	if ! [ -x "$bin" ]; then
 		fail "$tag/run-kvm" "$bin is missing: run make"

@@ -20,21 +20,11 @@
 #
 # DIRECTBOOT=path runs one build; by default both build/ and build-san/
 # (the ASan build runs its leak check before the filter goes in).
+cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
-
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-
-if [ -n "${DIRECTBOOT_SET:-}" ] || [ "$DIRECTBOOT" != build/directboot ]; then
-	BINS=$DIRECTBOOT
-else
-	BINS="build/directboot build-san/directboot"
-fi
-
-if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
-	skip sandbox "no usable /dev/kvm on this host"
-	exit 0
-fi
+t_need_kvm sandbox
+t_tmpdir
+bins=$(t_bins)
 
 # status_of PID FIELD: FIELD's values in /proc/PID/status, one space
 # between them (Uid and Gid have four: real, effective, saved, fs)
@@ -71,7 +61,7 @@ stop() {
 rb_mkbz "$T/rtc.bz" b0 00 e6 70 e4 71 66 ba f8 03 b0 54 ee b0 fe e6 64 f4
 
 mkdir "$T/root"
-for bin in $BINS; do
+for bin in $bins; do
 	tag=$(basename "$(dirname "$bin")")
 	dir=$(dirname "$bin")
 	P=$dir/probe/probe.bzImage

@@ -16,21 +16,11 @@
 # DIRECTBOOT=path runs one build; by default both build/ and build-san/.
 # The ulimit case runs on the optimised build only: ASan reserves
 # terabytes of shadow address space at start, which ulimit -v forbids.
+cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
-
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-
-if [ -n "${DIRECTBOOT_SET:-}" ] || [ "$DIRECTBOOT" != build/directboot ]; then
-	BINS=$DIRECTBOOT
-else
-	BINS="build/directboot build-san/directboot"
-fi
-
-if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
-	skip limits "no usable /dev/kvm on this host"
-	exit 0
-fi
+t_need_kvm limits
+t_tmpdir
+bins=$(t_bins)
 
 truncate -s 100M "$T/initrd-100m"
 truncate -s 3G "$T/huge"
@@ -66,7 +56,7 @@ refused() {
 	fi
 }
 
-for bin in $BINS; do
+for bin in $bins; do
 	tag=$(basename "$(dirname "$bin")")
 	P=$(dirname "$bin")/probe/probe.bzImage
 	[ -f "$P" ] || { fail "$tag/probe" "no $P"; continue; }

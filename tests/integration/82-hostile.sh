@@ -17,21 +17,11 @@
 # sizes and indices) are in 83-hostile-virtio.sh.
 #
 # DIRECTBOOT=path runs one build; by default both build/ and build-san/.
+cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
-
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-
-if [ -n "${DIRECTBOOT_SET:-}" ] || [ "$DIRECTBOOT" != build/directboot ]; then
-	BINS=$DIRECTBOOT
-else
-	BINS="build/directboot build-san/directboot"
-fi
-
-if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
-	skip hostile "no usable /dev/kvm on this host"
-	exit 0
-fi
+t_need_kvm hostile
+t_tmpdir
+bins=$(t_bins)
 
 # evil CASE TIMEOUT ARGS...: run the case; its status in $st, its wall
 # time in whole seconds in $secs
@@ -61,7 +51,7 @@ has() {
 	else fail "$1" "no '$3' in $(tail -c 200 "$2" | tr -d '\000')"; fi
 }
 
-for bin in $BINS; do
+for bin in $bins; do
 	tag=$(basename "$(dirname "$bin")")
 	E=$(dirname "$bin")/evil
 	[ -f "$E/evil-flood.elf" ] || { fail "$tag/hostile" "no $E"; continue; }

@@ -27,21 +27,11 @@
 # virtio-rng, which must not be disturbed (the VM runs on).
 #
 # DIRECTBOOT=path runs one build; by default both build/ and build-san/.
+cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
-
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-
-if [ -n "${DIRECTBOOT_SET:-}" ] || [ "$DIRECTBOOT" != build/directboot ]; then
-	BINS=$DIRECTBOOT
-else
-	BINS="build/directboot build-san/directboot"
-fi
-
-if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
-	skip hostile-virtio "no usable /dev/kvm on this host"
-	exit 0
-fi
+t_need_kvm hostile-virtio
+t_tmpdir
+bins=$(t_bins)
 
 # What the probe writes to sector 16: "EVILSECT" 64 times.
 i=0
@@ -52,7 +42,7 @@ vq_len4g vq_num vq_ring_outside
 vq_idx_jump vq_state vq_clear_bit vq_indirect_unneg vq_indirect_loop
 vq_indirect_nested"
 
-for bin in $BINS; do
+for bin in $bins; do
 	tag=$(basename "$(dirname "$bin")")
 	E=$(dirname "$bin")/evil
 	for c in $BREAKING vq_used_jump vq_straddle_low; do

@@ -24,22 +24,15 @@
 #   - cache=writeback (the default) has no O_DIRECT descriptor.
 #
 # DIRECTBOOT=path runs one build; by default both build/ and build-san/.
+cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
-
-T=$(mktemp -d)
-trap 'kill -9 $pid 2>/dev/null; rm -rf "$T"' EXIT
+t_need_kvm data-loss
+t_tmpdir
+bins=$(t_bins)
+# The launcher held at its flush, should the script end while it is.
 pid=
+t_on_exit '[ -z "$pid" ] || kill -9 "$pid" 2>/dev/null'
 
-if [ -n "${DIRECTBOOT_SET:-}" ] || [ "$DIRECTBOOT" != build/directboot ]; then
-	BINS=$DIRECTBOOT
-else
-	BINS="build/directboot build-san/directboot"
-fi
-
-if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
-	skip data-loss "no usable /dev/kvm on this host"
-	exit 0
-fi
 if ! command -v fincore >/dev/null; then
 	skip data-loss "no fincore (util-linux) to see the page cache"
 	exit 0
@@ -64,7 +57,7 @@ direct_fds() {
 }
 
 dropped_all=no
-for bin in $BINS; do
+for bin in $bins; do
 	tag=$(basename "$(dirname "$bin")")
 	E=$(dirname "$bin")/evil
 	for c in blk_aligned_hold blk_unaligned_hold; do

@@ -11,8 +11,7 @@ cd "$(dirname "$0")/../.." || exit 1
 # ASan runtime loaded first by every program that links it.
 b=$(dirname "$DIRECTBOOT")
 b=${b%-san}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+t_tmpdir work
 dest=$work/dest
 lib=$dest/usr/lib
 
