@@ -22,11 +22,7 @@ void bootopts_init(struct bootopts *bo)
 {
 	memset(bo, 0, sizeof(*bo));
 	bo->plan.mem_size = BOOTOPTS_MEM_DEFAULT;
-	/* Opt-in for now: the tables' FADT is hardware-reduced, which
-	 * leaves a kernel no PIT timer, and under TCG on a loaded host
-	 * the TSC calibration against the PIT then fails about half the
-	 * time and the boot hangs (docs/acpi.md). */
-	bo->plan.no_acpi = true;
+	/* ACPI on, as the library's own default (docs/acpi.md). */
 }
 
 bool bootopts_parse_size(const char *s, uint64_t *out)

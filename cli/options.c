@@ -556,14 +556,15 @@ static const struct cli_option options[] = {
 	{.name = "acpi",
 	 .cmds = CMD_BOOT,
 	 .group = GROUP_BOOT,
-	 .help = "add ACPI tables (RSDP, MADT, DSDT with the virtio\ndevices); "
-		 "--no-acpi (the default) leaves them out",
+	 .help = "ACPI tables (RSDP, FADT, MADT, DSDT with the\nlegacy and "
+		 "virtio devices): the default",
 	 .set = set_flag,
 	 .id = FLAG_ACPI},
 	{.name = "no-acpi",
 	 .cmds = CMD_BOOT,
 	 .group = GROUP_BOOT,
-	 .help = "no ACPI tables (the default)",
+	 .help = "no ACPI tables: the kernel finds its CPUs in the\nMP table, "
+		 "its devices on the command line",
 	 .set = set_flag,
 	 .id = FLAG_NO_ACPI},
 	{.name = "decompress",

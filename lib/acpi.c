@@ -168,23 +168,45 @@ static size_t virtio_resources(uint8_t r[21], const struct plan_mmio_window *d)
 	return 21;
 }
 
-/* IO(Decode16, 0x3f8, 0x3f8, 0, 8) and IRQNoFlags() {4} */
-static size_t com1_resources(uint8_t r[11])
+/* IO(Decode16, port, port, align, len): 8 bytes. */
+static size_t io_resource(uint8_t *r, uint16_t port, uint8_t align, uint8_t len)
 {
 	r[0] = ACPI_RESOURCE_IO;
 	r[1] = 1; /* 16-bit decode */
-	put_le16(r + 2, ACPI_COM1_PORT);
-	put_le16(r + 4, ACPI_COM1_PORT);
-	r[6] = 0;
-	r[7] = 8;
-	r[8] = ACPI_RESOURCE_IRQ_NOFLAGS;
-	put_le16(r + 9, 1u << ACPI_COM1_IRQ);
-	return 11;
+	put_le16(r + 2, port);
+	put_le16(r + 4, port);
+	r[6] = align;
+	r[7] = len;
+	return 8;
 }
 
-/* EISAID("PNP0501"): three 5-bit letters and four hex digits, the
- * bytes in that order, read as a little-endian dword. */
-#define ACPI_EISAID_PNP0501 0x0105d041u
+/* IRQNoFlags() {irq}: 3 bytes (edge, active high, the ISA default). */
+static size_t irq_resource(uint8_t *r, unsigned irq)
+{
+	r[0] = ACPI_RESOURCE_IRQ_NOFLAGS;
+	put_le16(r + 1, (uint16_t)(1u << irq));
+	return 3;
+}
+
+/*
+ * EISAID("PNP0501"): three letters of 5 bits (A is 1) and four hex
+ * digits, each half big-endian, read as a little-endian dword.
+ */
+static uint32_t eisaid(const char id[8])
+{
+	uint16_t vendor = (uint16_t)(((id[0] - '@') & 0x1f) << 10 |
+				     ((id[1] - '@') & 0x1f) << 5 |
+				     ((id[2] - '@') & 0x1f));
+	uint16_t product = 0;
+
+	for (int i = 3; i < 7; i++)
+		product =
+			(uint16_t)(product << 4 |
+				   (id[i] <= '9' ? id[i] - '0'
+						 : (id[i] | 0x20) - 'a' + 10));
+	return (uint32_t)(vendor >> 8 | (vendor & 0xff) << 8) |
+	       (uint32_t)(product >> 8 | (product & 0xff) << 8) << 16;
+}
 
 /*
  * Device(name) { body }: the body is built first into a scratch
@@ -220,19 +242,57 @@ static void virtio_device(struct aml *a, unsigned i,
 	emit_device(a, name, &b);
 }
 
-static void com1_device(struct aml *a)
+/* Device(name) { _HID EISAID(hid), _UID 1, _CRS res } */
+static void pnp_device(struct aml *a, const char name[4], const char *hid,
+		       const uint8_t *res, size_t n)
 {
-	uint8_t scratch[64], res[11];
+	uint8_t scratch[96];
 	struct aml b = {scratch, 0, sizeof(scratch), false};
-	size_t n = com1_resources(res);
 
 	emit8(&b, AML_NAME_OP);
 	emit_name_string(&b, "_HID", 4);
 	emit8(&b, AML_DWORD_PREFIX);
-	emit32(&b, ACPI_EISAID_PNP0501);
+	emit32(&b, eisaid(hid));
 	emit_name_int(&b, "_UID", 1);
 	emit_name_crs(&b, res, n);
-	emit_device(a, "COM1", &b);
+	emit_device(a, name, &b);
+}
+
+/*
+ * The PC's legacy devices, as a PC firmware names them, so that Linux
+ * binds its drivers through PNP: COM1 (PNP0501, 0x3f8, IRQ 4), the CMOS
+ * clock (PNP0B00, 0x70, IRQ 8) and the keyboard controller (PNP0303,
+ * 0x60 and 0x64, IRQ 1).  No PS/2 mouse: Linux then leaves the i8042's
+ * AUX port alone instead of probing it.
+ */
+static void legacy_devices(struct aml *a)
+{
+	uint8_t r[19];
+	size_t n;
+
+	n = io_resource(r, ACPI_COM1_PORT, 0, 8);
+	n += irq_resource(r + n, ACPI_COM1_IRQ);
+	pnp_device(a, "COM1", "PNP0501", r, n);
+	n = io_resource(r, ACPI_RTC_PORT, 1, 2);
+	n += irq_resource(r + n, ACPI_RTC_IRQ);
+	pnp_device(a, "RTC_", "PNP0B00", r, n);
+	n = io_resource(r, ACPI_KBD_DATA_PORT, 1, 1);
+	n += io_resource(r + n, ACPI_KBD_STATUS_PORT, 1, 1);
+	n += irq_resource(r + n, ACPI_KBD_IRQ);
+	pnp_device(a, "KBD_", "PNP0303", r, n);
+}
+
+/* Name(_S5_, Package() {SLP_TYP a, SLP_TYP b, 0, 0}): the soft-off
+ * state, which makes Linux power off through PM1a_CNT. */
+static void s5_package(struct aml *a)
+{
+	emit8(a, AML_NAME_OP);
+	emit_name_string(a, "_S5_", 4);
+	emit8(a, AML_PACKAGE_OP);
+	emit_pkg_length(a, 5);
+	emit8(a, 4);
+	for (int i = 0; i < 4; i++)
+		emit_integer(a, i < 2 ? ACPI_S5_SLP_TYP : 0);
 }
 
 static void header(struct acpi_table_header *h, const char *sig,
@@ -259,7 +319,7 @@ static void seal(uint8_t *table)
 		checksum8(table, len);
 }
 
-/* The DSDT: Scope(\_SB) { COM1, VR00 .. VRnn }. */
+/* The DSDT: _S5_, then Scope(\_SB) { COM1, RTC_, KBD_, VR00 .. VRnn }. */
 static void build_dsdt(struct aml *a, const struct plan_mmio_window *dev,
 		       unsigned n)
 {
@@ -268,10 +328,11 @@ static void build_dsdt(struct aml *a, const struct plan_mmio_window *dev,
 	struct acpi_table_header h = {0};
 	size_t start = a->len;
 
-	com1_device(&sb);
+	legacy_devices(&sb);
 	for (unsigned i = 0; i < n; i++)
 		virtio_device(&sb, i, &dev[i]);
 	emit(a, &h, sizeof(h)); /* filled below */
+	s5_package(a);
 	emit8(a, AML_SCOPE_OP);
 	emit_pkg_length(a, 5 + sb.len);
 	emit8(a, AML_ROOT_CHAR);
@@ -306,6 +367,16 @@ static void build_madt(struct aml *a, unsigned cpus)
 		.inti_flags = ACPI_MADT_POLARITY_CONFORMS |
 			      ACPI_MADT_TRIGGER_CONFORMS,
 	};
+	/* The SCI, level-triggered and active high, as QEMU's PIIX4
+	 * raises it. */
+	struct acpi_madt_interrupt_override sci = {
+		.type = ACPI_MADT_TYPE_INTERRUPT_OVERRIDE,
+		.length = sizeof(sci),
+		.source_irq = ACPI_SCI_IRQ,
+		.global_irq = ACPI_SCI_IRQ,
+		.inti_flags = ACPI_MADT_POLARITY_ACTIVE_HIGH |
+			      ACPI_MADT_TRIGGER_LEVEL,
+	};
 	struct acpi_madt_local_apic_nmi nmi = {
 		.type = ACPI_MADT_TYPE_LOCAL_APIC_NMI,
 		.length = sizeof(nmi),
@@ -328,6 +399,7 @@ static void build_madt(struct aml *a, unsigned cpus)
 	}
 	emit(a, &io, sizeof(io));
 	emit(a, &pit, sizeof(pit));
+	emit(a, &sci, sizeof(sci));
 	emit(a, &nmi, sizeof(nmi));
 	if (a->overflow)
 		return;
@@ -337,29 +409,73 @@ static void build_madt(struct aml *a, unsigned cpus)
 	seal(a->buf + start);
 }
 
-static void build_fadt(struct aml *a, uint64_t dsdt_gpa)
+/* A GAS for n bytes of I/O ports at port. */
+static struct acpi_generic_address io_gas(uint16_t port, unsigned n)
+{
+	struct acpi_generic_address g = {
+		.space_id = ACPI_ADR_SPACE_SYSTEM_IO,
+		.bit_width = (uint8_t)(8 * n),
+		.address = port,
+	};
+
+	return g;
+}
+
+/* The PM1a blocks and the PM timer, in both the 32-bit fields and the
+ * X_ ones (which an ACPI 2.0+ OS prefers). */
+static void fadt_pm_blocks(struct acpi_table_fadt *f)
+{
+	f->sci_interrupt = ACPI_SCI_IRQ;
+	f->pm1a_event_block = ACPI_PM1A_EVT_BLK;
+	f->pm1a_control_block = ACPI_PM1A_CNT_BLK;
+	f->pm_timer_block = ACPI_PM_TMR_BLK;
+	f->pm1_event_length = ACPI_PM1_EVT_LEN;
+	f->pm1_control_length = ACPI_PM1_CNT_LEN;
+	f->pm_timer_length = ACPI_PM_TMR_LEN;
+	f->xpm1a_event_block = io_gas(ACPI_PM1A_EVT_BLK, ACPI_PM1_EVT_LEN);
+	f->xpm1a_control_block = io_gas(ACPI_PM1A_CNT_BLK, ACPI_PM1_CNT_LEN);
+	f->xpm_timer_block = io_gas(ACPI_PM_TMR_BLK, ACPI_PM_TMR_LEN);
+	/* No C2/C3: latencies over 100 and 1000 us say "not supported". */
+	f->c2_latency = 101;
+	f->c3_latency = 1001;
+	f->century = ACPI_RTC_CENTURY;
+}
+
+static void build_fadt(struct aml *a, uint64_t facs_gpa, uint64_t dsdt_gpa)
 {
 	struct acpi_table_fadt f;
 
 	memset(&f, 0, sizeof(f));
 	header(&f.header, ACPI_SIG_FADT, sizeof(f), ACPI_FADT_REVISION);
+	f.facs = (uint32_t)facs_gpa;
+	f.xfacs = facs_gpa;
 	f.dsdt = (uint32_t)dsdt_gpa;
 	f.xdsdt = dsdt_gpa;
+	fadt_pm_blocks(&f);
 	f.boot_flags = ACPI_FADT_LEGACY_DEVICES | ACPI_FADT_8042;
-	f.flags = ACPI_FADT_HW_REDUCED | ACPI_FADT_POWER_BUTTON |
-		  ACPI_FADT_SLEEP_BUTTON | ACPI_FADT_RESET_REGISTER;
-	/* Linux's reboot tries the ACPI reset first; with none, its
-	 * i8042 pulse was seen to end in a triple fault under TCG with
-	 * these tables.  RST_CNT resets both our KVM launcher and QEMU pc. */
-	f.reset_register.space_id = ACPI_ADR_SPACE_SYSTEM_IO;
-	f.reset_register.bit_width = 8;
+	f.flags = ACPI_FADT_WBINVD | ACPI_FADT_C1_SUPPORTED |
+		  ACPI_FADT_POWER_BUTTON | ACPI_FADT_SLEEP_BUTTON |
+		  ACPI_FADT_32BIT_TIMER | ACPI_FADT_RESET_REGISTER;
+	/* Linux's reboot tries the ACPI reset first.  RST_CNT resets both
+	 * our KVM launcher and QEMU pc. */
+	f.reset_register = io_gas(RST_CNT_PORT, 1);
 	f.reset_register.access_width = ACPI_ACCESS_BYTE;
-	f.reset_register.address = RST_CNT_PORT;
 	f.reset_value = RST_CNT_SYS_RST | RST_CNT_RST_CPU;
 	f.minor_revision = ACPI_FADT_MINOR_REVISION;
 	emit(a, &f, sizeof(f));
 	if (!a->overflow)
 		seal(a->buf + a->len - sizeof(f));
+}
+
+static void build_facs(struct aml *a)
+{
+	struct acpi_table_facs f;
+
+	memset(&f, 0, sizeof(f));
+	memcpy(f.signature, ACPI_SIG_FACS, 4);
+	f.length = sizeof(f);
+	f.version = ACPI_FACS_VERSION;
+	emit(a, &f, sizeof(f));
 }
 
 static void build_xsdt(struct aml *a, uint64_t fadt_gpa, uint64_t madt_gpa)
@@ -392,12 +508,17 @@ static void build_rsdp(uint8_t *buf, uint64_t xsdt_gpa)
 	memcpy(buf, &r, sizeof(r));
 }
 
-/* Tables start 16-byte aligned, as the RSDP must be. */
+/* Tables start 16-byte aligned, as the RSDP must be; the FACS 64. */
+static void align_to(struct aml *a, size_t align)
+{
+	static const uint8_t zeros[64];
+
+	emit(a, zeros, align_up(a->len, align) - a->len);
+}
+
 static void align16(struct aml *a)
 {
-	static const uint8_t zeros[16];
-
-	emit(a, zeros, align_up(a->len, 16) - a->len);
+	align_to(a, 16);
 }
 
 int acpi_build(uint8_t *buf, uint64_t gpa, unsigned cpus,
@@ -425,6 +546,9 @@ int acpi_build(uint8_t *buf, uint64_t gpa, unsigned cpus,
 	align16(&a);
 	out->fadt = (uint32_t)a.len;
 	a.len += sizeof(struct acpi_table_fadt);
+	align_to(&a, 64);
+	out->facs = (uint32_t)a.len;
+	build_facs(&a);
 	align16(&a);
 	out->madt = (uint32_t)a.len;
 	build_madt(&a, cpus);
@@ -438,7 +562,7 @@ int acpi_build(uint8_t *buf, uint64_t gpa, unsigned cpus,
 			       "exceed %u bytes",
 			       cpus, n, ACPI_TABLES_MAX);
 	a.len = out->fadt;
-	build_fadt(&a, gpa + out->dsdt);
+	build_fadt(&a, gpa + out->facs, gpa + out->dsdt);
 	a.len = out->xsdt;
 	build_xsdt(&a, gpa + out->fadt, gpa + out->madt);
 	build_rsdp(buf, gpa + out->xsdt);

@@ -23,6 +23,28 @@
 #define ACPI_SIG_FADT "FACP"
 #define ACPI_SIG_MADT "APIC"
 #define ACPI_SIG_DSDT "DSDT"
+#define ACPI_SIG_FACS "FACS"
+
+/* The FACS (5.2.10): 64 bytes, 64-byte aligned, no checksum.  A FADT
+ * that is not hardware-reduced must point at one; nothing in it is
+ * used (no global lock, no waking vector: no sleep states but S5). */
+struct acpi_table_facs {
+	char signature[4];
+	uint32_t length;
+	uint32_t hardware_signature;
+	uint32_t firmware_waking_vector;
+	uint32_t global_lock;
+	uint32_t flags;
+	uint64_t xfirmware_waking_vector;
+	uint8_t version;
+	uint8_t reserved[3];
+	uint32_t ospm_flags;
+	uint8_t reserved1[24];
+} __attribute__((packed));
+_Static_assert(sizeof(struct acpi_table_facs) == 64, "facs");
+_Static_assert(offsetof(struct acpi_table_facs, version) == 32,
+	       "facs.version");
+#define ACPI_FACS_VERSION 2
 
 #define ACPI_OEM_ID "DIRBOT"
 #define ACPI_OEM_TABLE_ID "DIRBOOT "
@@ -80,14 +102,47 @@ struct acpi_generic_address {
 } __attribute__((packed));
 _Static_assert(sizeof(struct acpi_generic_address) == 12, "gas");
 
-/* The FADT, revision 6 (276 bytes).  Hardware-reduced: no SCI, no PM
- * timer, no PM1 blocks and no FACS, as Firecracker gives its guests;
- * the fields a hardware-reduced OS ignores stay in reserved arrays. */
+/* The FADT, revision 6 (276 bytes), a PC's: the PM1a blocks, the PM
+ * timer and the SCI are there (ACPI_PM_BASE below), so that Linux keeps
+ * the PIT, the 8259 and the legacy ISA IRQs that a hardware-reduced FADT
+ * takes away, and powers off through PM1a_CNT. */
 struct acpi_table_fadt {
 	struct acpi_table_header header;
 	uint32_t facs;
 	uint32_t dsdt;
-	uint8_t legacy_1[65];     /* 44: model .. century, all zero */
+	uint8_t model;            /* 44 */
+	uint8_t preferred_profile;
+	uint16_t sci_interrupt;   /* 46 */
+	uint32_t smi_command;     /* 48: 0, always in ACPI mode */
+	uint8_t acpi_enable;
+	uint8_t acpi_disable;
+	uint8_t s4_bios_request;
+	uint8_t pstate_control;
+	uint32_t pm1a_event_block;   /* 56 */
+	uint32_t pm1b_event_block;
+	uint32_t pm1a_control_block; /* 64 */
+	uint32_t pm1b_control_block;
+	uint32_t pm2_control_block;
+	uint32_t pm_timer_block;     /* 76 */
+	uint32_t gpe0_block;
+	uint32_t gpe1_block;
+	uint8_t pm1_event_length;    /* 88 */
+	uint8_t pm1_control_length;
+	uint8_t pm2_control_length;
+	uint8_t pm_timer_length;     /* 91 */
+	uint8_t gpe0_block_length;
+	uint8_t gpe1_block_length;
+	uint8_t gpe1_base;
+	uint8_t cst_control;
+	uint16_t c2_latency;      /* 96 */
+	uint16_t c3_latency;
+	uint16_t flush_size;
+	uint16_t flush_stride;
+	uint8_t duty_offset;      /* 104 */
+	uint8_t duty_width;
+	uint8_t day_alarm;
+	uint8_t month_alarm;
+	uint8_t century;          /* 108 */
 	uint16_t boot_flags;      /* 109: IAPC_BOOT_ARCH */
 	uint8_t reserved;
 	uint32_t flags;           /* 112 */
@@ -97,7 +152,14 @@ struct acpi_table_fadt {
 	uint8_t minor_revision;   /* 131 */
 	uint64_t xfacs;           /* 132 */
 	uint64_t xdsdt;           /* 140 */
-	uint8_t legacy_3[96];     /* 148: X_PM1a_EVT .. X_GPE1 */
+	struct acpi_generic_address xpm1a_event_block;   /* 148 */
+	struct acpi_generic_address xpm1b_event_block;   /* 160 */
+	struct acpi_generic_address xpm1a_control_block; /* 172 */
+	struct acpi_generic_address xpm1b_control_block; /* 184 */
+	struct acpi_generic_address xpm2_control_block;  /* 196 */
+	struct acpi_generic_address xpm_timer_block;     /* 208 */
+	struct acpi_generic_address xgpe0_block;         /* 220 */
+	struct acpi_generic_address xgpe1_block;         /* 232 */
 	struct acpi_generic_address sleep_control; /* 244 */
 	struct acpi_generic_address sleep_status;  /* 256 */
 	uint64_t hypervisor_id;   /* 268 */
@@ -116,6 +178,28 @@ _Static_assert(offsetof(struct acpi_table_fadt, arm_boot_flags) == 129,
 _Static_assert(offsetof(struct acpi_table_fadt, minor_revision) == 131,
 	       "fadt.minor_revision");
 _Static_assert(offsetof(struct acpi_table_fadt, xdsdt) == 140, "fadt.xdsdt");
+_Static_assert(offsetof(struct acpi_table_fadt, sci_interrupt) == 46,
+	       "fadt.sci_interrupt");
+_Static_assert(offsetof(struct acpi_table_fadt, smi_command) == 48,
+	       "fadt.smi_command");
+_Static_assert(offsetof(struct acpi_table_fadt, pm1a_event_block) == 56,
+	       "fadt.pm1a_event_block");
+_Static_assert(offsetof(struct acpi_table_fadt, pm1a_control_block) == 64,
+	       "fadt.pm1a_control_block");
+_Static_assert(offsetof(struct acpi_table_fadt, pm_timer_block) == 76,
+	       "fadt.pm_timer_block");
+_Static_assert(offsetof(struct acpi_table_fadt, pm1_event_length) == 88,
+	       "fadt.pm1_event_length");
+_Static_assert(offsetof(struct acpi_table_fadt, pm_timer_length) == 91,
+	       "fadt.pm_timer_length");
+_Static_assert(offsetof(struct acpi_table_fadt, century) == 108,
+	       "fadt.century");
+_Static_assert(offsetof(struct acpi_table_fadt, xpm1a_event_block) == 148,
+	       "fadt.xpm1a_event_block");
+_Static_assert(offsetof(struct acpi_table_fadt, xpm1a_control_block) == 172,
+	       "fadt.xpm1a_control_block");
+_Static_assert(offsetof(struct acpi_table_fadt, xpm_timer_block) == 208,
+	       "fadt.xpm_timer_block");
 _Static_assert(offsetof(struct acpi_table_fadt, sleep_control) == 244,
 	       "fadt.sleep_control");
 _Static_assert(offsetof(struct acpi_table_fadt, hypervisor_id) == 268,
@@ -126,8 +210,11 @@ _Static_assert(offsetof(struct acpi_table_fadt, hypervisor_id) == 268,
 #define ACPI_FADT_LEGACY_DEVICES (1u << 0)
 #define ACPI_FADT_8042 (1u << 1)
 /* Flags */
+#define ACPI_FADT_WBINVD (1u << 0)
+#define ACPI_FADT_C1_SUPPORTED (1u << 2)
 #define ACPI_FADT_POWER_BUTTON (1u << 4) /* set: no fixed power button */
 #define ACPI_FADT_SLEEP_BUTTON (1u << 5)
+#define ACPI_FADT_32BIT_TIMER (1u << 8) /* TMR_VAL_EXT */
 #define ACPI_FADT_RESET_REGISTER (1u << 10)
 #define ACPI_FADT_HW_REDUCED (1u << 20)
 /* The reset register's address space and width (it is RST_CNT_PORT,
@@ -151,7 +238,9 @@ _Static_assert(sizeof(struct acpi_table_madt) == 44, "madt");
 #define ACPI_MADT_TYPE_LOCAL_APIC_NMI 4
 #define ACPI_MADT_ENABLED 1u
 #define ACPI_MADT_POLARITY_CONFORMS 0
+#define ACPI_MADT_POLARITY_ACTIVE_HIGH 1
 #define ACPI_MADT_TRIGGER_CONFORMS 0
+#define ACPI_MADT_TRIGGER_LEVEL (3u << 2)
 #define ACPI_MADT_ALL_CPUS 0xff
 
 struct acpi_madt_local_apic {
@@ -207,6 +296,7 @@ _Static_assert(sizeof(struct acpi_madt_local_apic_nmi) == 6, "madt nmi");
 #define AML_STRING_PREFIX 0x0d
 #define AML_SCOPE_OP 0x10
 #define AML_BUFFER_OP 0x11
+#define AML_PACKAGE_OP 0x12
 #define AML_ROOT_CHAR 0x5c
 #define AML_EXT_OP_PREFIX 0x5b
 #define AML_DEVICE_OP 0x82 /* after AML_EXT_OP_PREFIX */
@@ -221,16 +311,24 @@ _Static_assert(sizeof(struct acpi_madt_local_apic_nmi) == 6, "madt nmi");
 #define ACPI_EXT_IRQ_ACTIVE_LOW (1u << 2)
 #define ACPI_EXT_IRQ_SHARED (1u << 3)
 
-/* COM1, which the DSDT names too. */
+/* The legacy devices the DSDT names: COM1, the CMOS clock (whose
+ * register 0x32 holds the century, as the FADT says) and the keyboard
+ * controller. */
 #define ACPI_COM1_PORT 0x3f8
 #define ACPI_COM1_IRQ 4
+#define ACPI_RTC_PORT 0x70
+#define ACPI_RTC_IRQ 8
+#define ACPI_RTC_CENTURY 0x32
+#define ACPI_KBD_DATA_PORT 0x60
+#define ACPI_KBD_STATUS_PORT 0x64
+#define ACPI_KBD_IRQ 1
 
 /* Everything lies in one page: Linux 6.1 maps a table in e820 RAM with
  * kmap(), one page at most (drivers/acpi/osl.c, acpi_map). */
 #define ACPI_TABLES_MAX 4096
 
 struct acpi_layout {
-	uint32_t rsdp, xsdt, fadt, madt, dsdt; /* offsets in the buffer */
+	uint32_t rsdp, xsdt, fadt, facs, madt, dsdt; /* offsets in buf */
 	uint32_t size;                         /* bytes used */
 };
 

@@ -69,10 +69,37 @@ static void test_pointers_and_checksums(void **state)
 	assert_int_equal(table_len(buf + l.fadt), 276);
 	assert_int_equal(get_le32(buf + l.fadt + 40), GPA + l.dsdt);
 	assert_int_equal(get_le64(buf + l.fadt + 140), GPA + l.dsdt);
-	assert_int_equal(get_le32(buf + l.fadt + 112),
-			 ACPI_FADT_HW_REDUCED | ACPI_FADT_POWER_BUTTON |
-				 ACPI_FADT_SLEEP_BUTTON |
-				 ACPI_FADT_RESET_REGISTER);
+	/* Not hardware-reduced: Linux keeps the PIT, the 8259 and the
+	 * legacy IRQs, and powers off through PM1a_CNT. */
+	assert_int_equal(
+		get_le32(buf + l.fadt + 112),
+		ACPI_FADT_WBINVD | ACPI_FADT_C1_SUPPORTED |
+			ACPI_FADT_POWER_BUTTON | ACPI_FADT_SLEEP_BUTTON |
+			ACPI_FADT_32BIT_TIMER | ACPI_FADT_RESET_REGISTER);
+	assert_int_equal(get_le32(buf + l.fadt + 36), GPA + l.facs);
+	assert_int_equal(get_le64(buf + l.fadt + 132), GPA + l.facs);
+	assert_int_equal(get_le16(buf + l.fadt + 46), 9);     /* SCI_INT */
+	assert_int_equal(get_le32(buf + l.fadt + 48), 0);     /* no SMI_CMD */
+	assert_int_equal(get_le32(buf + l.fadt + 56), 0x600); /* PM1a_EVT */
+	assert_int_equal(get_le32(buf + l.fadt + 64), 0x604); /* PM1a_CNT */
+	assert_int_equal(get_le32(buf + l.fadt + 76), 0x608); /* PM_TMR */
+	assert_int_equal(buf[l.fadt + 88], 4);
+	assert_int_equal(buf[l.fadt + 89], 2);
+	assert_int_equal(buf[l.fadt + 91], 4);
+	assert_int_equal(buf[l.fadt + 108], 0x32); /* CMOS century */
+	/* X_PM1a_EVT_BLK, X_PM1a_CNT_BLK, X_PM_TMR_BLK: I/O, 32/16/32 bits. */
+	assert_int_equal(buf[l.fadt + 148], ACPI_ADR_SPACE_SYSTEM_IO);
+	assert_int_equal(buf[l.fadt + 149], 32);
+	assert_int_equal(get_le64(buf + l.fadt + 152), 0x600);
+	assert_int_equal(buf[l.fadt + 173], 16);
+	assert_int_equal(get_le64(buf + l.fadt + 176), 0x604);
+	assert_int_equal(buf[l.fadt + 209], 32);
+	assert_int_equal(get_le64(buf + l.fadt + 212), 0x608);
+	/* The FACS: 64 bytes, 64-byte aligned. */
+	assert_memory_equal(buf + l.facs, "FACS", 4);
+	assert_int_equal(get_le32(buf + l.facs + 4), 64);
+	assert_int_equal(l.facs % 64, 0);
+	assert_true(l.facs >= l.fadt + 276 && l.facs + 64 <= l.madt);
 	assert_int_equal(buf[l.fadt + 116], ACPI_ADR_SPACE_SYSTEM_IO);
 	assert_int_equal(buf[l.fadt + 117], 8); /* bit width */
 	assert_int_equal(buf[l.fadt + 119], ACPI_ACCESS_BYTE);
@@ -101,6 +128,11 @@ static void test_madt(void **state)
 	struct acpi_layout l;
 	const uint8_t *m, *e, *end;
 	unsigned lapics = 0, ioapics = 0, isos = 0, nmis = 0;
+	/* ISA IRQ 0 -> GSI 2, conforming; the SCI, IRQ 9 -> GSI 9, level,
+	 * active high. */
+	static const uint8_t iso_src[] = {0, 9};
+	static const uint32_t iso_gsi[] = {MP_PIT_PIN, 9};
+	static const uint16_t iso_flags[] = {0, 0x0d};
 
 	(void)state;
 	build(buf, 4, 0, &l);
@@ -125,10 +157,11 @@ static void test_madt(void **state)
 			ioapics++;
 			break;
 		case ACPI_MADT_TYPE_INTERRUPT_OVERRIDE:
+			assert_true(isos < 2);
 			assert_int_equal(e[2], 0);
-			assert_int_equal(e[3], 0);
-			assert_int_equal(get_le32(e + 4), MP_PIT_PIN);
-			assert_int_equal(get_le16(e + 8), 0);
+			assert_int_equal(e[3], iso_src[isos]);
+			assert_int_equal(get_le32(e + 4), iso_gsi[isos]);
+			assert_int_equal(get_le16(e + 8), iso_flags[isos]);
 			isos++;
 			break;
 		case ACPI_MADT_TYPE_LOCAL_APIC_NMI:
@@ -143,7 +176,7 @@ static void test_madt(void **state)
 	assert_ptr_equal(e, end);
 	assert_int_equal(lapics, 4);
 	assert_int_equal(ioapics, 1);
-	assert_int_equal(isos, 1);
+	assert_int_equal(isos, 2);
 	assert_int_equal(nmis, 1);
 }
 
@@ -209,6 +242,35 @@ static size_t check_virtio_device(const uint8_t *p, unsigned i)
 	return 2 + len;
 }
 
+/* One Device(name): _HID EISAID, _UID 1, _CRS res + end tag; returns
+ * the bytes it took. */
+static size_t check_pnp_device(const uint8_t *p, const char *name, uint32_t hid,
+			       const char *res, size_t res_len)
+{
+	size_t n, len, crs;
+	const uint8_t *body;
+
+	assert_int_equal(p[0], AML_EXT_OP_PREFIX);
+	assert_int_equal(p[1], AML_DEVICE_OP);
+	len = pkg_length(p + 2, &n);
+	assert_memory_equal(p + 2 + n, name, 4);
+	body = p + 2 + n + 4;
+	assert_memory_equal(body, "\x08_HID\x0c", 6);
+	assert_int_equal(get_le32(body + 6), hid);
+	body += 10;
+	assert_memory_equal(body, "\x08_UID\x01", 6);
+	body += 6;
+	assert_memory_equal(body, "\x08_CRS\x11", 6);
+	crs = pkg_length(body + 6, &n);
+	assert_int_equal(body[6 + n], AML_BYTE_PREFIX);
+	assert_int_equal(body[7 + n], res_len + 2);
+	assert_memory_equal(body + 8 + n, res, res_len);
+	assert_int_equal(body[8 + n + res_len], ACPI_RESOURCE_END_TAG);
+	assert_int_equal(crs, n + 2 + res_len + 2);
+	assert_ptr_equal(body + 8 + n + res_len + 2, p + 2 + len);
+	return 2 + len;
+}
+
 static void test_dsdt_aml(void **state)
 {
 	static uint8_t buf[ACPI_TABLES_MAX];
@@ -221,20 +283,31 @@ static void test_dsdt_aml(void **state)
 	d = buf + l.dsdt;
 	end = d + table_len(d);
 	p = d + 36;
+	/* Name(_S5_, Package(4) {0, 0, 0, 0}) */
+	assert_memory_equal(p, "\x08_S5_\x12\x06\x04\x00\x00\x00\x00", 12);
+	p += 12;
 	assert_int_equal(p[0], AML_SCOPE_OP);
 	len = pkg_length(p + 1, &n);
 	assert_ptr_equal(p + 1 + len, end); /* the scope ends the table */
 	assert_int_equal(p[1 + n], AML_ROOT_CHAR);
 	assert_memory_equal(p + 2 + n, "_SB_", 4);
 	p += 2 + n + 4;
-	/* COM1: EISAID("PNP0501") = 0x0105d041, IO 0x3f8, IRQ 4. */
-	assert_int_equal(p[0], AML_EXT_OP_PREFIX);
-	len = pkg_length(p + 2, &n);
-	assert_memory_equal(p + 2 + n, "COM1", 4);
-	assert_int_equal(get_le32(p + 2 + n + 4 + 6), 0x0105d041);
-	assert_non_null(memmem(p, 2 + len, "\x47\x01\xf8\x03\xf8\x03", 6));
-	assert_non_null(memmem(p, 2 + len, "\x22\x10\x00\x79", 4));
-	p += 2 + len;
+	/* COM1: EISAID("PNP0501") = 0x0105d041, IO 0x3f8 len 8, IRQ 4. */
+	p += check_pnp_device(p, "COM1", 0x0105d041,
+			      "\x47\x01\xf8\x03\xf8\x03\x00\x08"
+			      "\x22\x10\x00",
+			      11);
+	/* RTC_: EISAID("PNP0B00") = 0x000bd041, IO 0x70 len 2, IRQ 8. */
+	p += check_pnp_device(p, "RTC_", 0x000bd041,
+			      "\x47\x01\x70\x00\x70\x00\x01\x02"
+			      "\x22\x00\x01",
+			      11);
+	/* KBD_: EISAID("PNP0303") = 0x0303d041, IO 0x60, IO 0x64, IRQ 1. */
+	p += check_pnp_device(p, "KBD_", 0x0303d041,
+			      "\x47\x01\x60\x00\x60\x00\x01\x01"
+			      "\x47\x01\x64\x00\x64\x00\x01\x01"
+			      "\x22\x02\x00",
+			      19);
 	p += check_virtio_device(p, 0);
 	p += check_virtio_device(p, 1);
 	assert_ptr_equal(p, end);
@@ -256,10 +329,12 @@ static void test_largest(void **state)
 						    512, 5 + i};
 	assert_int_equal(acpi_build(buf, GPA, 64, many, 8, &l, &err), DB_OK);
 	assert_true(l.size <= ACPI_TABLES_MAX);
-	assert_int_equal(table_len(buf + l.madt), 44 + 64 * 8 + 12 + 10 + 6);
+	assert_int_equal(table_len(buf + l.madt),
+			 44 + 64 * 8 + 12 + 2 * 10 + 6);
 	assert_int_equal(sum(buf + l.dsdt, table_len(buf + l.dsdt)), 0);
-	assert_int_equal(pkg_length(buf + l.dsdt + 37, &n),
-			 table_len(buf + l.dsdt) - 37);
+	/* The scope after _S5_'s 12 bytes runs to the table's end. */
+	assert_int_equal(pkg_length(buf + l.dsdt + 36 + 12 + 1, &n),
+			 table_len(buf + l.dsdt) - 36 - 12 - 1);
 	assert_int_equal(n, 2);
 	assert_int_equal(acpi_build(buf, GPA, 0, many, 8, &l, &err),
 			 DB_ERR_INPUT);
