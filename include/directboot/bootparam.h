@@ -17,6 +17,7 @@
 #define BOOT_SECTOR_SIZE 512
 #define SETUP_HEADER_OFFSET 0x1f1 /* struct setup_header in file and zero page */
 #define SETUP_SECTS_DEFAULT 4     /* setup_sects == 0 means 4 */
+#define SYSSIZE_UNIT 16		  /* syssize counts 16-byte paragraphs */
 #define SETUP_SECTS_OFFSET 0x1f1
 #define BOOT_FLAG_OFFSET 0x1fe
 #define HDRS_OFFSET 0x202

@@ -255,3 +255,57 @@ check_bin() { # directboot
 check_kernel cloud lz4 127 64
 check_kernel generic xz 127 64
 check_kernel i386 xz 4 32
+
+# bzImages from outside Linux's build: memtest86+ (protocol 2.12) and
+# iPXE's ipxe.lkrn (2.07).  Both round syssize up, so each file ends a
+# few bytes (1 to 15) before syssize * 16: inspect and plan must take
+# them, and plan must load what is there: memtest86+'s whole
+# protected-mode part; ipxe.lkrn has code32_start 0 (its code runs in
+# real mode, through the BIOS), which plan refuses by name.  Neither has
+# a payload for extract.  Neither boots to the serial console here:
+# memtest86+ prints nothing on COM1 within 15 s under tcg, and iPXE's
+# lkrn needs BIOS services.
+check_foreign() { # kind version plan-refusal
+	kind=$1
+	echo "-- $kind (a bzImage from outside Linux's build)"
+	img=$(tests/fetch-kernels.sh "$kind") || {
+		fail "$kind: fetch" "tests/fetch-kernels.sh $kind failed (no network and no cache?)"
+		return
+	}
+	size=$(stat -c %s "$img")
+	ss=$(le 1 0x1f1 "$img")
+	[ "$ss" = 0 ] && ss=4
+	syssize=$(le 4 0x1f4 "$img")
+	pm=$((size - (ss + 1) * 512))
+	short=$((syssize * 16 - pm))
+	if [ "$short" -ge 1 ] && [ "$short" -le 15 ]; then
+		pass "$kind: the file ends $short bytes before syssize*16"
+	else
+		fail "$kind: the file ends 1 to 15 bytes before syssize*16" "short by $short"
+	fi
+	t_eq "$kind: protocol $2 in the file" "$2" "$(le 2 0x206 "$img")"
+	for bin in $bins; do
+		n="$kind/$bin"
+		json=$tmp/json
+		"$bin" inspect "$img" --json >"$json" 2>"$tmp/err"
+		t_eq "$n: inspect --json exits 0" "0 " "$? $(head -1 "$tmp/err")"
+		t_eq "$n: pm_load_size is what the file holds" "$pm $syssize 0" \
+			"$(j '"\(.pm_load_size) \(.syssize) \(.trailing_size)"')"
+		"$bin" plan "$img" --json >"$json" 2>"$tmp/err"
+		st=$?
+		if [ -n "$3" ]; then
+			t_eq "$n: plan refuses: $3" "2 1" \
+				"$st $(grep -cF -- "$3" "$tmp/err")"
+		else
+			t_eq "$n: plan exits 0" "0 " "$st $(head -1 "$tmp/err")"
+			t_eq "$n: plan copies the whole protected-mode part" "$pm" \
+				"$(j '.placements[] | select(.what == "kernel") | .size')"
+		fi
+		"$bin" extract "$img" -o "$tmp/elf" 2>"$tmp/err"
+		t_eq "$n: extract: exit 2, no payload to extract" "2 1" \
+			"$? $(wc -l <"$tmp/err")"
+	done
+}
+check_foreign memtest 524 ""
+check_foreign ipxe 519 "code32_start=0x0"
+
