@@ -95,6 +95,22 @@ int image_detect(const uint8_t *buf, size_t size, enum image_kind *kind,
 		*kind = IMAGE_BZIMAGE;
 		return DB_OK;
 	}
+	/* A bzImage with an EFI stub is a PE file too, and was taken
+	 * above; a PE file without "HdrS" is an EFI application (a UKI,
+	 * iPXE's ipxe.efi, a bootloader), which no boot protocol here
+	 * enters. */
+	if (range_ok(PE_LFANEW_OFFSET, 4, size) &&
+	    get_le16(buf) == PE_MZ_MAGIC) {
+		uint32_t pe = get_le32(buf + PE_LFANEW_OFFSET);
+
+		if (range_ok(pe, 4, size) && get_le32(buf + pe) == PE_MAGIC)
+			return db_fail(err, DB_ERR_INPUT,
+				       "image: a PE/COFF (EFI) executable "
+				       "(\"MZ\" at 0, \"PE\" at e_lfanew="
+				       "0x%x), not a bzImage (no \"HdrS\" "
+				       "at 0x%x) or an ELF kernel",
+				       pe, HDRS_OFFSET);
+	}
 	first_bytes(buf, size, seen, sizeof(seen));
 	return db_fail(err, DB_ERR_INPUT,
 		       "image: unknown format (first bytes %s, size %zu): no "

@@ -309,3 +309,18 @@ check_foreign() { # kind version plan-refusal
 check_foreign memtest 524 ""
 check_foreign ipxe 519 "code32_start=0x0"
 
+# A PE/COFF EFI application that is not a bzImage (iPXE's ipxe.efi) is
+# named as such, not "unknown format".
+if lkrn=$(tests/fetch-kernels.sh ipxe); then
+	efi=${lkrn%/*}/ipxe.efi
+	for bin in $bins; do
+		"$bin" inspect "$efi" >"$tmp/out" 2>"$tmp/err"
+		st=$?
+		if [ $st = 2 ] && grep -q 'PE/COFF (EFI) executable' "$tmp/err"; then
+			pass "$bin: inspect ipxe.efi names a PE/COFF (EFI) executable"
+		else
+			fail "$bin: inspect ipxe.efi names a PE/COFF (EFI) executable" \
+				"exit $st: $(head -1 "$tmp/err")"
+		fi
+	done
+fi
