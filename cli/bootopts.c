@@ -81,8 +81,8 @@ static int read_initrd(struct bootopts *bo, const char *path,
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0)
-		return db_fail(err, DB_ERR_INPUT, "initrd %s: %s", path,
-			       strerror(errno));
+		return db_fail(err, db_errno_status(errno), "initrd %s: %s",
+			       path, strerror(errno));
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
 	    (uint64_t)st.st_size > IMAGE_SIZE_MAX) {
 		close(fd);

@@ -568,8 +568,10 @@ static void inspect_usage(FILE *f)
 		"the\n"
 		"ELF inside (segments, entry, notes, PVH entry).\n\n");
 	cli_options_usage(f, CMD_INSPECT);
-	fprintf(f, "\nExit status: 0 ok, 2 bad usage or bad image, 3 host "
-		   "error.\n");
+	fprintf(f, "\nExit status: 0 ok; 2 bad usage, a bad image, or an "
+		   "IMAGE that is missing,\nnot a regular file or not yours "
+		   "to read; 3 a host failure (out of memory,\nan I/O "
+		   "error).\n");
 }
 
 int cmd_inspect(int argc, char **argv)

@@ -49,9 +49,12 @@ static void usage(FILE *f)
 	      "page, setup_data, hvm_start_info, page tables and CPU state.\n\n",
 	      f);
 	cli_options_usage(f, CMD_PLAN);
-	fputs("\nExit status: 0 planned, 2 bad usage or a plan the image or "
+	fputs("\nExit status: 0 planned; 2 bad usage, a plan the image or "
 	      "options\n"
-	      "rule out (the message names the limit), 3 host resources.\n",
+	      "rule out (the message names the limit), or a file argument "
+	      "(IMAGE, -i)\nthat is missing, not a regular file or not "
+	      "yours to read; 3 a host\nfailure (out of memory, an I/O "
+	      "error).\n",
 	      f);
 }
 

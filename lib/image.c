@@ -118,22 +118,6 @@ int image_detect(const uint8_t *buf, size_t size, enum image_kind *kind,
 		       seen, size, HDRS_OFFSET);
 }
 
-/* A path that is not there or not ours to read is the caller's mistake
- * (exit 2); anything else is the host's (exit 3). */
-static int open_errno_status(int e)
-{
-	switch (e) {
-	case ENOENT:
-	case ENOTDIR:
-	case EACCES:
-	case ELOOP:
-	case ENAMETOOLONG:
-		return DB_ERR_INPUT;
-	default:
-		return DB_ERR_HOST;
-	}
-}
-
 int image_file_open(const char *path, struct image_file *f,
 		    struct db_error *err)
 {
@@ -147,7 +131,7 @@ int image_file_open(const char *path, struct image_file *f,
 	 * fstat() can refuse it. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
-		return db_fail(err, open_errno_status(errno),
+		return db_fail(err, db_errno_status(errno),
 			       "image: cannot open %s: %s", path,
 			       strerror(errno));
 	if (fstat(fd, &st) < 0) {
