@@ -589,8 +589,8 @@ static const struct cli_option options[] = {
 	 .values = accel_words,
 	 .group = GROUP_RUN,
 	 .help = "auto, kvm or tcg (default auto: kvm when a\ncalibration "
-		 "guest "
-		 "shows hardware speed, else tcg)",
+		 "guest shows hardware speed, else tcg;\nwith a virtio "
+		 "device, kvm without calibrating)",
 	 .set = set_accel},
 	{.name = "timeout",
 	 .arg = ARG_REQUIRED,
@@ -683,7 +683,7 @@ static const char *const group_titles[NR_GROUPS] = {
 	[GROUP_COMMAND] = "Options:",
 	[GROUP_BOOT] = "Boot options:",
 	[GROUP_RUN] = "Run options:",
-	[GROUP_DEVICES] = "Devices (virtio-mmio, --accel kvm):",
+	[GROUP_DEVICES] = "Devices (virtio-mmio, --accel kvm only; tcg refuses them):",
 	[GROUP_SANDBOX] = "Sandbox (--accel kvm; on unless --no-sandbox):",
 };
 

@@ -162,6 +162,64 @@ static int check_run_files(const struct accel_config *cfg, struct db_error *err)
 	return DB_OK;
 }
 
+/* "--disk, --net, --console virtio, --rng": the device options given. */
+static void device_words(const struct accel_devices *d, char *buf, size_t n)
+{
+	const char *w[4];
+	unsigned k = 0;
+	size_t pos = 0;
+
+	if (d->nr_disks)
+		w[k++] = "--disk";
+	if (d->net)
+		w[k++] = "--net";
+	if (d->console)
+		w[k++] = "--console virtio";
+	if (d->rng)
+		w[k++] = "--rng";
+	buf[0] = '\0';
+	for (unsigned i = 0; i < k && pos < n; i++)
+		pos += snprintf(buf + pos, n - pos, "%s%s", i ? ", " : "",
+				w[i]);
+}
+
+/*
+ * The virtio-mmio devices exist on kvm only, so they decide the
+ * accelerator before anything runs (no calibration, no plan): --accel
+ * tcg with a device is bad usage; --accel auto with a device is kvm when
+ * /dev/kvm is usable, else refused at once, as --accel kvm would be.
+ */
+static int devices_accel(struct accel_config *cfg)
+{
+	char words[64];
+	int fd;
+
+	if (!accel_devices_count(&cfg->devices) || cfg->accel == ACCEL_KVM)
+		return 0;
+	device_words(&cfg->devices, words, sizeof(words));
+	if (cfg->accel == ACCEL_TCG) {
+		fprintf(stderr,
+			"directboot: %s: virtio devices need --accel kvm "
+			"(tcg runs without them)\n",
+			words);
+		return EXIT_USAGE;
+	}
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr,
+			"directboot: --accel auto: %s need kvm, and "
+			"/dev/kvm cannot be opened: %s (tcg runs without "
+			"virtio devices)\n",
+			words, strerror(errno));
+		return EXIT_HOST;
+	}
+	close(fd);
+	fprintf(stderr, "directboot: --accel auto: kvm, which %s need\n",
+		words);
+	cfg->accel = ACCEL_KVM;
+	return 0;
+}
+
 /* --accel auto: KVM if it runs at hardware speed, else tcg.  One line
  * on stderr says which and why. */
 static enum accel_kind choose_accel(const struct accel_config *cfg)
@@ -215,11 +273,6 @@ static int run_plan(const struct plan *plan, struct accel_config *cfg)
 		accel = choose_accel(cfg);
 	if (accel != ACCEL_KVM)
 		kvm_unprepare();
-	if (accel == ACCEL_TCG && accel_devices_count(&cfg->devices)) {
-		fprintf(stderr, "directboot: --disk, --net, --console virtio "
-				"and --rng need --accel kvm\n");
-		return EXIT_USAGE;
-	}
 	if (accel == ACCEL_TCG)
 		ret = tcg_run_plan(plan, cfg, &err);
 	else
@@ -251,6 +304,11 @@ int cmd_run(int argc, char **argv)
 	if (check_run_files(&a.run, &err)) {
 		bootopts_free(&a.bo);
 		return cli_report(&err);
+	}
+	ret = devices_accel(&a.run);
+	if (ret) {
+		bootopts_free(&a.bo);
+		return ret;
 	}
 	/* For auto too, when KVM is there at all: on a host where the
 	 * calibration picks kvm, the VM is then ready sooner. */
