@@ -484,7 +484,8 @@ static const struct cli_option options[] = {
 	 .metavar = "CMDLINE",
 	 .cmds = CMD_BOOT,
 	 .group = GROUP_BOOT,
-	 .help = "kernel command line",
+	 .help = "kernel command line (run without it:\nconsole=ttyS0, or "
+		 "console=hvc0 with --console virtio)",
 	 .set = set_append},
 	{.name = "cmdline",
 	 .arg = ARG_REQUIRED,

@@ -220,6 +220,43 @@ static int devices_accel(struct accel_config *cfg)
 	return 0;
 }
 
+/*
+ * The command line.  Without -a the kernel would have no console and
+ * the user would see nothing at all: run gives the console the guest's
+ * output reaches, COM1 (console=ttyS0) or, with --console virtio, hvc0.
+ * A command line the user gives is theirs; when it names no console=,
+ * one line on stderr says so.
+ */
+#define RUN_CMDLINE_SERIAL "console=ttyS0"
+#define RUN_CMDLINE_VIRTIO "console=hvc0"
+
+static bool names_console(const char *cmdline)
+{
+	for (const char *p = cmdline; (p = strstr(p, "console=")); p++)
+		if (p == cmdline || p[-1] == ' ' || p[-1] == '\t')
+			return true;
+	return false;
+}
+
+static void run_cmdline(struct cli_args *a)
+{
+	const char *c = a->bo.plan.cmdline;
+
+	if (!c) {
+		a->bo.default_cmdline = a->run.devices.console
+						? RUN_CMDLINE_VIRTIO
+						: RUN_CMDLINE_SERIAL;
+		return;
+	}
+	if (!names_console(c))
+		fprintf(stderr,
+			"directboot: the command line names no console=: the "
+			"kernel's messages may not reach this terminal (%s "
+			"is the default without -a)\n",
+			a->run.devices.console ? RUN_CMDLINE_VIRTIO
+					       : RUN_CMDLINE_SERIAL);
+}
+
 /* --accel auto: KVM if it runs at hardware speed, else tcg.  One line
  * on stderr says which and why. */
 static enum accel_kind choose_accel(const struct accel_config *cfg)
@@ -310,6 +347,7 @@ int cmd_run(int argc, char **argv)
 		bootopts_free(&a.bo);
 		return ret;
 	}
+	run_cmdline(&a);
 	/* For auto too, when KVM is there at all: on a host where the
 	 * calibration picks kvm, the VM is then ready sooner. */
 	if (a.run.accel == ACCEL_KVM ||
