@@ -287,8 +287,8 @@ static void text_plan(const struct view *v)
 	else
 		printf("initrd       none\n");
 	if (p->mptable_gpa)
-		printf("mp table     0x%" PRIx64 " (%u CPUs)\n", p->mptable_gpa,
-		       v->bo->plan.cpus);
+		printf("mp table     0x%" PRIx64 " (%u CPU%s)\n",
+		       p->mptable_gpa, p->cpus, p->cpus == 1 ? "" : "s");
 	if (p->page_tables_size)
 		printf("page tables  0x%" PRIx64 ", %" PRIu64
 		       " pages (PML4, PDPT, %" PRIu64
@@ -503,7 +503,7 @@ static void json_plan(const struct view *v)
 	json_u64(&j, "start_info_gpa", p->start_info_gpa);
 	json_u64(&j, "page_tables_gpa", p->page_tables_gpa);
 	json_u64(&j, "page_tables_size", p->page_tables_size);
-	json_u64(&j, "cpus", v->bo->plan.cpus ? v->bo->plan.cpus : 1);
+	json_u64(&j, "cpus", p->cpus);
 	json_u64(&j, "mptable_gpa", p->mptable_gpa);
 	json_lists(&j, p);
 	json_bp(&j, v);

@@ -162,6 +162,10 @@ for bin in $bins; do
 	"$bin" plan "$k" --json >"$j" 2>&1
 	jqv "plan $b: one vCPU still gets an MP table" "1 true" \
 		'"\(.cpus) \(.mptable_gpa > 0)"' "$j"
+	t_eq "plan $b: text: one CPU is \"(1 CPU)\", not 0" 1 \
+		"$("$bin" plan "$k" | grep -c '^mp table .* (1 CPU)$')"
+	t_eq "plan $b: text: -c 3 is \"(3 CPUs)\"" 1 \
+		"$("$bin" plan "$k" -c 3 | grep -c '^mp table .* (3 CPUs)$')"
 	# Every spelling of a value: --opt=, bare MiB, --cmdline, lkvm's.
 	"$bin" plan -m 96 --cmdline=a=b --decompress=guest --cpus=2 \
 		-k "$k" --json >"$j" 2>&1
