@@ -526,7 +526,7 @@ static const struct cli_option options[] = {
 	 .help = "auto, 32, 64, pvh or elf (default auto:\n64 for an "
 		 "XLF_KERNEL_64 "
 		 "bzImage, else 32;\npvh for an ELF with the PVH note, else "
-		 "elf)",
+		 "elf,\n32-bit for an ELF32)",
 	 .set = set_entry},
 	{.name = "keep-segments",
 	 .cmds = CMD_BOOT,

@@ -256,6 +256,27 @@ check_kernel cloud lz4 127 64
 check_kernel generic xz 127 64
 check_kernel i386 xz 4 32
 
+# The i386 vmlinux (ELFCLASS32, no PVH note) plans without --entry: auto
+# picks elf, entered in 32-bit protected mode with ESI = boot_params (as
+# its decompressor enters it); --entry 64 is refused naming what works.
+if i386=$(tests/fetch-kernels.sh i386); then
+	for bin in $bins; do
+		"$bin" extract "$i386" -o "$tmp/i386.elf" 2>"$tmp/err"
+		"$bin" plan "$tmp/i386.elf" --json >"$tmp/p.json" 2>"$tmp/err"
+		t_eq "$bin: plan i386 ELF: auto is elf, 32-bit, ESI = boot_params, at e_entry" \
+			"0 elf 32 true true" \
+			"$? $(jq -r '"\(.entry) \(.cpu.mode) \(.cpu.rsi == .boot_params_gpa) \(.cpu.rip == 16777216)"' "$tmp/p.json")"
+		"$bin" plan "$tmp/i386.elf" --entry 64 >/dev/null 2>"$tmp/err"
+		t_eq "$bin: plan i386 ELF --entry 64: refused, naming what works" \
+			"2 1" "$? $(grep -c 'enters through' "$tmp/err")"
+		"$bin" plan "$i386" --decompress host --no-cache --json \
+			>"$tmp/p.json" 2>"$tmp/err"
+		t_eq "$bin: plan i386 bzImage --decompress host: auto is elf, 32-bit" \
+			"0 elf 32" "$? $(jq -r '"\(.entry) \(.cpu.mode)"' "$tmp/p.json")"
+		rm -f "$tmp/i386.elf"
+	done
+fi
+
 # bzImages from outside Linux's build: memtest86+ (protocol 2.12) and
 # iPXE's ipxe.lkrn (2.07).  Both round syssize up, so each file ends a
 # few bytes (1 to 15) before syssize * 16: inspect and plan must take

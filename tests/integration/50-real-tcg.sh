@@ -157,6 +157,26 @@ make_run() { # BIN TAG
 	fi
 }
 
+# The i386 vmlinux (ELFCLASS32, no PVH note), extracted from Debian's 686
+# bzImage, planned without --entry: auto enters it at e_entry in 32-bit
+# protected mode with ESI = boot_params, as its decompressor does.  No
+# initramfs: the kernel boots to "VFS: Unable to mount root fs", and
+# panic=-1 turns the panic into a reset, exit 0.
+i386_elf() { # BIN TAG
+	if ! i386=$(tests/fetch-kernels.sh i386); then
+		fail "$2/i386-elf" "tests/fetch-kernels.sh i386 failed"
+		return
+	fi
+	"$1" extract "$i386" -o "$T/i386.elf" || {
+		fail "$2/i386-elf" "extract failed"
+		return
+	}
+	"$1" run "$T/i386.elf" --accel tcg -m 256M -a "console=ttyS0 panic=-1" \
+		--timeout 120 </dev/null >"$T/i386.out" 2>"$T/i386.err"
+	t_eq "$2/i386-elf: auto entry boots the ELF32 vmlinux to its root fs panic" \
+		"0|1|1" "$?|$(grep -c 'Linux version 6\.1' "$T/i386.out")|$(grep -c 'VFS: Unable to mount root fs' "$T/i386.out")"
+}
+
 for bin in $FULL $SMALL; do
 	if ! [ -x "$bin" ]; then
 		fail "real-tcg-built" "no $bin (make; make SAN=1)"
@@ -179,4 +199,5 @@ for bin in $FULL $SMALL; do
 	# the cloud one has not and would need ACPI's MADT), the APs
 	# started by the kernel's INIT/SIPI with no firmware behind them.
 	rb_real "$bin" "$tag" tcg generic host64 2
+	i386_elf "$bin" "$tag"
 done
