@@ -304,11 +304,21 @@ static int place_fixed(struct build *b, struct db_error *err)
 	struct plan *plan = b->plan;
 	const char *cmdline = plan->cmdline;
 	size_t len = strlen(cmdline);
+	size_t given = b->opts->cmdline ? strlen(b->opts->cmdline) : 0;
 	uint32_t limit = b->has_bz ? b->bz.cmdline_size : PLAN_ELF_CMDLINE_SIZE;
 	uint8_t *gdt = plan_alloc(plan, PLAN_GDT_SIZE);
 	char *copy;
 	int ret;
 
+	/* The user's part and what plan_devices.c appended, named apart:
+	 * the user only typed the first. */
+	if (len > limit && len > given)
+		return db_fail(err, DB_ERR_INPUT,
+			       "plan: the command line is %zu bytes: %zu "
+			       "given and %zu appended for the virtio devices "
+			       "(virtio_mmio.device=...), over the kernel's "
+			       "cmdline_size of %u",
+			       len, given, len - given, limit);
 	if (len > limit)
 		return db_fail(err, DB_ERR_INPUT,
 			       "plan: the command line is %zu bytes, over the "
