@@ -219,6 +219,16 @@ check_good() { # bin
 		t_run "$b: extract of $c gives back the ELF" cmp "$tmp/good.elf" "$tmp/out.elf"
 	done
 	t_run "$b: inspect an ELF" "$b" inspect "$tmp/good.elf"
+	# IMAGE "-": standard input, read into memory, as the file.
+	"$b" inspect --json "$tmp/good.bz" | grep -v '"file"' >"$tmp/j.file"
+	"$b" inspect --json - <"$tmp/good.bz" >"$tmp/j.stdin" 2>"$tmp/err"
+	t_eq "$b: inspect - (a pipe too) reads standard input" "0 0" \
+		"$? $(cat "$tmp/good.bz" | "$b" inspect - >/dev/null 2>&1; echo $?)"
+	t_eq "$b: inspect - says what the file says" "" \
+		"$(grep -v '"file"' "$tmp/j.stdin" | diff - "$tmp/j.file")"
+	"$b" inspect - </dev/null 2>"$tmp/err"
+	t_eq "$b: inspect - of empty input: 2, one line" "2 1" \
+		"$? $(grep -c 'standard input is empty' "$tmp/err")"
 	t_run "$b: inspect a bzImage without payload" "$b" inspect "$tmp/nopayload.bz"
 	# Good images that extract cannot use: still exit 2, one line.
 	for c in good.elf nopayload.bz; do
