@@ -283,8 +283,7 @@ fi
 # them, and plan must load what is there: memtest86+'s whole
 # protected-mode part; ipxe.lkrn has code32_start 0 (its code runs in
 # real mode, through the BIOS), which plan refuses by name.  Neither has
-# a payload for extract.  Neither boots to the serial console here:
-# memtest86+ prints nothing on COM1 within 15 s under tcg, and iPXE's
+# a payload for extract.  memtest86+ boots on tcg (50-real-tcg); iPXE's
 # lkrn needs BIOS services.
 check_foreign() { # kind version plan-refusal
 	kind=$1
