@@ -38,6 +38,10 @@ enum {
 
 enum accel_kind { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
 
+/* What both accelerators say when --timeout stops the guest, one
+ * wording (its argument: the seconds). */
+#define ACCEL_TIMEOUT_NOTE "--timeout %u s reached, guest stopped"
+
 #define ACCEL_DISKS_MAX 4
 
 /* The virtio-mmio devices of a run (--disk, --net, --console, --rng). */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "bootopts.h"
+#include "bytes.h"
 #include "cache.h"
 #include "../accel/accel.h"
 #include "directboot/bzimage.h"
@@ -77,8 +78,8 @@ static int read_initrd(struct bootopts *bo, const char *path,
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0)
-		return db_fail(err, DB_ERR_INPUT, "initrd %s: %s", path,
-			       strerror(errno));
+		return db_fail(err, db_errno_status(errno), "initrd %s: %s",
+			       path, strerror(errno));
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
 	    (uint64_t)st.st_size > IMAGE_SIZE_MAX) {
 		close(fd);
@@ -179,6 +180,24 @@ static int host_elf(struct bootopts *bo, const struct stat *st,
 	return decompress(bo, key, err);
 }
 
+/* Can the image take a command line?  An ELF always can (its zero page
+ * is ours); a bzImage from protocol 2.02 (cmd_line_ptr), where the
+ * version is inside the header that zeropage.c copies, 0x202 plus the
+ * jump's offset byte. */
+static bool takes_cmdline(const uint8_t *d, size_t n)
+{
+	enum image_kind kind;
+
+	if (image_detect(d, n, &kind, NULL))
+		return false;
+	if (kind != IMAGE_BZIMAGE)
+		return true;
+	if (!range_ok(SH_OFF(version), 2, n) ||
+	    HDRS_OFFSET + (size_t)d[HDRS_OFFSET - 1] < SH_OFF(version) + 2)
+		return false;
+	return get_le16(d + SH_OFF(version)) >= SH_SINCE_cmd_line_ptr;
+}
+
 int bootopts_plan(struct bootopts *bo, const char *image_path,
 		  struct plan **out, struct db_error *err)
 {
@@ -198,6 +217,9 @@ int bootopts_plan(struct bootopts *bo, const char *image_path,
 		return ret;
 	bo->plan.initrd = bo->initrd;
 	bo->plan.initrd_size = bo->initrd_size;
+	if (!bo->plan.cmdline && bo->default_cmdline &&
+	    takes_cmdline(bo->image.data, bo->image.size))
+		bo->plan.cmdline = bo->default_cmdline;
 	bo->t_read_ns = accel_now_ns() - t;
 
 	t = accel_now_ns();

@@ -31,6 +31,9 @@ struct bootopts {
 	const char *initrd_paths[BOOTOPTS_INITRD_MAX];
 	unsigned nr_initrds;
 	bool no_cache; /* --no-cache: neither read nor write the ELF cache */
+	/* run's command line when none is given (NULL: none), used when
+	 * the image can take one. */
+	const char *default_cmdline;
 
 	/* What bootopts_plan() keeps alive for the plan, and how long each
 	 * phase took (CLOCK_MONOTONIC ns), for run --timings. */

@@ -53,27 +53,32 @@ static int write_file(const char *path, const uint8_t *buf, size_t len,
 		return db_fail(err, DB_ERR_HOST, "extract: out of memory");
 	memcpy(tmp, path, plen);
 	memcpy(tmp + plen, ".XXXXXX", sizeof(".XXXXXX"));
+	/* The messages name FILE, never the temporary name: that file is
+	 * ours, gone by the time the user reads them. */
 	fd = mkstemp(tmp);
 	if (fd < 0) {
-		ret = db_fail(err, DB_ERR_HOST, "extract: cannot create %s: %s",
-			      tmp, strerror(errno));
+		ret = db_fail(err, db_errno_status(errno),
+			      "extract: cannot create %s: %s", path,
+			      strerror(errno));
 		goto out_free;
 	}
 	default_mode(fd);
 	if (write_all(fd, buf, len) < 0) {
-		ret = db_fail(err, DB_ERR_HOST, "extract: cannot write %s: %s",
-			      tmp, strerror(errno));
+		ret = db_fail(err, db_errno_status(errno),
+			      "extract: cannot write %s: %s", path,
+			      strerror(errno));
 		close(fd);
 		goto out_unlink;
 	}
 	if (close(fd) < 0) {
-		ret = db_fail(err, DB_ERR_HOST, "extract: cannot write %s: %s",
-			      tmp, strerror(errno));
+		ret = db_fail(err, db_errno_status(errno),
+			      "extract: cannot write %s: %s", path,
+			      strerror(errno));
 		goto out_unlink;
 	}
 	if (rename(tmp, path) < 0) {
-		ret = db_fail(err, DB_ERR_HOST,
-			      "extract: cannot rename %s to %s: %s", tmp, path,
+		ret = db_fail(err, db_errno_status(errno),
+			      "extract: cannot replace %s: %s", path,
 			      strerror(errno));
 		goto out_unlink;
 	}
@@ -133,8 +138,10 @@ static void extract_usage(FILE *f)
 		"Write the vmlinux ELF that a bzImage carries as its payload,\n"
 		"decompressed.  FILE '-' is standard output.\n\n");
 	cli_options_usage(f, CMD_EXTRACT);
-	fprintf(f, "\nExit status: 0 ok, 2 bad usage or bad image, 3 host "
-		   "error.\n");
+	fprintf(f, "\nExit status: 0 ok; 2 bad usage, a bad image, or a "
+		   "file argument that\nis missing, not a regular file or "
+		   "not yours to use; 3 a host failure\n(out of memory, an "
+		   "I/O error, a full disk).\n");
 }
 
 int cmd_extract(int argc, char **argv)

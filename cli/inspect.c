@@ -8,11 +8,13 @@
  * no half-written output.
  */
 #include <elf.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bytes.h"
 #include "cli.h"
@@ -45,6 +47,68 @@ static int load_payload(struct inspect_image *img, struct db_error *err)
 	return DB_OK;
 }
 
+/* IMAGE "-": standard input, which cannot be mapped (a pipe), read into
+ * memory up to the limit a mapped file has. */
+static int read_stdin(struct inspect_image *img, struct db_error *err)
+{
+	size_t cap = 0, n = 0;
+	uint8_t *buf = NULL;
+
+	for (;;) {
+		ssize_t got;
+
+		if (n == cap) {
+			uint8_t *p;
+
+			if (cap > IMAGE_SIZE_MAX)
+				break;
+			cap = cap ? cap * 2 : 1 << 20;
+			if (cap > IMAGE_SIZE_MAX + 1)
+				cap = IMAGE_SIZE_MAX + 1;
+			p = realloc(buf, cap);
+			if (!p) {
+				free(buf);
+				return db_fail(err, DB_ERR_HOST,
+					       "image: standard input: out of "
+					       "memory after %zu bytes",
+					       n);
+			}
+			buf = p;
+		}
+		got = read(STDIN_FILENO, buf + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			int e = errno;
+
+			free(buf);
+			return db_fail(err, db_errno_status(e),
+				       "image: cannot read standard input: %s",
+				       strerror(e));
+		}
+		if (!got)
+			break;
+		n += (size_t)got;
+	}
+	if (n > IMAGE_SIZE_MAX) {
+		free(buf);
+		return db_fail(err, DB_ERR_INPUT,
+			       "image: standard input is over the limit of "
+			       "%llu bytes",
+			       IMAGE_SIZE_MAX);
+	}
+	if (!n) {
+		free(buf);
+		return db_fail(err, DB_ERR_INPUT,
+			       "image: standard input is empty (size 0): not "
+			       "a kernel");
+	}
+	img->stdin_data = buf;
+	img->file.data = buf;
+	img->file.size = n;
+	return DB_OK;
+}
+
 int inspect_image_load(const char *path, struct inspect_image *img,
 		       struct db_error *err)
 {
@@ -52,7 +116,12 @@ int inspect_image_load(const char *path, struct inspect_image *img,
 
 	memset(img, 0, sizeof(*img));
 	img->path = path;
-	ret = image_file_open(path, &img->file, err);
+	if (!strcmp(path, "-")) {
+		img->path = "(standard input)";
+		ret = read_stdin(img, err);
+	} else {
+		ret = image_file_open(path, &img->file, err);
+	}
 	if (ret)
 		return ret;
 	ret = image_detect(img->file.data, img->file.size, &img->kind, err);
@@ -72,6 +141,12 @@ void inspect_image_free(struct inspect_image *img)
 {
 	free(img->out);
 	img->out = NULL;
+	if (img->stdin_data) {
+		free(img->stdin_data);
+		img->stdin_data = NULL;
+		img->file.data = NULL;
+		img->file.size = 0;
+	}
 	image_file_close(&img->file);
 }
 
@@ -560,7 +635,8 @@ static void json_image(const struct inspect_image *img)
 static void inspect_usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: directboot inspect IMAGE [--json]\n"
+		"Usage: directboot inspect IMAGE [--json]   (IMAGE - is "
+		"standard input)\n"
 		"Show every header field of a kernel image (bzImage or x86 "
 		"ELF),\n"
 		"named as in bootparam.h and decoded; for a bzImage, also the\n"
@@ -568,8 +644,10 @@ static void inspect_usage(FILE *f)
 		"the\n"
 		"ELF inside (segments, entry, notes, PVH entry).\n\n");
 	cli_options_usage(f, CMD_INSPECT);
-	fprintf(f, "\nExit status: 0 ok, 2 bad usage or bad image, 3 host "
-		   "error.\n");
+	fprintf(f, "\nExit status: 0 ok; 2 bad usage, a bad image, or an "
+		   "IMAGE that is missing,\nnot a regular file or not yours "
+		   "to read; 3 a host failure (out of memory,\nan I/O "
+		   "error).\n");
 }
 
 int cmd_inspect(int argc, char **argv)

@@ -16,6 +16,7 @@
 struct inspect_image {
 	const char *path;
 	struct image_file file;
+	uint8_t *stdin_data; /* IMAGE "-": file.data, read into memory */
 	enum image_kind kind;
 	struct bzimage bz; /* kind == IMAGE_BZIMAGE */
 
@@ -32,7 +33,8 @@ struct inspect_image {
 };
 
 /*
- * Open, detect and parse path; decompress and parse a bzImage's payload.
+ * Open (path "-": read standard input into memory, up to
+ * IMAGE_SIZE_MAX), detect and parse path; decompress and parse a bzImage's payload.
  * Returns DB_OK or a status with err filled.  Release with
  * inspect_image_free() whatever it returned.
  */

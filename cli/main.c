@@ -50,13 +50,18 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-9s %s\n", commands[i].name,
 			commands[i].summary);
-	fprintf(f, "\nOptions:\n"
-		   "  -h, --help  this text\n"
-		   "  --version   the program's and the library's versions\n"
-		   "\nRun 'directboot COMMAND --help' for a command's options.\n"
-		   "Exit status: 0 clean guest shutdown, 1 guest crash, 2 bad "
-		   "usage or image,\n3 host resources, 124 the run timed out, "
-		   "128+N signal N stopped the run.\n");
+	fprintf(f,
+		"\nOptions:\n"
+		"  -h, --help  this text\n"
+		"  --version   the program's and the library's versions\n"
+		"\nRun 'directboot COMMAND --help' for a command's options.\n"
+		"Exit status: 0 success (run: the guest reset or powered "
+		"off, or Ctrl-A x);\n1 the guest crashed; 2 bad usage, a "
+		"bad image, or a file argument that is\nmissing, not a "
+		"regular file or not yours to use; 3 a host problem (no\n"
+		"/dev/kvm, no QEMU, no memory, an I/O error on a usable "
+		"file); 124 a run's\ntime limit expired; 128+N signal N "
+		"stopped the run.\n");
 }
 
 int main(int argc, char **argv)

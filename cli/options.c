@@ -484,7 +484,8 @@ static const struct cli_option options[] = {
 	 .metavar = "CMDLINE",
 	 .cmds = CMD_BOOT,
 	 .group = GROUP_BOOT,
-	 .help = "kernel command line",
+	 .help = "kernel command line (run without it:\nconsole=ttyS0, or "
+		 "console=hvc0 with --console virtio)",
 	 .set = set_append},
 	{.name = "cmdline",
 	 .arg = ARG_REQUIRED,
@@ -525,7 +526,7 @@ static const struct cli_option options[] = {
 	 .help = "auto, 32, 64, pvh or elf (default auto:\n64 for an "
 		 "XLF_KERNEL_64 "
 		 "bzImage, else 32;\npvh for an ELF with the PVH note, else "
-		 "elf)",
+		 "elf,\n32-bit for an ELF32)",
 	 .set = set_entry},
 	{.name = "keep-segments",
 	 .cmds = CMD_BOOT,
@@ -590,8 +591,8 @@ static const struct cli_option options[] = {
 	 .values = accel_words,
 	 .group = GROUP_RUN,
 	 .help = "auto, kvm or tcg (default auto: kvm when a\ncalibration "
-		 "guest "
-		 "shows hardware speed, else tcg)",
+		 "guest shows hardware speed, else tcg;\nwith a virtio "
+		 "device, kvm without calibrating)",
 	 .set = set_accel},
 	{.name = "timeout",
 	 .arg = ARG_REQUIRED,
@@ -684,7 +685,7 @@ static const char *const group_titles[NR_GROUPS] = {
 	[GROUP_COMMAND] = "Options:",
 	[GROUP_BOOT] = "Boot options:",
 	[GROUP_RUN] = "Run options:",
-	[GROUP_DEVICES] = "Devices (virtio-mmio, --accel kvm):",
+	[GROUP_DEVICES] = "Devices (virtio-mmio, --accel kvm only; tcg refuses them):",
 	[GROUP_SANDBOX] = "Sandbox (--accel kvm; on unless --no-sandbox):",
 };
 

@@ -49,9 +49,12 @@ static void usage(FILE *f)
 	      "page, setup_data, hvm_start_info, page tables and CPU state.\n\n",
 	      f);
 	cli_options_usage(f, CMD_PLAN);
-	fputs("\nExit status: 0 planned, 2 bad usage or a plan the image or "
+	fputs("\nExit status: 0 planned; 2 bad usage, a plan the image or "
 	      "options\n"
-	      "rule out (the message names the limit), 3 host resources.\n",
+	      "rule out (the message names the limit), or a file argument "
+	      "(IMAGE, -i)\nthat is missing, not a regular file or not "
+	      "yours to read; 3 a host\nfailure (out of memory, an I/O "
+	      "error).\n",
 	      f);
 }
 
@@ -284,8 +287,8 @@ static void text_plan(const struct view *v)
 	else
 		printf("initrd       none\n");
 	if (p->mptable_gpa)
-		printf("mp table     0x%" PRIx64 " (%u CPUs)\n", p->mptable_gpa,
-		       v->bo->plan.cpus);
+		printf("mp table     0x%" PRIx64 " (%u CPU%s)\n",
+		       p->mptable_gpa, p->cpus, p->cpus == 1 ? "" : "s");
 	if (p->page_tables_size)
 		printf("page tables  0x%" PRIx64 ", %" PRIu64
 		       " pages (PML4, PDPT, %" PRIu64
@@ -500,7 +503,7 @@ static void json_plan(const struct view *v)
 	json_u64(&j, "start_info_gpa", p->start_info_gpa);
 	json_u64(&j, "page_tables_gpa", p->page_tables_gpa);
 	json_u64(&j, "page_tables_size", p->page_tables_size);
-	json_u64(&j, "cpus", v->bo->plan.cpus ? v->bo->plan.cpus : 1);
+	json_u64(&j, "cpus", p->cpus);
 	json_u64(&j, "mptable_gpa", p->mptable_gpa);
 	json_lists(&j, p);
 	json_bp(&j, v);

@@ -9,9 +9,12 @@
  * a KVM that runs guest code at emulation speed loses to TCG on anything
  * as big as a kernel, so it is only chosen when it runs at hardware speed.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,17 +35,20 @@ static void usage(FILE *f)
 		   "Boot a kernel image (bzImage or ELF vmlinux) with COM1 on "
 		   "stdin/stdout.\n\n");
 	cli_options_usage(f, CMD_RUN);
-	fprintf(f,
-		"\n"
-		"On the console, Ctrl-A x quits and Ctrl-A Ctrl-A sends "
-		"Ctrl-A.\n"
-		"Exit status: 0 the guest reset or powered off (or Ctrl-A x), "
-		"1 it crashed\n"
-		"(triple fault, KVM internal error: registers on stderr), 2 "
-		"bad usage or\n"
-		"image, 3 host problem (no /dev/kvm, no memory), 124 "
-		"--timeout, 128+N\n"
-		"signal N stopped it.\n");
+	fprintf(f, "\n"
+		   "On the console, Ctrl-A x quits and Ctrl-A Ctrl-A sends "
+		   "Ctrl-A.\n"
+		   "Exit status: 0 the guest reset or powered off (or Ctrl-A "
+		   "x); 1 it crashed\n"
+		   "(triple fault, KVM internal error: registers on stderr); 2 "
+		   "bad usage, a bad\n"
+		   "image, or a file argument (IMAGE, -i, --disk, --qemu) that "
+		   "is missing, not\n"
+		   "a regular file or not yours to use; 3 a host problem (no "
+		   "/dev/kvm, no\n"
+		   "qemu-system-x86_64 in PATH, no memory, an I/O error on a "
+		   "usable file);\n"
+		   "124 --timeout expired; 128+N signal N stopped it.\n");
 }
 
 /*
@@ -79,6 +85,176 @@ static void print_note(void *ctx, const char *text)
 		fputc(*text, stderr);
 	}
 	fputs("\r\n", stderr);
+}
+
+/*
+ * The file arguments run uses besides IMAGE and -i (which bootopts.c
+ * reads): each --disk and --qemu, checked before anything runs, with
+ * the one rule of db_errno_status(): a name that is missing, not a
+ * regular file or not the user's to use is bad usage (2), a host failure
+ * on a usable file is 3.
+ */
+static int check_file(const char *opt, const char *path, int flags,
+		      struct db_error *err)
+{
+	struct stat st;
+	int fd = open(path, flags | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return db_fail(err, db_errno_status(errno), "%s %s: %s", opt,
+			       path, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+
+		close(fd);
+		return db_fail(err, DB_ERR_HOST, "%s %s: %s", opt, path,
+			       strerror(e));
+	}
+	close(fd);
+	if (!S_ISREG(st.st_mode))
+		return db_fail(err, DB_ERR_INPUT,
+			       "%s %s: not a regular file (mode 0%o)", opt,
+			       path, (unsigned)st.st_mode);
+	return DB_OK;
+}
+
+/* --qemu PATH: a regular executable file, or a name found in $PATH (as
+ * execvp() will look it up). */
+static int check_qemu(const char *qemu, struct db_error *err)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+
+	if (strchr(qemu, '/')) {
+		if (check_file("--qemu", qemu, O_RDONLY, err))
+			return err->status;
+		if (access(qemu, X_OK))
+			return db_fail(err, db_errno_status(errno),
+				       "--qemu %s: not executable: %s", qemu,
+				       strerror(errno));
+		return DB_OK;
+	}
+	for (const char *p = path ? path : ""; *p;) {
+		size_t n = strcspn(p, ":");
+		struct stat st;
+
+		if (snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, p, qemu) <
+			    (int)sizeof(buf) &&
+		    !stat(buf, &st) && S_ISREG(st.st_mode) &&
+		    !access(buf, X_OK))
+			return DB_OK;
+		p += n + (p[n] == ':');
+	}
+	return db_fail(err, DB_ERR_INPUT,
+		       "--qemu %s: no executable of that name in $PATH", qemu);
+}
+
+static int check_run_files(const struct accel_config *cfg, struct db_error *err)
+{
+	const struct accel_devices *d = &cfg->devices;
+
+	for (unsigned i = 0; i < d->nr_disks; i++)
+		if (check_file("--disk", d->disks[i].path,
+			       d->disks[i].ro ? O_RDONLY : O_RDWR, err))
+			return err->status;
+	if (cfg->qemu && check_qemu(cfg->qemu, err))
+		return err->status;
+	return DB_OK;
+}
+
+/* "--disk, --net, --console virtio, --rng": the device options given. */
+static void device_words(const struct accel_devices *d, char *buf, size_t n)
+{
+	const char *w[4];
+	unsigned k = 0;
+	size_t pos = 0;
+
+	if (d->nr_disks)
+		w[k++] = "--disk";
+	if (d->net)
+		w[k++] = "--net";
+	if (d->console)
+		w[k++] = "--console virtio";
+	if (d->rng)
+		w[k++] = "--rng";
+	buf[0] = '\0';
+	for (unsigned i = 0; i < k && pos < n; i++)
+		pos += snprintf(buf + pos, n - pos, "%s%s", i ? ", " : "",
+				w[i]);
+}
+
+/*
+ * The virtio-mmio devices exist on kvm only, so they decide the
+ * accelerator before anything runs (no calibration, no plan): --accel
+ * tcg with a device is bad usage; --accel auto with a device is kvm when
+ * /dev/kvm is usable, else refused at once, as --accel kvm would be.
+ */
+static int devices_accel(struct accel_config *cfg)
+{
+	char words[64];
+	int fd;
+
+	if (!accel_devices_count(&cfg->devices) || cfg->accel == ACCEL_KVM)
+		return 0;
+	device_words(&cfg->devices, words, sizeof(words));
+	if (cfg->accel == ACCEL_TCG) {
+		fprintf(stderr,
+			"directboot: %s: virtio devices need --accel kvm "
+			"(tcg runs without them)\n",
+			words);
+		return EXIT_USAGE;
+	}
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr,
+			"directboot: --accel auto: %s need kvm, and "
+			"/dev/kvm cannot be opened: %s (tcg runs without "
+			"virtio devices)\n",
+			words, strerror(errno));
+		return EXIT_HOST;
+	}
+	close(fd);
+	fprintf(stderr, "directboot: --accel auto: kvm, which %s need\n",
+		words);
+	cfg->accel = ACCEL_KVM;
+	return 0;
+}
+
+/*
+ * The command line.  Without -a the kernel would have no console and
+ * the user would see nothing at all: run gives the console the guest's
+ * output reaches, COM1 (console=ttyS0) or, with --console virtio, hvc0.
+ * A command line the user gives is theirs; when it names no console=,
+ * one line on stderr says so.
+ */
+#define RUN_CMDLINE_SERIAL "console=ttyS0"
+#define RUN_CMDLINE_VIRTIO "console=hvc0"
+
+static bool names_console(const char *cmdline)
+{
+	for (const char *p = cmdline; (p = strstr(p, "console=")); p++)
+		if (p == cmdline || p[-1] == ' ' || p[-1] == '\t')
+			return true;
+	return false;
+}
+
+static void run_cmdline(struct cli_args *a)
+{
+	const char *c = a->bo.plan.cmdline;
+
+	if (!c) {
+		a->bo.default_cmdline = a->run.devices.console
+						? RUN_CMDLINE_VIRTIO
+						: RUN_CMDLINE_SERIAL;
+		return;
+	}
+	if (!names_console(c))
+		fprintf(stderr,
+			"directboot: the command line names no console=: the "
+			"kernel's messages may not reach this terminal (%s "
+			"is the default without -a)\n",
+			a->run.devices.console ? RUN_CMDLINE_VIRTIO
+					       : RUN_CMDLINE_SERIAL);
 }
 
 /* --accel auto: KVM if it runs at hardware speed, else tcg.  One line
@@ -134,11 +310,6 @@ static int run_plan(const struct plan *plan, struct accel_config *cfg)
 		accel = choose_accel(cfg);
 	if (accel != ACCEL_KVM)
 		kvm_unprepare();
-	if (accel == ACCEL_TCG && accel_devices_count(&cfg->devices)) {
-		fprintf(stderr, "directboot: --disk, --net, --console virtio "
-				"and --rng need --accel kvm\n");
-		return EXIT_USAGE;
-	}
 	if (accel == ACCEL_TCG)
 		ret = tcg_run_plan(plan, cfg, &err);
 	else
@@ -167,6 +338,16 @@ int cmd_run(int argc, char **argv)
 		return ret == 1 ? 0 : ret;
 	}
 	a.bo.plan.nr_virtio = accel_devices_count(&a.run.devices);
+	if (check_run_files(&a.run, &err)) {
+		bootopts_free(&a.bo);
+		return cli_report(&err);
+	}
+	ret = devices_accel(&a.run);
+	if (ret) {
+		bootopts_free(&a.bo);
+		return ret;
+	}
+	run_cmdline(&a);
 	/* For auto too, when KVM is there at all: on a host where the
 	 * calibration picks kvm, the VM is then ready sooner. */
 	if (a.run.accel == ACCEL_KVM ||

@@ -82,8 +82,8 @@ int virtio_blk_open(struct virtio_blk *b, const struct virtio_blk_opts *o,
 	b->ro = o->ro;
 	b->fd = open(o->path, flags);
 	if (b->fd < 0)
-		return db_fail(err, DB_ERR_HOST, "--disk %s: %s", o->path,
-			       strerror(errno));
+		return db_fail(err, db_errno_status(errno), "--disk %s: %s",
+			       o->path, strerror(errno));
 	if (fstat(b->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(b->fd);
 		b->fd = -1;

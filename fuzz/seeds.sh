@@ -3,7 +3,8 @@
 # OUT/<harness>/, from what the build made and the test cache holds:
 #   - the probe's bzImages (all seven payload formats) and probe.elf;
 #   - synthetic bzImages from tests/tools/mkbzimage at each protocol
-#     version the parser gates on;
+#     version the parser gates on, and with syssize rounded up past the
+#     file's end;
 #   - the first 64 KiB (the setup and the start of the payload, never a
 #     whole kernel) of the Debian kernels tests/fetch-kernels.sh fetched;
 #     said aloud and skipped when they cannot be had;
@@ -57,6 +58,10 @@ for v in 2.00 2.01 2.02 2.03 2.05 2.06 2.08 2.10 2.12 2.15; do
 done
 "$mk" --no-kernel-info "$tmp/small-xz.bin" "$out/image/mk-noki" >/dev/null
 "$mk" --signature 64 "$tmp/small-lz4.bin" "$out/image/mk-sig" >/dev/null
+# syssize rounded up past the file's end: accepted up to 15 bytes short.
+for s in 1 15 16; do
+	"$mk" --short $s "$tmp/small-zstd.bin" "$out/image/mk-short$s" >/dev/null
+done
 
 for f in $probe/probe-*.bzImage $probe/probe.elf $kernels; do
 	cp "$f" "$out/image/$(basename "$f")"

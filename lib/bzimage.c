@@ -7,7 +7,8 @@
  * (0 means 4), then the protected-mode part up to the end of the file.  The
  * fact a reader gets wrong: syssize does not size the file.  A signed Debian
  * kernel carries 1472 bytes of signature after syssize * 16, memdisk-style
- * images leave syssize at 0, and a truncated file is short of it; so the
+ * images leave syssize at 0, images from other tools round it up past the
+ * file's end by up to 15 bytes, and a truncated file is short of it; so the
  * protected-mode part is measured from the file length and syssize is only
  * checked against it.  Nor do the header's offsets count from the file's
  * start: kernel_version counts from 0x200; payload_offset, handover_offset
@@ -143,7 +144,7 @@ static void size_pm(struct bzimage *bz, size_t size)
 	}
 	bz->pm = NULL;
 	bz->pm_size = size - bz->setup_size;
-	bz->pm_syssize = (size_t)syssize * 16;
+	bz->pm_syssize = (size_t)syssize * SYSSIZE_UNIT;
 }
 
 static int check_setup(const uint8_t *buf, size_t size, struct bzimage *bz,
@@ -170,13 +171,24 @@ static int check_setup(const uint8_t *buf, size_t size, struct bzimage *bz,
 			h->setup_sects, size);
 	size_pm(bz, size);
 	bz->pm = buf + bz->setup_size;
-	if (bz->pm_syssize > bz->pm_size)
+	/* Tools other than Linux's build.c round syssize up to the next
+	 * paragraph, so the file may end up to 15 bytes before syssize * 16
+	 * (GRUB and QEMU load what is there).  16 bytes or more short is a
+	 * truncated file. */
+	if (bz->pm_syssize > bz->pm_size &&
+	    bz->pm_syssize - bz->pm_size >= SYSSIZE_UNIT)
 		return db_fail(
 			err, DB_ERR_INPUT,
 			"bzimage: syssize=0x%x (%zu bytes) is more than the "
-			"%zu bytes after the setup: the image is truncated",
-			h->syssize, bz->pm_syssize, bz->pm_size);
-	if (bz->pm_syssize) {
+			"%zu bytes after the setup, by %zu (at most %u may "
+			"be missing, the last paragraph's): the image is "
+			"truncated",
+			h->syssize, bz->pm_syssize, bz->pm_size,
+			bz->pm_syssize - bz->pm_size, SYSSIZE_UNIT - 1);
+	if (bz->pm_syssize > bz->pm_size) {
+		bz->pm_load_size = bz->pm_size;
+		bz->trailing_size = 0;
+	} else if (bz->pm_syssize) {
 		bz->pm_load_size = bz->pm_syssize;
 		bz->trailing_size = bz->pm_size - bz->pm_syssize;
 	} else {

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,26 @@ int db_fail(struct db_error *err, int status, const char *fmt, ...)
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
 	return status;
+}
+
+int db_errno_status(int e)
+{
+	switch (e) {
+	case ENOENT:
+	case ENOTDIR:
+	case EISDIR:
+	case ELOOP:
+	case ENAMETOOLONG:
+	case EACCES:
+	case EPERM:
+	case EROFS:
+	case ETXTBSY:
+	case ENXIO:
+	case ENODEV:
+		return DB_ERR_INPUT;
+	default:
+		return DB_ERR_HOST;
+	}
 }
 
 int db_error_prefix(struct db_error *err, const char *fmt, ...)

@@ -95,27 +95,27 @@ int image_detect(const uint8_t *buf, size_t size, enum image_kind *kind,
 		*kind = IMAGE_BZIMAGE;
 		return DB_OK;
 	}
+	/* A bzImage with an EFI stub is a PE file too, and was taken
+	 * above; a PE file without "HdrS" is an EFI application (a UKI,
+	 * iPXE's ipxe.efi, a bootloader), which no boot protocol here
+	 * enters. */
+	if (range_ok(PE_LFANEW_OFFSET, 4, size) &&
+	    get_le16(buf) == PE_MZ_MAGIC) {
+		uint32_t pe = get_le32(buf + PE_LFANEW_OFFSET);
+
+		if (range_ok(pe, 4, size) && get_le32(buf + pe) == PE_MAGIC)
+			return db_fail(err, DB_ERR_INPUT,
+				       "image: a PE/COFF (EFI) executable "
+				       "(\"MZ\" at 0, \"PE\" at e_lfanew="
+				       "0x%x), not a bzImage (no \"HdrS\" "
+				       "at 0x%x) or an ELF kernel",
+				       pe, HDRS_OFFSET);
+	}
 	first_bytes(buf, size, seen, sizeof(seen));
 	return db_fail(err, DB_ERR_INPUT,
 		       "image: unknown format (first bytes %s, size %zu): no "
 		       "ELF magic at 0 and no \"HdrS\" at 0x%x",
 		       seen, size, HDRS_OFFSET);
-}
-
-/* A path that is not there or not ours to read is the caller's mistake
- * (exit 2); anything else is the host's (exit 3). */
-static int open_errno_status(int e)
-{
-	switch (e) {
-	case ENOENT:
-	case ENOTDIR:
-	case EACCES:
-	case ELOOP:
-	case ENAMETOOLONG:
-		return DB_ERR_INPUT;
-	default:
-		return DB_ERR_HOST;
-	}
 }
 
 int image_file_open(const char *path, struct image_file *f,
@@ -131,7 +131,7 @@ int image_file_open(const char *path, struct image_file *f,
 	 * fstat() can refuse it. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
-		return db_fail(err, open_errno_status(errno),
+		return db_fail(err, db_errno_status(errno),
 			       "image: cannot open %s: %s", path,
 			       strerror(errno));
 	if (fstat(fd, &st) < 0) {

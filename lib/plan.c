@@ -236,7 +236,8 @@ static int resolve_elf_entry(struct build *b, enum plan_entry e,
 	if (e == PLAN_ENTRY_AUTO && b->elf.has_pvh_entry)
 		e = PLAN_ENTRY_PVH;
 	else if (e == PLAN_ENTRY_AUTO)
-		e = b->has_bz ? PLAN_ENTRY_64 : PLAN_ENTRY_ELF;
+		e = b->has_bz && b->elf.elf_class == 64 ? PLAN_ENTRY_64
+							: PLAN_ENTRY_ELF;
 	if (e == PLAN_ENTRY_64 && !b->has_bz)
 		return refuse_entry("needs a bzImage's header; this ELF enters "
 				    "through pvh or elf",
@@ -249,11 +250,15 @@ static int resolve_elf_entry(struct build *b, enum plan_entry e,
 	b->plan->entry = e;
 	if (e == PLAN_ENTRY_PVH)
 		return DB_OK;
-	if (b->elf.elf_class != 64)
+	/* An i386 vmlinux is entered as its decompressor enters it
+	 * (compressed/head_32.S): at e_entry in 32-bit protected mode,
+	 * paging off, ESI = boot_params. */
+	if (b->elf.elf_class != 64 && e == PLAN_ENTRY_64)
 		return refuse_entry("enters in long mode and needs an x86-64 "
-				    "ELF, this one is ELF32",
+				    "ELF; this ELF32 kernel enters through "
+				    "--entry elf (32-bit, the default) or pvh",
 				    e, err);
-	b->long_mode = true;
+	b->long_mode = b->elf.elf_class == 64;
 	return elf_entry_phys(b, err);
 }
 
@@ -329,11 +334,21 @@ static int place_fixed(struct build *b, struct db_error *err)
 	struct plan *plan = b->plan;
 	const char *cmdline = plan->cmdline;
 	size_t len = strlen(cmdline);
+	size_t given = b->opts->cmdline ? strlen(b->opts->cmdline) : 0;
 	uint32_t limit = b->has_bz ? b->bz.cmdline_size : PLAN_ELF_CMDLINE_SIZE;
 	uint8_t *gdt = plan_alloc(plan, PLAN_GDT_SIZE);
 	char *copy;
 	int ret;
 
+	/* The user's part and what plan_devices.c appended, named apart:
+	 * the user only typed the first. */
+	if (len > limit && len > given)
+		return db_fail(err, DB_ERR_INPUT,
+			       "plan: the command line is %zu bytes: %zu "
+			       "given and %zu appended for the virtio devices "
+			       "(virtio_mmio.device=...), over the kernel's "
+			       "cmdline_size of %u",
+			       len, given, len - given, limit);
 	if (len > limit)
 		return db_fail(err, DB_ERR_INPUT,
 			       "plan: the command line is %zu bytes, over the "
@@ -633,6 +648,13 @@ static void set_cpu(struct build *b)
 		entry_cpu_32(&plan->cpu, b->elf.pvh_entry, 0,
 			     plan->start_info_gpa, b->stack_top);
 		break;
+	case PLAN_ENTRY_ELF:
+		if (!b->long_mode) { /* ELF32: as compressed/head_32.S */
+			entry_cpu_32(&plan->cpu, b->entry_gpa,
+				     plan->boot_params_gpa, 0, b->stack_top);
+			break;
+		}
+		/* fall through */
 	default:
 		entry_cpu_64(&plan->cpu, b->entry_gpa, plan->boot_params_gpa,
 			     plan->page_tables_gpa, b->stack_top);

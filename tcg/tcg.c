@@ -36,6 +36,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -71,6 +72,8 @@ struct tcg_run {
 	const struct plan *plan;
 	const struct accel_config *cfg;
 	int bios_fd, log_fd;
+	int err_fd; /* QEMU's stderr, kept off the terminal; -1: --debug */
+	int out_fd; /* QEMU's stdout (COM1 and its monitor), read here */
 	int blob_fd[PLAN_PLACEMENTS_MAX];
 	char *argv[TCG_ARGS_MAX];
 	char args[TCG_ARGS_MAX][TCG_ARG_LEN];
@@ -340,6 +343,14 @@ static int tcg_write_blobs(struct tcg_run *r)
 	r->log_fd = tcg_memfd("directboot-qemu-log", NULL, 0);
 	if (r->log_fd < 0)
 		return EXIT_HOST;
+	/* QEMU's own lines ("terminating on signal 15 from pid N" when we
+	 * stop it, its warnings) are not the user's: they go to a memfd,
+	 * whose tail is shown when QEMU fails.  --debug lets them through. */
+	if (!r->cfg->debug) {
+		r->err_fd = tcg_memfd("directboot-qemu-stderr", NULL, 0);
+		if (r->err_fd < 0)
+			return EXIT_HOST;
+	}
 	for (unsigned i = 0; i < plan->nr_placements; i++) {
 		const struct plan_placement *p = &plan->placements[i];
 
@@ -360,6 +371,10 @@ static void tcg_close_all(struct tcg_run *r)
 		close(r->bios_fd);
 	if (r->log_fd >= 0)
 		close(r->log_fd);
+	if (r->err_fd >= 0)
+		close(r->err_fd);
+	if (r->out_fd >= 0)
+		close(r->out_fd);
 	for (unsigned i = 0; i < PLAN_PLACEMENTS_MAX; i++)
 		if (r->blob_fd[i] >= 0)
 			close(r->blob_fd[i]);
@@ -368,15 +383,22 @@ static void tcg_close_all(struct tcg_run *r)
 /* Start QEMU; an exec failure comes back through a CLOEXEC pipe. */
 static int tcg_spawn(struct tcg_run *r)
 {
-	int pfd[2], err = 0;
+	int pfd[2], ofd[2], err = 0;
 	ssize_t n;
 
 	if (pipe2(pfd, O_CLOEXEC))
 		return tcg_fail("pipe: %s", strerror(errno));
+	if (pipe2(ofd, O_CLOEXEC)) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return tcg_fail("pipe: %s", strerror(errno));
+	}
 	r->pid = fork();
 	if (r->pid < 0) {
 		close(pfd[0]);
 		close(pfd[1]);
+		close(ofd[0]);
+		close(ofd[1]);
 		return tcg_fail("fork: %s", strerror(errno));
 	}
 	if (r->pid == 0) {
@@ -384,6 +406,9 @@ static int tcg_spawn(struct tcg_run *r)
 		/* Should directboot die unannounced (SIGKILL), QEMU follows
 		 * and restores the terminal. */
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		dup2(ofd[1], STDOUT_FILENO);
+		if (r->err_fd >= 0)
+			dup2(r->err_fd, STDERR_FILENO);
 		execvp(r->argv[0], r->argv);
 		err = errno;
 		if (write(pfd[1], &err, sizeof(err)) < 0)
@@ -391,6 +416,8 @@ static int tcg_spawn(struct tcg_run *r)
 		_exit(127);
 	}
 	close(pfd[1]);
+	close(ofd[1]);
+	r->out_fd = ofd[0];
 	do
 		n = read(pfd[0], &err, sizeof(err));
 	while (n < 0 && errno == EINTR);
@@ -453,6 +480,94 @@ static bool tcg_triple_fault(struct tcg_run *r)
 	return true;
 }
 
+/* When QEMU failed: the last lines of its stderr, through the note
+ * hook, but for the line about our own SIGTERM. */
+static void tcg_show_stderr(struct tcg_run *r)
+{
+	char buf[4096];
+	off_t size, off;
+	ssize_t n;
+	const char *tail;
+
+	if (r->err_fd < 0)
+		return;
+	size = lseek(r->err_fd, 0, SEEK_END);
+	off = size > (off_t)sizeof(buf) - 1 ? size - (off_t)sizeof(buf) + 1 : 0;
+	n = pread(r->err_fd, buf, sizeof(buf) - 1, off);
+	if (n <= 0)
+		return;
+	buf[n] = 0;
+	tail = tcg_log_tail(buf, (size_t)n);
+	while (*tail == '\n')
+		tail++;
+	if (*tail)
+		accel_note(r->cfg, "tcg: QEMU's stderr ends:\n%s", tail);
+}
+
+static void tcg_write_out(const char *buf, size_t len, bool *ok)
+{
+	while (*ok && len) {
+		ssize_t n = write(STDOUT_FILENO, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			*ok = false; /* a closed pipe: drain QEMU, show nothing */
+			return;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+/*
+ * Copy QEMU's stdout (the guest's COM1) to ours until QEMU closes it,
+ * stopping QEMU on --timeout or a signal.  The one line QEMU's mux
+ * writes on Ctrl-A x, "QEMU: Terminated\n\r", is QEMU's, not the
+ * guest's: held back while it may be coming, and dropped when it is the
+ * last thing QEMU wrote.  poll() wakes every 100 ms, so a signal that
+ * lands just before it is never lost.
+ */
+static void tcg_pump(struct tcg_run *r, bool *timed_out, int *stop_sig)
+{
+	static const char quit[] = "QEMU: Terminated\n\r";
+	const size_t qlen = sizeof(quit) - 1;
+	char buf[4096 + sizeof(quit)];
+	size_t held = 0;
+	bool ok = true;
+
+	for (;;) {
+		struct pollfd p = {.fd = r->out_fd, .events = POLLIN};
+		size_t len, k;
+		ssize_t n;
+
+		if (tcg_alarm && !*timed_out) {
+			*timed_out = true;
+			kill(r->pid, SIGTERM);
+		}
+		if (tcg_signal && !*stop_sig) {
+			*stop_sig = tcg_signal;
+			kill(r->pid, SIGTERM);
+		}
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		n = read(r->out_fd, buf + held, sizeof(buf) - qlen - 1);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			break;
+		len = held + (size_t)n;
+		for (k = len < qlen ? len : qlen; k; k--)
+			if (!memcmp(buf + len - k, quit, k))
+				break;
+		tcg_write_out(buf, len - k, &ok);
+		memmove(buf, buf + len - k, k);
+		held = k;
+	}
+	if (held != qlen)
+		tcg_write_out(buf, held, &ok);
+}
+
 /* Signals that stop the run: QEMU gets SIGTERM (and restores the tty). */
 static void tcg_catch_signals(void)
 {
@@ -461,6 +576,9 @@ static void tcg_catch_signals(void)
 
 	for (unsigned i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
 		sigaction(stops[i], &sa, NULL);
+	/* A reader of our stdout that went away is tcg_write_out()'s
+	 * EPIPE, not our death. */
+	signal(SIGPIPE, SIG_IGN);
 }
 
 static int tcg_wait(struct tcg_run *r)
@@ -470,6 +588,7 @@ static int tcg_wait(struct tcg_run *r)
 
 	if (r->cfg->timeout_s)
 		alarm(r->cfg->timeout_s);
+	tcg_pump(r, &timed_out, &stop_sig);
 	while (waitpid(r->pid, &status, 0) < 0) {
 		if (errno != EINTR)
 			return tcg_fail("waitpid: %s", strerror(errno));
@@ -484,12 +603,13 @@ static int tcg_wait(struct tcg_run *r)
 	}
 	alarm(0);
 	if (timed_out) {
-		accel_note(r->cfg, "--timeout %u s reached, guest stopped",
-			   r->cfg->timeout_s);
+		accel_note(r->cfg, ACCEL_TIMEOUT_NOTE, r->cfg->timeout_s);
 		return EXIT_TIMEOUT;
 	}
 	if (stop_sig) /* as the KVM launcher does */
 		return EXIT_SIGNAL + stop_sig;
+	if (WIFSIGNALED(status) || WEXITSTATUS(status))
+		tcg_show_stderr(r);
 	if (WIFSIGNALED(status)) {
 		sig = WTERMSIG(status);
 		return tcg_fail("QEMU was killed by signal %d (%s)", sig,
@@ -530,7 +650,7 @@ int tcg_run_plan(const struct plan *plan, const struct accel_config *cfg,
 		return tcg_fail("no memory");
 	r->plan = plan;
 	r->cfg = cfg;
-	r->bios_fd = r->log_fd = -1;
+	r->bios_fd = r->log_fd = r->err_fd = r->out_fd = -1;
 	for (unsigned i = 0; i < PLAN_PLACEMENTS_MAX; i++)
 		r->blob_fd[i] = -1;
 	ret = tcg_check_plan(plan);

@@ -11,6 +11,12 @@
 #   generic  linux-image-amd64's kernel (6.1, xz payload):        boot/vmlinuz-*
 #   i386     linux-image-686's kernel (6.1, i386, xz payload):     boot/vmlinuz-*
 #   busybox  busybox-static's bin/busybox
+#   memtest  memtest86+'s boot/memtest86+x64.bin: a bzImage not built by
+#            Linux (its syssize rounds up past the file's end); the
+#            ia32 .bin and the .efi files sit beside it
+#   ipxe     ipxe's boot/ipxe.lkrn: another bzImage from outside Linux
+#            (protocol 2.07, syssize rounded up); boot/ipxe.efi, a
+#            PE/COFF EFI application, sits beside it
 #   source   linux-source-6.1's scripts/extract-vmlinux
 #
 # Kernel names are resolved through the metapackages, because the ABI
@@ -25,7 +31,7 @@
 # `apt-get update` under a private APT_CONFIG, refreshed daily, root not
 # needed), so the system's apt state is never touched.
 #
-# Usage: tests/fetch-kernels.sh [--list] cloud|cloud-virtio|generic|i386|busybox|source...
+# Usage: tests/fetch-kernels.sh [--list] cloud|cloud-virtio|generic|i386|busybox|source|memtest|ipxe...
 #   --list  print the package name and version each would use, fetch nothing
 set -u
 
@@ -53,6 +59,8 @@ meta_of() {
 	i386) echo linux-image-686 ;;
 	busybox) echo busybox-static ;;
 	source) echo linux-source-6.1 ;;
+	memtest) echo memtest86+ ;;
+	ipxe) echo ipxe ;;
 	*) return 1 ;;
 	esac
 }
@@ -152,13 +160,16 @@ want_path() { # kind dir
 	busybox) [ -x "$2/bin/busybox" ] && echo "$2/bin/busybox" ;;
 	source) [ -f "$2/scripts/extract-vmlinux" ] &&
 		echo "$2/scripts/extract-vmlinux" ;;
+	memtest) [ -f "$2/boot/memtest86+x64.bin" ] &&
+		echo "$2/boot/memtest86+x64.bin" ;;
+	ipxe) [ -f "$2/boot/ipxe.lkrn" ] && echo "$2/boot/ipxe.lkrn" ;;
 	esac
 }
 
 # Unpack only what is used: a kernel package's modules are hundreds of MiB.
 unpack() { # kind deb dest
 	case $1 in
-	cloud | generic | i386)
+	cloud | generic | i386 | memtest | ipxe)
 		dpkg-deb --fsys-tarfile "$2" | tar -x -C "$3" ./boot
 		;;
 	cloud-virtio)
@@ -251,6 +262,8 @@ want_path_name() {
 	cloud-virtio) echo 'lib/modules/*/kernel/drivers/virtio/virtio_mmio.ko' ;;
 	busybox) echo bin/busybox ;;
 	source) echo scripts/extract-vmlinux ;;
+	memtest) echo boot/memtest86+x64.bin ;;
+	ipxe) echo boot/ipxe.lkrn ;;
 	esac
 }
 

@@ -397,8 +397,7 @@ static void check_signals(struct runner *r)
 	serial_flush(&r->serial);
 	term_restore();
 	if (sig == SIGALRM) {
-		accel_note(r->cfg, "--timeout %u s reached, guest stopped",
-			   r->cfg->timeout_s);
+		accel_note(r->cfg, ACCEL_TIMEOUT_NOTE, r->cfg->timeout_s);
 		runner_stop(r, EXIT_TIMEOUT);
 	} else {
 		accel_note(r->cfg, "%s, stopping the guest", strsignal(sig));

@@ -17,9 +17,15 @@
 #define BOOT_SECTOR_SIZE 512
 #define SETUP_HEADER_OFFSET 0x1f1 /* struct setup_header in file and zero page */
 #define SETUP_SECTS_DEFAULT 4     /* setup_sects == 0 means 4 */
+#define SYSSIZE_UNIT 16		  /* syssize counts 16-byte paragraphs */
 #define SETUP_SECTS_OFFSET 0x1f1
 #define BOOT_FLAG_OFFSET 0x1fe
 #define HDRS_OFFSET 0x202
+/* The EFI stub's PE/COFF header, which a bzImage may carry in its boot
+ * sector (and an EFI application has without "HdrS"). */
+#define PE_MZ_MAGIC 0x5a4d    /* "MZ" at 0, read as le16 */
+#define PE_LFANEW_OFFSET 0x3c /* le32 e_lfanew: where "PE\0\0" is */
+#define PE_MAGIC 0x00004550   /* "PE\0\0" read as le32 */
 
 #define BOOT_FLAG_MAGIC 0xaa55
 #define HDRS_MAGIC 0x53726448 /* "HdrS" read as le32 */

@@ -31,13 +31,16 @@ struct bzimage {
 	/* The protected-mode part: file bytes after the setup.  pm_size is
 	 * what the file holds; pm_syssize is syssize * 16 (0 if unset).
 	 * Bytes past syssize * 16 (a signature, on signed images) are
-	 * counted in trailing_size and never loaded. */
+	 * counted in trailing_size and never loaded.  A file that ends less
+	 * than 16 bytes before syssize * 16 (syssize rounded up) loads
+	 * pm_size bytes. */
 	const uint8_t *pm;
 	size_t pm_size;
 	size_t pm_syssize;
 	size_t trailing_size;
-	size_t pm_load_size;  /* what a loader copies: pm_syssize, or
-			       * pm_size when syssize is 0 or untrusted */
+	/* What a loader copies: pm_syssize, or pm_size when syssize is 0,
+	 * untrusted or rounded up past the file's end. */
+	size_t pm_load_size;
 
 	/* Effective values, the protocol's defaults for older versions. */
 	uint32_t initrd_addr_max;

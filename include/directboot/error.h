@@ -35,6 +35,17 @@ struct db_error {
 int db_fail(struct db_error *err, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * The status of a failed open, read or write of a file the user named,
+ * from its errno: the one rule for every file argument (IMAGE, -i, -o,
+ * --disk, --qemu).  DB_ERR_INPUT (exit 2) when the name is wrong or the
+ * file is not the user's to use that way: ENOENT, ENOTDIR, EISDIR,
+ * ELOOP, ENAMETOOLONG, EACCES, EPERM, EROFS, ETXTBSY, ENXIO, ENODEV.
+ * DB_ERR_HOST (exit 3) when the host failed on a usable file: EIO,
+ * ENOMEM, ENOSPC, EDQUOT, EMFILE, ENFILE and anything else.
+ */
+int db_errno_status(int e);
+
 /* Prepend "prefix: " to an error already recorded, keeping its status. */
 int db_error_prefix(struct db_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

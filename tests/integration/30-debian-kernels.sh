@@ -243,3 +243,92 @@ check_bin() { # directboot
 check_kernel cloud lz4 127 64
 check_kernel generic xz 127 64
 check_kernel i386 xz 4 32
+
+# The i386 vmlinux (ELFCLASS32, no PVH note) plans without --entry: auto
+# picks elf, entered in 32-bit protected mode with ESI = boot_params (as
+# its decompressor enters it); --entry 64 is refused naming what works.
+if i386=$(tests/fetch-kernels.sh i386); then
+	for bin in $bins; do
+		"$bin" extract "$i386" -o "$tmp/i386.elf" 2>"$tmp/err"
+		"$bin" plan "$tmp/i386.elf" --json >"$tmp/p.json" 2>"$tmp/err"
+		t_eq "$bin: plan i386 ELF: auto is elf, 32-bit, ESI = boot_params, at e_entry" \
+			"0 elf 32 true true" \
+			"$? $(jq -r '"\(.entry) \(.cpu.mode) \(.cpu.rsi == .boot_params_gpa) \(.cpu.rip == 16777216)"' "$tmp/p.json")"
+		"$bin" plan "$tmp/i386.elf" --entry 64 >/dev/null 2>"$tmp/err"
+		t_eq "$bin: plan i386 ELF --entry 64: refused, naming what works" \
+			"2 1" "$? $(grep -c 'enters through' "$tmp/err")"
+		"$bin" plan "$i386" --decompress host --no-cache --json \
+			>"$tmp/p.json" 2>"$tmp/err"
+		t_eq "$bin: plan i386 bzImage --decompress host: auto is elf, 32-bit" \
+			"0 elf 32" "$? $(jq -r '"\(.entry) \(.cpu.mode)"' "$tmp/p.json")"
+		rm -f "$tmp/i386.elf"
+	done
+fi
+
+# bzImages from outside Linux's build: memtest86+ (protocol 2.12) and
+# iPXE's ipxe.lkrn (2.07).  Both round syssize up, so each file ends a
+# few bytes (1 to 15) before syssize * 16: inspect and plan must take
+# them, and plan must load what is there: memtest86+'s whole
+# protected-mode part; ipxe.lkrn has code32_start 0 (its code runs in
+# real mode, through the BIOS), which plan refuses by name.  Neither has
+# a payload for extract.  memtest86+ boots on tcg (50-real-tcg); iPXE's
+# lkrn needs BIOS services.
+check_foreign() { # kind version plan-refusal
+	kind=$1
+	echo "-- $kind (a bzImage from outside Linux's build)"
+	img=$(tests/fetch-kernels.sh "$kind") || {
+		fail "$kind: fetch" "tests/fetch-kernels.sh $kind failed (no network and no cache?)"
+		return
+	}
+	size=$(stat -c %s "$img")
+	ss=$(le 1 0x1f1 "$img")
+	[ "$ss" = 0 ] && ss=4
+	syssize=$(le 4 0x1f4 "$img")
+	pm=$((size - (ss + 1) * 512))
+	short=$((syssize * 16 - pm))
+	if [ "$short" -ge 1 ] && [ "$short" -le 15 ]; then
+		pass "$kind: the file ends $short bytes before syssize*16"
+	else
+		fail "$kind: the file ends 1 to 15 bytes before syssize*16" "short by $short"
+	fi
+	t_eq "$kind: protocol $2 in the file" "$2" "$(le 2 0x206 "$img")"
+	for bin in $bins; do
+		n="$kind/$bin"
+		json=$tmp/json
+		"$bin" inspect "$img" --json >"$json" 2>"$tmp/err"
+		t_eq "$n: inspect --json exits 0" "0 " "$? $(head -1 "$tmp/err")"
+		t_eq "$n: pm_load_size is what the file holds" "$pm $syssize 0" \
+			"$(j '"\(.pm_load_size) \(.syssize) \(.trailing_size)"')"
+		"$bin" plan "$img" --json >"$json" 2>"$tmp/err"
+		st=$?
+		if [ -n "$3" ]; then
+			t_eq "$n: plan refuses: $3" "2 1" \
+				"$st $(grep -cF -- "$3" "$tmp/err")"
+		else
+			t_eq "$n: plan exits 0" "0 " "$st $(head -1 "$tmp/err")"
+			t_eq "$n: plan copies the whole protected-mode part" "$pm" \
+				"$(j '.placements[] | select(.what == "kernel") | .size')"
+		fi
+		"$bin" extract "$img" -o "$tmp/elf" 2>"$tmp/err"
+		t_eq "$n: extract: exit 2, no payload to extract" "2 1" \
+			"$? $(wc -l <"$tmp/err")"
+	done
+}
+check_foreign memtest 524 ""
+check_foreign ipxe 519 "code32_start=0x0"
+
+# A PE/COFF EFI application that is not a bzImage (iPXE's ipxe.efi) is
+# named as such, not "unknown format".
+if lkrn=$(tests/fetch-kernels.sh ipxe); then
+	efi=${lkrn%/*}/ipxe.efi
+	for bin in $bins; do
+		"$bin" inspect "$efi" >"$tmp/out" 2>"$tmp/err"
+		st=$?
+		if [ $st = 2 ] && grep -q 'PE/COFF (EFI) executable' "$tmp/err"; then
+			pass "$bin: inspect ipxe.efi names a PE/COFF (EFI) executable"
+		else
+			fail "$bin: inspect ipxe.efi names a PE/COFF (EFI) executable" \
+				"exit $st: $(head -1 "$tmp/err")"
+		fi
+	done
+fi

@@ -152,6 +152,10 @@ for bin in $bins; do
 	"$bin" plan "$k" --json >"$j" 2>&1
 	jqv "plan $b: one vCPU still gets an MP table" "1 true" \
 		'"\(.cpus) \(.mptable_gpa > 0)"' "$j"
+	t_eq "plan $b: text: one CPU is \"(1 CPU)\", not 0" 1 \
+		"$("$bin" plan "$k" | grep -c '^mp table .* (1 CPU)$')"
+	t_eq "plan $b: text: -c 3 is \"(3 CPUs)\"" 1 \
+		"$("$bin" plan "$k" -c 3 | grep -c '^mp table .* (3 CPUs)$')"
 	# Every spelling of a value: --opt=, bare MiB, --cmdline, lkvm's.
 	"$bin" plan -m 96 --cmdline=a=b --decompress=guest --cpus=2 \
 		-k "$k" --json >"$j" 2>&1
@@ -199,6 +203,26 @@ for bin in $bins; do
 		"$(ls "$XDG_CACHE_HOME/directboot/" | grep -c '\.elf$')"
 	refuse "plan $b: host 32 refused" "decompressor" \
 		"$bin" plan "$k" --decompress host --entry 32
+
+	# syssize rounded up past the file's end, as tools other than
+	# Linux's build.c leave it: 1 to 15 bytes short loads what is there
+	# (plan and --decompress host); 16 short is a truncated image.
+	mk=${bin%/directboot}/tests/tools/mkbzimage
+	dd if="$k" of="$tmp/k.elf" bs=512 skip=13 2>/dev/null
+	for n in 1 15; do
+		"$mk" --trailer 8192 --short $n "$tmp/k.elf" "$tmp/short.bz"
+		"$bin" plan "$tmp/short.bz" --json >"$j" 2>&1
+		jqv "plan $b: syssize rounds up, file $n short: kernel loads the file" \
+			"$(($(stat -c %s "$tmp/short.bz") - 512 * 2))" \
+			'.placements[] | select(.what | test("kernel")) | .size' "$j"
+		"$bin" plan "$tmp/short.bz" --decompress host --no-cache \
+			--json >"$j" 2>&1
+		jqv "plan $b: syssize rounds up, file $n short: host pvh" pvh \
+			.entry "$j"
+	done
+	"$mk" --trailer 8192 --short 16 "$tmp/k.elf" "$tmp/short.bz"
+	refuse "plan $b: syssize 16 bytes past the file's end" \
+		"is more than the" "$bin" plan "$tmp/short.bz"
 done
 
 # The probe guest, which make test builds (probe-all): every entry path

@@ -7,7 +7,9 @@
  * sectors holding a protocol 2.15 setup header, then the protected-mode
  * part, which holds a stand-in for the decompressor (hlt bytes), a
  * kernel_info block and the payload exactly as given, padded to 16 bytes
- * so that syssize counts it exactly.  payload_offset and payload_length
+ * so that syssize counts it exactly (or, with --short N, padded so that
+ * the file ends N bytes before syssize * 16, as tools that round syssize
+ * up leave it).  payload_offset and payload_length
  * point at the payload; its last 4 bytes are its size trailer, which
  * init_size is sized from.  Options override single fields, so that the
  * tests can also build images that break one rule.
@@ -33,7 +35,7 @@ struct opts {
 	unsigned version;
 	unsigned setup_sects;
 	long long syssize, payload_offset, payload_length, init_size;
-	long long trailer, signature, loadflags, xloadflags;
+	long long trailer, signature, loadflags, xloadflags, short_by;
 	int kernel_info;
 	const char *in, *out;
 };
@@ -51,6 +53,8 @@ static void usage(FILE *f)
 		"                      signed images do\n"
 		"  --no-kernel-info    kernel_info_offset 0\n"
 		"  --syssize N         override syssize (16-byte units)\n"
+		"  --short N           end the file N bytes before syssize\n"
+		"                      * 16 (syssize rounded up)\n"
 		"  --payload-offset N  override payload_offset\n"
 		"  --payload-length N  override payload_length\n"
 		"  --init-size N       override init_size\n"
@@ -99,6 +103,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		{"signature", required_argument, NULL, 'g'},
 		{"no-kernel-info", no_argument, NULL, 'k'},
 		{"syssize", required_argument, NULL, 'y'},
+		{"short", required_argument, NULL, 'S'},
 		{"payload-offset", required_argument, NULL, 'o'},
 		{"payload-length", required_argument, NULL, 'l'},
 		{"init-size", required_argument, NULL, 'i'},
@@ -128,6 +133,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 'y':
 			o->syssize = number("--syssize", optarg);
+			break;
+		case 'S':
+			o->short_by = number("--short", optarg);
 			break;
 		case 'o':
 			o->payload_offset = number("--payload-offset", optarg);
@@ -215,13 +223,14 @@ static uint32_t value_or(long long opt, uint64_t layout)
 }
 
 static void put_header(uint8_t *img, const struct opts *o, size_t pm_size,
-		       size_t payload_size, uint32_t decompressed)
+		       size_t syssize, size_t payload_size,
+		       uint32_t decompressed)
 {
 	uint64_t init_size;
 
 	img[SH_OFF(setup_sects)] = o->setup_sects;
 	put_le16(img + SH_OFF(root_flags), 1);
-	put_le32(img + SH_OFF(syssize), value_or(o->syssize, pm_size / 16));
+	put_le32(img + SH_OFF(syssize), value_or(o->syssize, syssize / 16));
 	put_le16(img + SH_OFF(vid_mode), 0xffff);
 	put_le16(img + SH_OFF(boot_flag), BOOT_FLAG_MAGIC);
 	/* A short jump over the header, as the real setup starts with. */
@@ -271,7 +280,7 @@ int main(int argc, char **argv)
 		.xloadflags = XLF_KERNEL_64 | XLF_CAN_BE_LOADED_ABOVE_4G,
 		.kernel_info = 1,
 	};
-	size_t payload_size, setup_size, pm_size, total;
+	size_t payload_size, setup_size, pm_size, syssize, total;
 	uint8_t *payload, *img, *pm;
 	FILE *f;
 
@@ -280,14 +289,15 @@ int main(int argc, char **argv)
 	setup_size =
 		((o.setup_sects ? o.setup_sects : SETUP_SECTS_DEFAULT) + 1) *
 		BOOT_SECTOR_SIZE;
-	pm_size = align_up(PM_PAYLOAD_AT + payload_size, 16);
+	syssize = align_up(PM_PAYLOAD_AT + payload_size + o.short_by, 16);
+	pm_size = syssize - o.short_by;
 	total = setup_size + pm_size + o.signature;
 	img = calloc(1, total);
 	if (!img) {
 		fprintf(stderr, "mkbzimage: out of memory\n");
 		return 1;
 	}
-	put_header(img, &o, pm_size, payload_size,
+	put_header(img, &o, pm_size, syssize, payload_size,
 		   get_le32(payload + payload_size - 4));
 	snprintf((char *)img + KERNEL_VERSION_AT, 64,
 		 "directboot-mkbzimage (synthetic payload wrapper)");

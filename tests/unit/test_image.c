@@ -101,6 +101,33 @@ static void test_detect_unknown(void **state)
 	assert_int_equal(kind, IMAGE_UNKNOWN);
 }
 
+/* An EFI application: "MZ", e_lfanew, "PE\0\0", and no "HdrS".  A
+ * bzImage carries the same PE header (its EFI stub) and stays a
+ * bzImage. */
+static void test_detect_pe(void **state)
+{
+	(void)state;
+	memset(buf, 0, sizeof(buf));
+	put_le16(buf, PE_MZ_MAGIC);
+	put_le32(buf + PE_LFANEW_OFFSET, 0x80);
+	put_le32(buf + 0x80, PE_MAGIC);
+	refused(detect(sizeof(buf)), DB_ERR_INPUT,
+		"a PE/COFF (EFI) executable (\"MZ\" at 0, \"PE\" at "
+		"e_lfanew=0x80), not a bzImage");
+	assert_int_equal(kind, IMAGE_UNKNOWN);
+	/* e_lfanew past the end, or no "PE": only "MZ", unknown. */
+	put_le32(buf + PE_LFANEW_OFFSET, 0x2000);
+	refused(detect(sizeof(buf)), DB_ERR_INPUT,
+		"unknown format (first bytes 4d 5a 00 00");
+	put_le32(buf + PE_LFANEW_OFFSET, 0xfffffffe);
+	refused(detect(sizeof(buf)), DB_ERR_INPUT, "unknown format");
+	/* With "HdrS" at 0x202 it is a bzImage with an EFI stub. */
+	put_le32(buf + PE_LFANEW_OFFSET, 0x80);
+	put_le32(buf + HDRS_OFFSET, HDRS_MAGIC);
+	assert_int_equal(detect(sizeof(buf)), DB_OK);
+	assert_int_equal(kind, IMAGE_BZIMAGE);
+}
+
 static void test_kind_names(void **state)
 {
 	(void)state;
@@ -202,6 +229,7 @@ int main(void)
 		cmocka_unit_test(test_detect_bzimage),
 		cmocka_unit_test(test_detect_elf),
 		cmocka_unit_test(test_detect_unknown),
+		cmocka_unit_test(test_detect_pe),
 		cmocka_unit_test(test_kind_names),
 		cmocka_unit_test(test_file_open),
 		cmocka_unit_test(test_file_refused),

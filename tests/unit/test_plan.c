@@ -183,6 +183,33 @@ static void test_entry_refusals(void **state)
 	plan_free(build(bz_default(), o));
 }
 
+/* The command line's limit counts what plan_devices.c appends for the
+ * virtio devices; the refusal names the user's part and the appended
+ * part apart. */
+static void test_cmdline_too_long(void **state)
+{
+	static char line[2100];
+	struct plan_options o = FX_OPTS(64);
+
+	(void)state;
+	memset(line, 'x', 2040);
+	line[2040] = '\0';
+	o.cmdline = line;
+	plan_free(build(bz_default(), o)); /* 2040 <= 2047 */
+	o.nr_virtio = 1;
+	refused(bz_default(), o, "2040 given and ");
+	refused(bz_default(), o,
+		" appended for the virtio devices "
+		"(virtio_mmio.device=...), over the "
+		"kernel's cmdline_size of 2047");
+	memset(line, 'x', 2048);
+	line[2048] = '\0';
+	o.nr_virtio = 0;
+	refused(bz_default(), o,
+		"is 2048 bytes, over the kernel's "
+		"cmdline_size of 2047");
+}
+
 /* The vmlinux in the payload, entered without the guest decompressor. */
 static size_t bz_with_elf(bool pvh)
 {
@@ -510,6 +537,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_entry_32),
 		cmocka_unit_test(test_entry_64),
 		cmocka_unit_test(test_entry_refusals),
+		cmocka_unit_test(test_cmdline_too_long),
 		cmocka_unit_test(test_host_pvh),
 		cmocka_unit_test(test_host_64),
 		cmocka_unit_test(test_host_given_elf),

@@ -1,0 +1,115 @@
+#!/bin/sh
+# The exit statuses, and the one rule for every file argument (IMAGE,
+# -i, -o, --disk, --qemu): a name that does not exist, is not a regular
+# file or is not the user's to use is bad usage, 2; a host failure on a
+# usable file (here ENOSPC, through /dev/full) is 3, as are no /dev/kvm
+# and no qemu-system-x86_64 in PATH.  Every file argument is checked
+# before anything runs.  A signal N that stops a run is 128+N.  (0, 1
+# and 124 on tcg: 50-real-tcg's tiny guests.)
+#
+# DIRECTBOOT=path/directboot tests that binary and its -san sibling; by
+# default build/directboot and build-san/directboot.
+cd "$(dirname "$0")/../.." || exit 1
+if [ -n "${DIRECTBOOT:-}" ]; then
+	bins="$DIRECTBOOT"
+	d=${DIRECTBOOT%/directboot}
+	[ "$d" != "$DIRECTBOOT" ] && [ -x "$d-san/directboot" ] &&
+		bins="$bins $d-san/directboot"
+else
+	bins="build/directboot build-san/directboot"
+fi
+. tests/lib.sh
+. tests/real-boot.sh
+
+T=$(mktemp -d) || exit 1
+trap 'rm -rf "$T"' EXIT INT TERM
+
+rb_mkbz_reset "$T/reset.bz"
+rb_mkbz "$T/spin.bz" eb fe  # jmp .
+mkdir "$T/dir"
+head -c 4096 /dev/zero >"$T/disk"
+printf '#!/bin/sh\nexit 0\n' >"$T/notexec"
+chmod 644 "$T/notexec"
+
+# st NAME WANT NEEDLE CMD...: exit WANT, one stderr line naming NEEDLE.
+st() {
+	name=$1 want=$2 needle=$3
+	shift 3
+	"$@" >"$T/out" 2>"$T/err" </dev/null
+	got=$?
+	lines=$(wc -l <"$T/err")
+	if [ "$got" = "$want" ] && [ "$lines" = 1 ] &&
+		grep -qF -- "$needle" "$T/err"; then
+		pass "$name"
+	else
+		fail "$name" "exit $got (want $want), $lines lines: $(head -c 300 "$T/err" | tr '\n' ' ')"
+	fi
+}
+
+R=$T/reset.bz
+for b in $bins; do
+	[ -x "$b" ] || { fail "$b: binary" "not built"; continue; }
+	tag=$(basename "$(dirname "$b")")
+	# 2: the name is wrong.
+	for cmd in inspect plan run; do
+		st "$tag: $cmd: IMAGE missing: 2" 2 "$T/none" "$b" $cmd "$T/none"
+		st "$tag: $cmd: IMAGE a directory: 2" 2 "$T/dir" "$b" $cmd "$T/dir"
+	done
+	st "$tag: extract: IMAGE missing: 2" 2 "$T/none" "$b" extract "$T/none" -o "$T/o"
+	for cmd in plan run; do
+		st "$tag: $cmd: -i missing: 2" 2 "$T/none" "$b" $cmd "$R" -i "$T/none"
+		st "$tag: $cmd: -i a directory: 2" 2 "$T/dir" "$b" $cmd "$R" -i "$T/dir"
+	done
+	for a in kvm auto; do
+		st "$tag: run --accel $a: --disk missing: 2" 2 "--disk $T/none" \
+			"$b" run "$R" --accel $a --disk "$T/none"
+		st "$tag: run --accel $a: --disk a directory: 2" 2 "--disk $T/dir" \
+			"$b" run "$R" --accel $a --disk "$T/dir"
+	done
+	st "$tag: run: --qemu missing: 2" 2 "--qemu $T/none" \
+		"$b" run "$R" --accel tcg --qemu "$T/none"
+	st "$tag: run: --qemu not executable: 2" 2 "not executable" \
+		"$b" run "$R" --accel tcg --qemu "$T/notexec"
+	st "$tag: run: --qemu a directory: 2" 2 "--qemu $T/dir" \
+		"$b" run "$R" --accel tcg --qemu "$T/dir"
+	st "$tag: run: --qemu NAME not in PATH: 2" 2 "in \$PATH" \
+		"$b" run "$R" --accel tcg --qemu no-such-qemu-here
+	# -o: a bzImage with a payload (reset.bz has none).
+	k=$(tests/fetch-kernels.sh cloud 2>/dev/null) || k=
+	if [ -n "$k" ]; then
+		st "$tag: extract: -o in a missing directory: 2" 2 "$T/none/o" \
+			"$b" extract "$k" -o "$T/none/o"
+		st "$tag: extract: -o a directory: 2" 2 "$T/dir" \
+			"$b" extract "$k" -o "$T/dir"
+		t_eq "$tag: extract: the message names FILE, not its temporary name" \
+			0 "$(grep -c "$T/dir\." "$T/err")"
+		# 3: the host fails on a usable file.
+		"$b" extract "$k" -o - >/dev/full 2>"$T/err"
+		t_eq "$tag: extract -o - to a full disk (ENOSPC): 3" "3 1" \
+			"$? $(wc -l <"$T/err")"
+	else
+		skip "$tag: extract -o" "no cloud kernel (fetch-kernels.sh failed)"
+	fi
+	# 3: the host lacks what the run needs.
+	if [ ! -e /dev/kvm ]; then
+		st "$tag: run --accel kvm without /dev/kvm: 3" 3 /dev/kvm \
+			"$b" run "$R" --accel kvm
+	else
+		skip "$tag: run without /dev/kvm" "this host has /dev/kvm"
+	fi
+	st "$tag: run --accel tcg, no qemu-system-x86_64 in PATH: 3" 3 \
+		"cannot run qemu-system-x86_64" \
+		env PATH=/nonexistent "$b" run "$R" --accel tcg
+	# 128+N: a signal stops the run.
+	if command -v qemu-system-x86_64 >/dev/null 2>&1; then
+		"$b" run "$T/spin.bz" --accel tcg -m 64M --timeout 60 \
+			</dev/null >/dev/null 2>"$T/err" &
+		pid=$!
+		sleep 2
+		kill -TERM $pid
+		wait $pid
+		t_eq "$tag: run stopped by SIGTERM: 128+15" 143 "$?"
+	else
+		skip "$tag: run stopped by SIGTERM" "no qemu-system-x86_64"
+	fi
+done
