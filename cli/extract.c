@@ -151,12 +151,9 @@ int cmd_extract(int argc, char **argv)
 	int ret;
 
 	cli_args_init(&a, CMD_EXTRACT, "extract");
-	ret = cli_parse(&a, argc, argv);
-	if (ret) {
-		if (ret == 1)
-			extract_usage(stdout);
-		return ret == 1 ? 0 : ret;
-	}
+	ret = cli_parse_command(&a, argc, argv, extract_usage);
+	if (ret >= 0)
+		return ret;
 	if (!a.output)
 		return cli_usage_error("extract", "-o FILE is required");
 	if (extract(a.image, a.output, a.with_relocs, &err))

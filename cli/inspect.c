@@ -658,12 +658,9 @@ int cmd_inspect(int argc, char **argv)
 	int ret;
 
 	cli_args_init(&a, CMD_INSPECT, "inspect");
-	ret = cli_parse(&a, argc, argv);
-	if (ret) {
-		if (ret == 1)
-			inspect_usage(stdout);
-		return ret == 1 ? 0 : ret;
-	}
+	ret = cli_parse_command(&a, argc, argv, inspect_usage);
+	if (ret >= 0)
+		return ret;
 	img = calloc(1, sizeof(*img));
 	if (!img) {
 		db_fail(&err, DB_ERR_HOST, "inspect: out of memory");

@@ -4,7 +4,6 @@
  * lives in its own file; this one only dispatches and maps errors to
  * exit statuses.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,24 +22,6 @@ static const struct command commands[] = {
 	{"plan", cmd_plan, "print the boot plan for an image and options"},
 	{"run", cmd_run, "boot an image on KVM or QEMU's software CPU"},
 };
-
-int cli_report(const struct db_error *err)
-{
-	fprintf(stderr, "directboot: %s\n", err->msg);
-	return accel_error_status(err);
-}
-
-int cli_usage_error(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "directboot %s: ", cmd);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry 'directboot %s --help'.\n", cmd);
-	return EXIT_USAGE;
-}
 
 static void usage(FILE *f)
 {

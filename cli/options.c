@@ -685,7 +685,8 @@ static const char *const group_titles[NR_GROUPS] = {
 	[GROUP_COMMAND] = "Options:",
 	[GROUP_BOOT] = "Boot options:",
 	[GROUP_RUN] = "Run options:",
-	[GROUP_DEVICES] = "Devices (virtio-mmio, --accel kvm only; tcg refuses them):",
+	[GROUP_DEVICES] =
+		"Devices (virtio-mmio, --accel kvm only; tcg refuses them):",
 	[GROUP_SANDBOX] = "Sandbox (--accel kvm; on unless --no-sandbox):",
 };
 
@@ -866,6 +867,21 @@ int cli_parse(struct cli_args *a, int argc, char **argv)
 	if (!a->image)
 		return cli_usage_error(a->name, "no IMAGE given");
 	return 0;
+}
+
+int cli_parse_command(struct cli_args *a, int argc, char **argv,
+		      void (*usage)(FILE *f))
+{
+	int ret = cli_parse(a, argc, argv);
+
+	if (!ret)
+		return -1;
+	if (ret == 1) {
+		usage(stdout);
+		ret = 0;
+	}
+	bootopts_free(&a->bo);
+	return ret;
 }
 
 /* ---- help --------------------------------------------------------------- */

@@ -55,6 +55,15 @@ void cli_args_init(struct cli_args *a, unsigned cmd, const char *name);
  */
 int cli_parse(struct cli_args *a, int argc, char **argv);
 
+/*
+ * cli_parse() for a command's entry point: returns -1 when the command
+ * should go on, else its exit status: 0 after printing usage() on
+ * stdout for --help, EXIT_USAGE after a bad argument.  a is released
+ * when the command is not to go on.
+ */
+int cli_parse_command(struct cli_args *a, int argc, char **argv,
+		      void (*usage)(FILE *f));
+
 /* The options of cmd, grouped under their headings, two-space indented. */
 void cli_options_usage(FILE *f, unsigned cmd);
 

@@ -521,13 +521,9 @@ int cmd_plan(int argc, char **argv)
 	int ret;
 
 	cli_args_init(&a, CMD_PLAN, "plan");
-	ret = cli_parse(&a, argc, argv);
-	if (ret) {
-		if (ret == 1)
-			usage(stdout);
-		bootopts_free(&a.bo);
-		return ret == 1 ? 0 : ret;
-	}
+	ret = cli_parse_command(&a, argc, argv, usage);
+	if (ret >= 0)
+		return ret;
 	ret = bootopts_plan(&a.bo, a.image, &plan, &err);
 	if (ret) {
 		ret = cli_report(&err);

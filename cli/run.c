@@ -330,13 +330,9 @@ int cmd_run(int argc, char **argv)
 	a.run.t_start_ns = exec_time_ns();
 	a.run.hooks.timing = print_timing;
 	a.run.hooks.note = print_note;
-	ret = cli_parse(&a, argc, argv);
-	if (ret) {
-		if (ret == 1)
-			usage(stdout);
-		bootopts_free(&a.bo);
-		return ret == 1 ? 0 : ret;
-	}
+	ret = cli_parse_command(&a, argc, argv, usage);
+	if (ret >= 0)
+		return ret;
 	a.bo.plan.nr_virtio = accel_devices_count(&a.run.devices);
 	if (check_run_files(&a.run, &err)) {
 		bootopts_free(&a.bo);

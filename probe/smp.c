@@ -170,7 +170,7 @@ static bool read_table(struct mpc_table *h)
 void smp_probe(void)
 {
 	struct mpc_table h;
-	uint8_t ids[MP_CPUS_MAX];
+	uint8_t ids[PLAN_CPUS_MAX];
 	unsigned n = 0, cpus = 0, up = 0;
 	uint32_t b, unused;
 	uint64_t lapic, cr3;
@@ -188,7 +188,7 @@ void smp_probe(void)
 			break;
 		cpus++;
 		if ((table[off + 3] & CPU_ENABLED) &&
-		    !(table[off + 3] & CPU_BOOTPROCESSOR) && n < MP_CPUS_MAX)
+		    !(table[off + 3] & CPU_BOOTPROCESSOR) && n < PLAN_CPUS_MAX)
 			ids[n++] = table[off + 1];
 		off += sizeof(struct mpc_cpu);
 	}
