@@ -16,7 +16,8 @@
 # nt_all; nt_extra holds the ones that fail for known bugs).
 # DIRECTBOOT (static build; default build/directboot), NESTED_SMP (L1
 # vCPUs, default 2), NESTED_TIMEOUT (seconds for the whole L1, default
-# 840), KEEP=1 keeps the scratch directory.
+# 840), NESTED_VERBOSE=1 copies every L2 console to L1's, KEEP=1 keeps
+# the scratch directory.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 . tests/real-boot.sh
@@ -83,7 +84,7 @@ nice timeout "$NESTED_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -M q35 \
 	-no-reboot -serial "file:$T/console" -serial null \
 	-drive "file=$T/back.img,format=raw,if=virtio" \
 	-kernel "$l1" -initrd "$T/l1.gz" \
-	-append "console=ttyS0 quiet panic=-1 nt.list=$(echo $fns | tr ' ' ,)" \
+	-append "console=ttyS0 quiet panic=-1 nt.list=$(echo $fns | tr ' ' ,)${NESTED_VERBOSE:+ nt.verbose=1}" \
 	</dev/null >"$T/qemu.out" 2>&1
 qst=$?
 echo "  nested: L1 ran $(($(date +%s) - start)) s (QEMU exit $qst, -smp $NESTED_SMP)"
