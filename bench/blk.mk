@@ -1,5 +1,5 @@
-# bench/blk's timer.  The first rule keeps `all` the default goal.
-all: $(BUILD)/bench/blkbench
+# bench/blk's timer.
+ALL_TARGETS += $(BUILD)/bench/blkbench
 
 $(BUILD)/bench/blkbench: bench/blkbench.c probe/probe_virtio.h
 	@mkdir -p $(@D)

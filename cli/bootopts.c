@@ -10,12 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bootopts.h"
 #include "cache.h"
-#include "cli.h"
+#include "../accel/accel.h"
 #include "directboot/bzimage.h"
 #include "directboot/payload.h"
 
@@ -71,237 +70,6 @@ bool bootopts_parse_size(const char *s, uint64_t *out)
 		return false;
 	*out = v << shift;
 	return true;
-}
-
-static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	char *end;
-
-	if (!s[0] || s[0] == '-')
-		return false;
-	errno = 0;
-	*out = strtoull(s, &end, 0);
-	return !errno && !*end && *out <= max;
-}
-
-/*
- * Does arg name this option?  Long forms match "--name" and
- * "--name=VALUE", the short one "-x" and "-xVALUE".  *inline_val is the
- * value given in the same argument, if any.
- */
-static bool is_opt(const char *arg, const char *lng, char shrt,
-		   const char **inline_val)
-{
-	size_t n = strlen(lng);
-
-	*inline_val = NULL;
-	if (arg[0] != '-')
-		return false;
-	if (shrt && arg[1] == shrt) {
-		*inline_val = arg[2] ? arg + 2 : NULL;
-		return true;
-	}
-	if (arg[1] != '-' || strncmp(arg + 2, lng, n))
-		return false;
-	if (arg[2 + n] == '=') {
-		*inline_val = arg + 3 + n;
-		return true;
-	}
-	return arg[2 + n] == '\0';
-}
-
-/* The option's value, from the same argument or the next one. */
-static const char *value(const char *cmd, const char *inl, int argc,
-			 char **argv, int *i)
-{
-	if (inl)
-		return inl;
-	if (*i + 1 >= argc) {
-		cli_usage_error(cmd, "option '%s' needs a value", argv[*i]);
-		return NULL;
-	}
-	return argv[++*i];
-}
-
-static int bad(const char *cmd, const char *opt, const char *v,
-	       const char *want)
-{
-	cli_usage_error(cmd, "%s '%s': %s", opt, v, want);
-	return -1;
-}
-
-static int parse_entry(struct bootopts *bo, const char *cmd, const char *v)
-{
-	static const struct {
-		const char *name;
-		enum plan_entry e;
-	} t[] = {
-		{"auto", PLAN_ENTRY_AUTO}, {"32", PLAN_ENTRY_32},
-		{"64", PLAN_ENTRY_64},	   {"pvh", PLAN_ENTRY_PVH},
-		{"elf", PLAN_ENTRY_ELF},
-	};
-
-	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
-		if (!strcmp(v, t[k].name)) {
-			bo->plan.entry = t[k].e;
-			return 1;
-		}
-	}
-	return bad(cmd, "--entry", v, "want auto, 32, 64, pvh or elf");
-}
-
-enum {
-	OPT_MEMORY,
-	OPT_APPEND,
-	OPT_INITRD,
-	OPT_ENTRY,
-	OPT_SUBARCH,
-	OPT_SUBARCH_DATA,
-	OPT_DECOMPRESS
-};
-
-static const struct {
-	const char *lng;
-	char shrt;
-	int id;
-} value_opts[] = {
-	{"memory", 'm', OPT_MEMORY},
-	{"append", 'a', OPT_APPEND},
-	{"cmdline", 0, OPT_APPEND},
-	{"initrd", 'i', OPT_INITRD},
-	{"entry", 0, OPT_ENTRY},
-	{"subarch", 0, OPT_SUBARCH},
-	{"subarch-data", 0, OPT_SUBARCH_DATA},
-	{"decompress", 0, OPT_DECOMPRESS},
-};
-
-static int apply(struct bootopts *bo, const char *cmd, int id, const char *v)
-{
-	uint64_t n;
-
-	switch (id) {
-	case OPT_MEMORY:
-		/* A bare number is MiB, as with QEMU's -m. */
-		if (v[0] && strspn(v, "0123456789") == strlen(v) &&
-		    strlen(v) < 12) {
-			n = strtoull(v, NULL, 10) << 20;
-			if (!n)
-				return bad(cmd, "--memory", v,
-					   "want a size such as 512M or 4G");
-		} else if (!bootopts_parse_size(v, &n) || !n)
-			return bad(cmd, "--memory", v,
-				   "want a size such as 512M or 4G");
-		bo->plan.mem_size = n;
-		break;
-	case OPT_APPEND:
-		bo->plan.cmdline = v;
-		break;
-	case OPT_INITRD:
-		if (bo->nr_initrds >= BOOTOPTS_INITRD_MAX)
-			return bad(cmd, "--initrd", v,
-				   "too many initrds (16 at most)");
-		bo->initrd_paths[bo->nr_initrds++] = v;
-		break;
-	case OPT_ENTRY:
-		return parse_entry(bo, cmd, v);
-	case OPT_SUBARCH:
-		if (!parse_u64(v, UINT32_MAX, &n))
-			return bad(cmd, "--subarch", v, "want a 32-bit number");
-		bo->plan.subarch = (uint32_t)n;
-		break;
-	case OPT_SUBARCH_DATA:
-		if (!parse_u64(v, UINT64_MAX, &n))
-			return bad(cmd, "--subarch-data", v,
-				   "want a 64-bit address");
-		bo->plan.subarch_data = n;
-		break;
-	case OPT_DECOMPRESS:
-		if (strcmp(v, "guest") && strcmp(v, "host"))
-			return bad(cmd, "--decompress", v,
-				   "want guest or host");
-		bo->plan.decompress_host = !strcmp(v, "host");
-		break;
-	}
-	return 1;
-}
-
-/* The options that take a value; flags are handled before. */
-static int with_value(struct bootopts *bo, const char *cmd, int argc,
-		      char **argv, int *i)
-{
-	const char *inl, *v;
-
-	for (size_t k = 0; k < sizeof(value_opts) / sizeof(value_opts[0]);
-	     k++) {
-		if (!is_opt(argv[*i], value_opts[k].lng, value_opts[k].shrt,
-			    &inl))
-			continue;
-		v = value(cmd, inl, argc, argv, i);
-		return v ? apply(bo, cmd, value_opts[k].id, v) : -1;
-	}
-	return 0;
-}
-
-int bootopts_parse_one(struct bootopts *bo, const char *cmd, int argc,
-		       char **argv, int *i)
-{
-	const char *arg = argv[*i];
-
-	if (!strcmp(arg, "--keep-segments"))
-		bo->plan.keep_segments = true;
-	else if (!strcmp(arg, "--no-rng-seed"))
-		bo->plan.no_rng_seed = true;
-	else if (!strcmp(arg, "--no-acpi"))
-		bo->plan.no_acpi = true;
-	else if (!strcmp(arg, "--acpi"))
-		bo->plan.no_acpi = false;
-	else if (!strcmp(arg, "--no-cache"))
-		bo->no_cache = true;
-	else
-		return with_value(bo, cmd, argc, argv, i);
-	return 1;
-}
-
-void bootopts_usage(FILE *f)
-{
-	fputs("  -m, --memory SIZE       guest RAM: 512M, 4G, or a bare number "
-	      "of MiB\n"
-	      "                          (default 512M)\n"
-	      "  -a, --append CMDLINE    kernel command line (also --cmdline)\n"
-	      "  -i, --initrd FILE       initrd; repeat to concatenate "
-	      "several\n"
-	      "      --entry KIND        auto, 32, 64, pvh or elf (default "
-	      "auto:\n"
-	      "                          64 for an XLF_KERNEL_64 bzImage, else "
-	      "32;\n"
-	      "                          pvh for an ELF with the PVH note, "
-	      "else elf)\n"
-	      "      --keep-segments     set KEEP_SEGMENTS in loadflags\n"
-	      "      --subarch N         hardware_subarch (0 PC, 1 lguest, 2 "
-	      "Xen)\n"
-	      "      --subarch-data ADDR hardware_subarch_data\n"
-	      "      --no-rng-seed       leave out the SETUP_RNG_SEED "
-	      "setup_data\n"
-	      "      --acpi              add ACPI tables (RSDP, MADT, DSDT "
-	      "with the virtio\n"
-	      "                          devices); --no-acpi (the default) "
-	      "leaves them out\n"
-	      "      --decompress WHERE  guest (the kernel's own decompressor) "
-	      "or\n"
-	      "                          host (load the payload's vmlinux "
-	      "ELF)\n"
-	      "      --no-cache          with --decompress host, do not use "
-	      "the\n"
-	      "                          cache in $XDG_CACHE_HOME/directboot\n",
-	      f);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
 static int read_initrd(struct bootopts *bo, const char *path,
@@ -418,7 +186,7 @@ static int host_elf(struct bootopts *bo, const struct stat *st,
 int bootopts_plan(struct bootopts *bo, const char *image_path,
 		  struct plan **out, struct db_error *err)
 {
-	uint64_t t = now_ns();
+	uint64_t t = accel_now_ns();
 	struct stat before, after;
 	bool known;
 	int ret;
@@ -434,9 +202,9 @@ int bootopts_plan(struct bootopts *bo, const char *image_path,
 		return ret;
 	bo->plan.initrd = bo->initrd;
 	bo->plan.initrd_size = bo->initrd_size;
-	bo->t_read_ns = now_ns() - t;
+	bo->t_read_ns = accel_now_ns() - t;
 
-	t = now_ns();
+	t = accel_now_ns();
 	if (bo->plan.decompress_host) {
 		ret = host_elf(bo, known ? &after : NULL, err);
 		if (ret)
@@ -444,11 +212,11 @@ int bootopts_plan(struct bootopts *bo, const char *image_path,
 		bo->plan.elf = bo->elf;
 		bo->plan.elf_size = bo->elf_size;
 	}
-	bo->t_decompress_ns = now_ns() - t;
+	bo->t_decompress_ns = accel_now_ns() - t;
 
-	t = now_ns();
+	t = accel_now_ns();
 	ret = plan_build(bo->image.data, bo->image.size, &bo->plan, out, err);
-	bo->t_plan_ns = now_ns() - t;
+	bo->t_plan_ns = accel_now_ns() - t;
 	return ret;
 }
 

@@ -1,22 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The boot options `directboot plan` and `directboot run` share: memory,
- * command line, initrds, entry path, boot_params knobs and where the
- * payload is decompressed.  Each command keeps its own options (run's
- * --accel, --timeout, ...) and hands every argument to
- * bootopts_parse_one() first: it takes the ones it knows and says "not
- * mine" for the rest, so neither command repeats the other's parsing.
+ * The path from the boot options `directboot plan` and `directboot run`
+ * share (parsed by cli/options.c) to a plan: read the image and the
+ * initrds, fetch the host-decompressed ELF from the cache or make it,
+ * build the plan.
  *
- *	struct bootopts bo;
- *	bootopts_init(&bo);
- *	for (int i = 1; i < argc; i++) {
- *		int r = bootopts_parse_one(&bo, "run", argc, argv, &i);
- *		if (r < 0)
- *			return EXIT_USAGE;   (message already printed)
- *		if (r > 0)
- *			continue;            (it was a boot option)
- *		... the command's own options and the IMAGE operand ...
- *	}
  *	ret = bootopts_plan(&bo, image_path, &plan, &err);
  *	...
  *	plan_free(plan);
@@ -37,8 +25,8 @@
 #define BOOTOPTS_INITRD_MAX 16
 
 struct bootopts {
-	/* Filled by the parser; plan.initrd and plan.elf are filled by
-	 * bootopts_plan(). */
+	/* Filled by the option parser; plan.initrd and plan.elf are
+	 * filled by bootopts_plan(). */
 	struct plan_options plan;
 	const char *initrd_paths[BOOTOPTS_INITRD_MAX];
 	unsigned nr_initrds;
@@ -59,18 +47,6 @@ struct bootopts {
 };
 
 void bootopts_init(struct bootopts *bo);
-
-/*
- * Look at argv[*i].  When it is a boot option, take it (and its value,
- * from "--opt VALUE", "--opt=VALUE" or "-mVALUE"), leave *i on the last
- * argument used and return 1.  Return 0 when it is not a boot option,
- * and -1 after printing "directboot CMD: ..." when its value is bad.
- */
-int bootopts_parse_one(struct bootopts *bo, const char *cmd, int argc,
-		       char **argv, int *i);
-
-/* The help text for the options above, two-space indented. */
-void bootopts_usage(FILE *f);
 
 /*
  * Read the image and the initrds, decompress the payload when

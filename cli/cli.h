@@ -2,16 +2,8 @@
 #ifndef DIRECTBOOT_CLI_H
 #define DIRECTBOOT_CLI_H
 
+#include "../accel/accel.h" /* the exit statuses */
 #include "directboot/error.h"
-
-/* Exit statuses (DESIGN.md, "Errors"). */
-enum {
-	EXIT_GUEST_OK = 0,    /* guest shut down or reset cleanly */
-	EXIT_GUEST_CRASH = 1, /* triple fault, KVM internal error */
-	EXIT_USAGE = 2,       /* bad usage or bad image */
-	EXIT_HOST = 3,        /* host resources: /dev/kvm, memory */
-	EXIT_TIMEOUT = 124,   /* --timeout ran out */
-};
 
 /* Print "directboot: <msg>" on stderr and map the status to an exit code. */
 int cli_report(const struct db_error *err);

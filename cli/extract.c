@@ -8,7 +8,6 @@
  * nothing behind.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 
 #include "cli.h"
 #include "inspect.h"
+#include "options.h"
 
 static int write_all(int fd, const uint8_t *buf, size_t len)
 {
@@ -131,57 +131,28 @@ static void extract_usage(FILE *f)
 	fprintf(f,
 		"Usage: directboot extract IMAGE -o FILE [--with-relocs]\n"
 		"Write the vmlinux ELF that a bzImage carries as its payload,\n"
-		"decompressed.  FILE '-' is standard output.\n\n"
-		"  -o, --output FILE  where to write (replaced atomically)\n"
-		"  --with-relocs      keep the relocation table that follows "
-		"the\n"
-		"                     ELF in the payload (the whole "
-		"decompressed "
-		"stream)\n"
-		"  -h, --help         show this help\n\n"
-		"Exit status: 0 ok, 2 bad usage or bad image, 3 host error.\n");
+		"decompressed.  FILE '-' is standard output.\n\n");
+	cli_options_usage(f, CMD_EXTRACT);
+	fprintf(f, "\nExit status: 0 ok, 2 bad usage or bad image, 3 host "
+		   "error.\n");
 }
 
 int cmd_extract(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"output", required_argument, NULL, 'o'},
-		{"with-relocs", no_argument, NULL, 'r'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	struct db_error err = {0};
-	const char *out = NULL;
-	bool relocs = false;
-	int c;
+	struct cli_args a;
+	int ret;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			out = optarg;
-			break;
-		case 'r':
-			relocs = true;
-			break;
-		case 'h':
+	cli_args_init(&a, CMD_EXTRACT, "extract");
+	ret = cli_parse(&a, argc, argv);
+	if (ret) {
+		if (ret == 1)
 			extract_usage(stdout);
-			return 0;
-		case ':':
-			return cli_usage_error("extract", "'%s' needs a FILE",
-					       argv[optind - 1]);
-		default:
-			return cli_usage_error("extract", "unknown option '%s'",
-					       argv[optind - 1]);
-		}
+		return ret == 1 ? 0 : ret;
 	}
-	if (optind != argc - 1)
-		return cli_usage_error("extract", "expected one IMAGE, got %d",
-				       argc - optind);
-	if (!out || !*out)
+	if (!a.output)
 		return cli_usage_error("extract", "-o FILE is required");
-	if (extract(argv[optind], out, relocs, &err))
+	if (extract(a.image, a.output, a.with_relocs, &err))
 		return cli_report(&err);
 	return 0;
 }

@@ -8,7 +8,6 @@
  * no half-written output.
  */
 #include <elf.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +18,7 @@
 #include "cli.h"
 #include "inspect.h"
 #include "json.h"
+#include "options.h"
 
 /* ---- loading ---------------------------------------------------------- */
 
@@ -566,52 +566,36 @@ static void inspect_usage(FILE *f)
 		"named as in bootparam.h and decoded; for a bzImage, also the\n"
 		"payload's format, its compressed and decompressed sizes, and "
 		"the\n"
-		"ELF inside (segments, entry, notes, PVH entry).\n\n"
-		"  --json     write the same as one JSON object\n"
-		"  -h, --help show this help\n\n"
-		"Exit status: 0 ok, 2 bad usage or bad image, 3 host error.\n");
+		"ELF inside (segments, entry, notes, PVH entry).\n\n");
+	cli_options_usage(f, CMD_INSPECT);
+	fprintf(f, "\nExit status: 0 ok, 2 bad usage or bad image, 3 host "
+		   "error.\n");
 }
 
 int cmd_inspect(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
 	struct inspect_image *img;
 	struct db_error err = {0};
-	bool json = false;
-	int c, ret;
+	struct cli_args a;
+	int ret;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
+	cli_args_init(&a, CMD_INSPECT, "inspect");
+	ret = cli_parse(&a, argc, argv);
+	if (ret) {
+		if (ret == 1)
 			inspect_usage(stdout);
-			return 0;
-		default:
-			return cli_usage_error("inspect", "unknown option '%s'",
-					       argv[optind - 1]);
-		}
+		return ret == 1 ? 0 : ret;
 	}
-	if (optind != argc - 1)
-		return cli_usage_error("inspect", "expected one IMAGE, got %d",
-				       argc - optind);
 	img = calloc(1, sizeof(*img));
 	if (!img) {
 		db_fail(&err, DB_ERR_HOST, "inspect: out of memory");
 		return cli_report(&err);
 	}
-	ret = inspect_image_load(argv[optind], img, &err);
+	ret = inspect_image_load(a.image, img, &err);
 	if (ret) {
 		ret = cli_report(&err);
 	} else {
-		if (json)
+		if (a.json)
 			json_image(img);
 		else
 			text_image(img);

@@ -94,12 +94,6 @@ void json_u64(struct json *j, const char *key, uint64_t v)
 	fprintf(j->f, "%" PRIu64, v);
 }
 
-void json_bool(struct json *j, const char *key, bool v)
-{
-	member(j, key);
-	fputs(v ? "true" : "false", j->f);
-}
-
 void json_str(struct json *j, const char *key, const char *s)
 {
 	member(j, key);

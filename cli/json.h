@@ -27,7 +27,6 @@ void json_object_end(struct json *j);
 void json_array_begin(struct json *j, const char *key);
 void json_array_end(struct json *j);
 void json_u64(struct json *j, const char *key, uint64_t v);
-void json_bool(struct json *j, const char *key, bool v);
 void json_str(struct json *j, const char *key, const char *s);
 void json_null(struct json *j, const char *key);
 

@@ -11,12 +11,6 @@
 #include "cli.h"
 #include "directboot/version.h"
 
-/* Subcommands land one at a time; a missing one is simply not listed. */
-#pragma weak cmd_inspect
-#pragma weak cmd_extract
-#pragma weak cmd_plan
-#pragma weak cmd_run
-
 struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -33,7 +27,7 @@ static const struct command commands[] = {
 int cli_report(const struct db_error *err)
 {
 	fprintf(stderr, "directboot: %s\n", err->msg);
-	return err->status == DB_ERR_HOST ? EXIT_HOST : EXIT_USAGE;
+	return accel_error_status(err);
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -54,15 +48,15 @@ static void usage(FILE *f)
 		   "Boot Linux kernels straight into a KVM guest.\n\n"
 		   "Commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (commands[i].fn)
-			fprintf(f, "  %-9s %s\n", commands[i].name,
-				commands[i].summary);
+		fprintf(f, "  %-9s %s\n", commands[i].name,
+			commands[i].summary);
 	fprintf(f, "\nOptions:\n"
 		   "  -h, --help  this text\n"
 		   "  --version   the program's and the library's versions\n"
 		   "\nRun 'directboot COMMAND --help' for a command's options.\n"
 		   "Exit status: 0 clean guest shutdown, 1 guest crash, 2 bad "
-		   "usage or image,\n3 host resources.\n");
+		   "usage or image,\n3 host resources, 124 the run timed out, "
+		   "128+N signal N stopped the run.\n");
 }
 
 int main(int argc, char **argv)
@@ -82,7 +76,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (commands[i].fn && !strcmp(argv[1], commands[i].name))
+		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "directboot: unknown command '%s'\n", argv[1]);
 	usage(stderr);

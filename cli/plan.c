@@ -21,6 +21,7 @@
 #include "directboot/hvm_start_info.h"
 #include "directboot/mptable.h"
 #include "json.h"
+#include "options.h"
 
 #define SETUP_NODES_MAX 16
 
@@ -40,31 +41,15 @@ struct view {
 	struct hvm_modlist_entry mod;
 };
 
-static bool parse_cpus(const char *s, unsigned *out)
-{
-	char *end;
-	unsigned long n = strtoul(s, &end, 10);
-
-	if (!*s || *end || !n || n > MP_CPUS_MAX)
-		return false;
-	*out = (unsigned)n;
-	return true;
-}
-
 static void usage(FILE *f)
 {
 	fputs("Usage: directboot plan IMAGE [OPTIONS] [--json]\n"
 	      "Print the boot plan for IMAGE: memory map, placements, the "
 	      "zero\n"
-	      "page, setup_data, hvm_start_info, page tables and CPU state.\n\n"
-	      "Options:\n",
+	      "page, setup_data, hvm_start_info, page tables and CPU state.\n\n",
 	      f);
-	bootopts_usage(f);
-	fputs("  -c, --cpus N            vCPUs; over 1 adds an MP table "
-	      "(default 1)\n"
-	      "      --json              print the plan as JSON\n"
-	      "  -h, --help              this help\n\n"
-	      "Exit status: 0 planned, 2 bad usage or a plan the image or "
+	cli_options_usage(f, CMD_PLAN);
+	fputs("\nExit status: 0 planned, 2 bad usage or a plan the image or "
 	      "options\n"
 	      "rule out (the message names the limit), 3 host resources.\n",
 	      f);
@@ -526,64 +511,35 @@ static void json_plan(const struct view *v)
 
 int cmd_plan(int argc, char **argv)
 {
-	struct bootopts bo;
+	struct cli_args a;
 	struct view v = {0};
 	struct db_error err = {0};
 	struct plan *plan = NULL;
-	const char *path = NULL;
-	bool json = false;
 	int ret;
 
-	bootopts_init(&bo);
-	for (int i = 1; i < argc; i++) {
-		int r = bootopts_parse_one(&bo, "plan", argc, argv, &i);
-
-		if (r < 0)
-			return EXIT_USAGE;
-		if (r > 0)
-			continue;
-		if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (!strcmp(argv[i], "-c") ||
-			   !strcmp(argv[i], "--cpus")) {
-			if (i + 1 >= argc ||
-			    !parse_cpus(argv[++i], &bo.plan.cpus))
-				return cli_usage_error(
-					"plan",
-					"--cpus wants a number from 1 to %u",
-					MP_CPUS_MAX);
-		} else if (!strcmp(argv[i], "--help") ||
-			   !strcmp(argv[i], "-h")) {
+	cli_args_init(&a, CMD_PLAN, "plan");
+	ret = cli_parse(&a, argc, argv);
+	if (ret) {
+		if (ret == 1)
 			usage(stdout);
-			return 0;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return cli_usage_error("plan", "unknown option '%s'",
-					       argv[i]);
-		} else if (path) {
-			return cli_usage_error("plan",
-					       "one IMAGE only, got '%s' too",
-					       argv[i]);
-		} else {
-			path = argv[i];
-		}
+		bootopts_free(&a.bo);
+		return ret == 1 ? 0 : ret;
 	}
-	if (!path)
-		return cli_usage_error("plan", "expected an IMAGE");
-	ret = bootopts_plan(&bo, path, &plan, &err);
+	ret = bootopts_plan(&a.bo, a.image, &plan, &err);
 	if (ret) {
 		ret = cli_report(&err);
 	} else {
-		v.path = path;
-		v.bo = &bo;
+		v.path = a.image;
+		v.bo = &a.bo;
 		v.plan = plan;
 		read_back(&v);
-		if (json)
+		if (a.json)
 			json_plan(&v);
 		else
 			text_plan(&v);
 		ret = fflush(stdout) ? EXIT_HOST : 0;
 	}
 	plan_free(plan);
-	bootopts_free(&bo);
+	bootopts_free(&a.bo);
 	return ret;
 }

@@ -9,54 +9,29 @@
  * a KVM that runs guest code at emulation speed loses to TCG on anything
  * as big as a kernel, so it is only chosen when it runs at hardware speed.
  */
-#include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "../vmm/run.h"
-#include "../vmm/sandbox.h"
-#include "../vmm/virtio_host.h"
+#include "../accel/accel.h"
+#include "../tcg/tcg.h"
+#include "../vmm/kvm.h"
 #include "bootopts.h"
 #include "cli.h"
-#include "run.h"
+#include "options.h"
 
 /* Guest instructions per microsecond below which KVM is deemed to be
  * emulated: an emulated KVM manages 1-2, the slowest hardware hundreds. */
 #define RUN_AUTO_MIN_MIPS 50.0
 
-/* The tcg accelerator lives in its own part of the tree; a build
- * without it still runs KVM. */
-#pragma weak tcg_run_plan
-
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: directboot run IMAGE [OPTIONS]\n"
 		   "Boot a kernel image (bzImage or ELF vmlinux) with COM1 on "
-		   "stdin/stdout.\n\n"
-		   "Boot options:\n");
-	bootopts_usage(f);
-	fprintf(f,
-		"\nRun options:\n"
-		"  --accel auto|kvm|tcg  where the guest runs (default auto: "
-		"kvm when a\n"
-		"                        calibration guest shows hardware "
-		"speed, else tcg)\n"
-		"  -c, --cpus N          vCPUs (default 1)\n"
-		"  --timeout SECONDS     stop the guest after SECONDS; exit "
-		"124\n"
-		"  --timings             print each phase's duration and the "
-		"memory used\n"
-		"  --debug               name unknown port and MMIO accesses, "
-		"once each\n"
-		"  --qemu PATH           qemu-system-x86_64 for --accel tcg\n"
-		"  -h, --help            this text\n\n"
-		"Devices (virtio-mmio, --accel kvm):\n");
-	virtio_host_usage(f);
-	sandbox_usage(f);
+		   "stdin/stdout.\n\n");
+	cli_options_usage(f, CMD_RUN);
 	fprintf(f,
 		"\n"
 		"On the console, Ctrl-A x quits and Ctrl-A Ctrl-A sends "
@@ -66,15 +41,8 @@ static void usage(FILE *f)
 		"(triple fault, KVM internal error: registers on stderr), 2 "
 		"bad usage or\n"
 		"image, 3 host problem (no /dev/kvm, no memory), 124 "
-		"--timeout.\n");
-}
-
-static uint64_t ns_of(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+		"--timeout, 128+N\n"
+		"signal N stopped it.\n");
 }
 
 /*
@@ -85,163 +53,48 @@ static uint64_t ns_of(clockid_t clk)
  */
 static uint64_t exec_time_ns(void)
 {
-	return run_now_ns() - ns_of(CLOCK_PROCESS_CPUTIME_ID);
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return accel_now_ns() - (uint64_t)ts.tv_sec * 1000000000ull -
+	       (uint64_t)ts.tv_nsec;
 }
 
-static int parse_uint(const char *cmd, const char *opt, const char *s,
-		      unsigned max, unsigned *out)
+/* The accelerators' words, on stderr (accel.h, struct accel_hooks). */
+static void print_timing(void *ctx, const char *name, uint64_t ns)
 {
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || v > max || *s == '-') {
-		cli_usage_error(cmd, "%s wants a number from 0 to %u, not '%s'",
-				opt, max, s);
-		return -1;
-	}
-	*out = (unsigned)v;
-	return 0;
+	(void)ctx;
+	fprintf(stderr, "directboot: timing: %-34s %9.3f ms\n", name,
+		(double)ns / 1e6);
 }
 
-struct run_args {
-	struct run_config cfg;
-	const char *image;
-	struct virtio_host_config virtio;
-};
-
-/* One run option at argv[*i]: 1 taken, 0 not ours, -1 bad (printed). */
-static int parse_run_opt(struct run_args *a, int argc, char **argv, int *i)
+/* \r\n: the terminal may be raw while the guest runs. */
+static void print_note(void *ctx, const char *text)
 {
-	const char *arg = argv[*i], *val = NULL;
-	const char *eq = strchr(arg, '=');
-	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
-	static const char *const with_val[] = {"--accel", "--timeout", "--cpus",
-					       "-c", "--qemu"};
-	bool wants = false;
-	int dev = virtio_host_parse(&a->virtio, "run", argc, argv, i);
-
-	if (!dev)
-		dev = sandbox_parse(argc, argv, i);
-	if (dev)
-		return dev;
-	for (size_t k = 0; k < sizeof(with_val) / sizeof(with_val[0]); k++)
-		if (strlen(with_val[k]) == len &&
-		    !strncmp(arg, with_val[k], len))
-			wants = true;
-	if (wants) {
-		if (eq) {
-			val = eq + 1;
-		} else if (*i + 1 < argc) {
-			val = argv[++*i];
-		} else {
-			cli_usage_error("run", "%s needs a value", arg);
-			return -1;
-		}
-	} else if (eq) {
-		return 0;
+	(void)ctx;
+	fputs("directboot: ", stderr);
+	for (; *text; text++) {
+		if (*text == '\n')
+			fputc('\r', stderr);
+		fputc(*text, stderr);
 	}
-	if (!strncmp(arg, "--accel", len) && len == 7) {
-		if (!strcmp(val, "auto"))
-			a->cfg.accel = RUN_ACCEL_AUTO;
-		else if (!strcmp(val, "kvm"))
-			a->cfg.accel = RUN_ACCEL_KVM;
-		else if (!strcmp(val, "tcg"))
-			a->cfg.accel = RUN_ACCEL_TCG;
-		else {
-			cli_usage_error("run",
-					"--accel takes auto, kvm or "
-					"tcg, not '%s'",
-					val);
-			return -1;
-		}
-		return 1;
-	}
-	if (!strncmp(arg, "--timeout", len) && len == 9)
-		return parse_uint("run", "--timeout", val, 86400 * 365,
-				  &a->cfg.timeout_s)
-			       ? -1
-			       : 1;
-	if ((len == 2 && !strncmp(arg, "-c", 2)) ||
-	    (len == 6 && !strncmp(arg, "--cpus", 6))) {
-		if (parse_uint("run", "--cpus", val, 64, &a->cfg.cpus))
-			return -1;
-		if (!a->cfg.cpus) {
-			cli_usage_error("run", "--cpus must be at least 1");
-			return -1;
-		}
-		return 1;
-	}
-	if (len == 6 && !strncmp(arg, "--qemu", 6)) {
-		a->cfg.qemu = val;
-		return 1;
-	}
-	if (!strcmp(arg, "--debug"))
-		a->cfg.debug = true;
-	else if (!strcmp(arg, "--timings"))
-		a->cfg.timings = true;
-	else
-		return 0;
-	return 1;
-}
-
-static int parse_args(struct run_args *a, struct bootopts *bo, int argc,
-		      char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		int r = bootopts_parse_one(bo, "run", argc, argv, &i);
-
-		if (r < 0)
-			return -1;
-		if (r > 0)
-			continue;
-		r = parse_run_opt(a, argc, argv, &i);
-		if (r < 0)
-			return -1;
-		if (r > 0)
-			continue;
-		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-			usage(stdout);
-			return 1;
-		}
-		if (arg[0] == '-' && arg[1]) {
-			cli_usage_error("run", "unknown option '%s'", arg);
-			return -1;
-		}
-		if (a->image) {
-			cli_usage_error("run",
-					"one IMAGE only ('%s' and "
-					"'%s')",
-					a->image, arg);
-			return -1;
-		}
-		a->image = arg;
-	}
-	if (!a->image) {
-		cli_usage_error("run", "no IMAGE given");
-		return -1;
-	}
-	return 0;
+	fputs("\r\n", stderr);
 }
 
 /* --accel auto: KVM if it runs at hardware speed, else tcg.  One line
  * on stderr says which and why. */
-static enum run_accel choose_accel(const struct run_config *cfg)
+static enum accel_kind choose_accel(const struct accel_config *cfg)
 {
 	struct db_error err = {0};
-	bool have_tcg = tcg_run_plan != NULL;
-	uint64_t t = run_now_ns();
+	uint64_t t = accel_now_ns();
 	double mips = 0;
 	int ret = kvm_calibrate(&mips, &err);
 
-	if (cfg->timings)
-		run_print_timing("accel calibration", run_now_ns() - t);
+	accel_timing(cfg, "accel calibration", accel_now_ns() - t);
 	if (ret) {
 		fprintf(stderr, "directboot: --accel auto: tcg, because %s\n",
 			err.msg);
-		return RUN_ACCEL_TCG;
+		return ACCEL_TCG;
 	}
 	if (mips >= RUN_AUTO_MIN_MIPS) {
 		fprintf(stderr,
@@ -249,84 +102,85 @@ static enum run_accel choose_accel(const struct run_config *cfg)
 			"guest code at %.0f instructions/us (hardware "
 			"speed)\n",
 			mips);
-		return RUN_ACCEL_KVM;
-	}
-	if (!have_tcg) {
-		fprintf(stderr,
-			"directboot: --accel auto: kvm, although it "
-			"runs guest code at %.1f instructions/us "
-			"(emulated): this build has no tcg\n",
-			mips);
-		return RUN_ACCEL_KVM;
+		return ACCEL_KVM;
 	}
 	fprintf(stderr,
 		"directboot: --accel auto: tcg, because KVM runs "
 		"guest code at %.1f instructions/us, emulated (under "
 		"%.0f)\n",
 		mips, RUN_AUTO_MIN_MIPS);
-	return RUN_ACCEL_TCG;
+	return ACCEL_TCG;
 }
 
-static void print_plan_timings(const struct bootopts *bo)
+static void print_plan_timings(const struct accel_config *cfg,
+			      const struct bootopts *bo)
 {
-	run_print_timing("parse (image and initrds read)", bo->t_read_ns);
+	accel_timing(cfg, "parse (image and initrds read)", bo->t_read_ns);
 	if (bo->plan.decompress_host)
-		run_print_timing(bo->cache_hit ? "decompress (cache hit)"
-					       : "decompress",
-				 bo->t_decompress_ns);
-	run_print_timing("plan", bo->t_plan_ns);
+		accel_timing(cfg,
+			     bo->cache_hit ? "decompress (cache hit)"
+					   : "decompress",
+			     bo->t_decompress_ns);
+	accel_timing(cfg, "plan", bo->t_plan_ns);
+}
+
+static int run_plan(const struct plan *plan, struct accel_config *cfg)
+{
+	struct db_error err = {0};
+	enum accel_kind accel = cfg->accel;
+	int ret;
+
+	if (accel == ACCEL_AUTO)
+		accel = choose_accel(cfg);
+	if (accel != ACCEL_KVM)
+		kvm_unprepare();
+	if (accel == ACCEL_TCG && accel_devices_count(&cfg->devices)) {
+		fprintf(stderr, "directboot: --disk, --net, --console virtio "
+				"and --rng need --accel kvm\n");
+		return EXIT_USAGE;
+	}
+	if (accel == ACCEL_TCG)
+		ret = tcg_run_plan(plan, cfg, &err);
+	else
+		ret = kvm_run_plan(plan, cfg, &err);
+	if (err.msg[0])
+		fprintf(stderr, "directboot: %s\n", err.msg);
+	return ret;
 }
 
 int cmd_run(int argc, char **argv)
 {
-	struct run_args a = {.cfg = {.accel = RUN_ACCEL_AUTO}};
+	struct cli_args a;
 	struct db_error err = {0};
-	struct bootopts bo;
 	struct plan *plan = NULL;
-	enum run_accel accel;
 	int ret;
 
-	a.cfg.t_start_ns = exec_time_ns();
-	bootopts_init(&bo);
-	ret = parse_args(&a, &bo, argc, argv);
+	cli_args_init(&a, CMD_RUN, "run");
+	a.run.t_start_ns = exec_time_ns();
+	a.run.hooks.timing = print_timing;
+	a.run.hooks.note = print_note;
+	ret = cli_parse(&a, argc, argv);
 	if (ret) {
-		bootopts_free(&bo);
-		return ret < 0 ? EXIT_USAGE : 0;
+		if (ret == 1)
+			usage(stdout);
+		bootopts_free(&a.bo);
+		return ret == 1 ? 0 : ret;
 	}
-	bo.plan.cpus = a.cfg.cpus;
-	bo.plan.nr_virtio = virtio_host_count(&a.virtio);
-	a.cfg.virtio = &a.virtio;
+	a.bo.plan.nr_virtio = accel_devices_count(&a.run.devices);
 	/* For auto too, when KVM is there at all: on a host where the
 	 * calibration picks kvm, the VM is then ready sooner. */
-	if (a.cfg.accel == RUN_ACCEL_KVM ||
-	    (a.cfg.accel == RUN_ACCEL_AUTO && !access("/dev/kvm", R_OK | W_OK)))
+	if (a.run.accel == ACCEL_KVM ||
+	    (a.run.accel == ACCEL_AUTO && !access("/dev/kvm", R_OK | W_OK)))
 		kvm_prepare();
-	ret = bootopts_plan(&bo, a.image, &plan, &err);
+	ret = bootopts_plan(&a.bo, a.image, &plan, &err);
 	if (ret) {
-		bootopts_free(&bo);
+		kvm_unprepare();
+		bootopts_free(&a.bo);
 		return cli_report(&err);
 	}
-	if (a.cfg.timings)
-		print_plan_timings(&bo);
-	accel = a.cfg.accel;
-	if (accel == RUN_ACCEL_AUTO)
-		accel = choose_accel(&a.cfg);
-	if (accel != RUN_ACCEL_KVM)
-		kvm_unprepare();
-	if (accel == RUN_ACCEL_TCG && !tcg_run_plan) {
-		fprintf(stderr, "directboot: --accel tcg: this build has no "
-				"tcg accelerator\n");
-		ret = EXIT_HOST;
-	} else if (accel == RUN_ACCEL_TCG && virtio_host_count(&a.virtio)) {
-		fprintf(stderr, "directboot: --disk, --net, --console virtio "
-				"and --rng need --accel kvm\n");
-		ret = EXIT_USAGE;
-	} else if (accel == RUN_ACCEL_TCG) {
-		ret = tcg_run_plan(plan, &a.cfg);
-	} else {
-		ret = kvm_run_plan(plan, &a.cfg);
-	}
+	print_plan_timings(&a.run, &a.bo);
+	ret = run_plan(plan, &a.run);
 	plan_free(plan);
-	bootopts_free(&bo);
+	bootopts_free(&a.bo);
 	return ret;
 }

@@ -1,13 +1,22 @@
 # bash completion for directboot(1).
-# The options come from the installed program's own --help, so they
-# cannot fall behind it; the values of the options that take a fixed set
-# are listed here.
+# The options, and the words of those that take a fixed set (shown in
+# --help as "--accel auto|kvm|tcg"), come from the installed program's
+# own --help, which cli/options.c's one table prints: they cannot fall
+# behind it.
 
 _directboot_words()
 {
 	"$1" "${@:2}" --help 2>/dev/null |
 		grep -oE '(^|[ ,])--?[A-Za-z][A-Za-z0-9-]*' | sed 's/^[ ,]*//' |
 		sort -u
+}
+
+# The fixed words of option $3, from "  --opt a|b|c" in the help.
+_directboot_values()
+{
+	"$1" "$2" --help 2>/dev/null |
+		sed -n "s/^ *\(-[a-z], \)\{0,1\}$3 \([a-z0-9]*|[a-z0-9|]*\)\( .*\)\{0,1\}\$/\2/p" |
+		tr '|' ' '
 }
 
 _directboot()
@@ -21,17 +30,19 @@ _directboot()
 			-- "$cur"))
 		return
 	fi
+	local words
+	words=$(_directboot_values "$prog" "$cmd" "$prev")
+	if [ -n "$words" ]; then
+		COMPREPLY=($(compgen -W "$words" -- "$cur"))
+		return
+	fi
 	case $prev in
-	--entry) COMPREPLY=($(compgen -W "auto 32 64 pvh elf" -- "$cur")); return ;;
-	--decompress) COMPREPLY=($(compgen -W "guest host" -- "$cur")); return ;;
-	--accel) COMPREPLY=($(compgen -W "auto kvm tcg" -- "$cur")); return ;;
-	--console) COMPREPLY=($(compgen -W "virtio" -- "$cur")); return ;;
 	--net) COMPREPLY=($(compgen -W "tap tap=" -- "$cur")); return ;;
 	--user) COMPREPLY=($(compgen -u -- "$cur")); return ;;
-	--chroot) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-	-i | --initrd | -o | --output | --disk | --qemu)
-		COMPREPLY=($(compgen -f -- "$cur")); return ;;
-	-m | --memory | -a | --append | --cmdline | --subarch | \
+	--chroot) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return ;;
+	-i | --initrd | -o | --output | -k | --kernel | --disk | --qemu)
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return ;;
+	-m | --memory | -a | --append | --cmdline | -p | --params | --subarch | \
 	--subarch-data | -c | --cpus | --timeout)
 		return ;;
 	esac
@@ -39,7 +50,8 @@ _directboot()
 		COMPREPLY=($(compgen -W "$(_directboot_words "$prog" "$cmd")" \
 			-- "$cur"))
 	else
-		COMPREPLY=($(compgen -f -- "$cur"))
+		# One name a line: a path with spaces stays one word.
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 	fi
 }
 complete -o filenames -F _directboot directboot

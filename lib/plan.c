@@ -612,7 +612,14 @@ int plan_build(const uint8_t *image, size_t image_size,
 	b->image = image;
 	b->image_size = image_size;
 	b->plan->mem_size = opts->mem_size;
-	ret = build(b, err);
+	b->plan->cpus = opts->cpus ? opts->cpus : 1;
+	if (b->plan->cpus > PLAN_CPUS_MAX)
+		ret = db_fail(err, DB_ERR_INPUT,
+			      "plan: cpus=%u is more than the %d a plan "
+			      "describes",
+			      opts->cpus, PLAN_CPUS_MAX);
+	else
+		ret = build(b, err);
 	if (ret)
 		plan_free(b->plan);
 	else

@@ -28,7 +28,7 @@ PUBLIC_HEADERS := $(addprefix include/directboot/,bootparam.h bzimage.h \
 	directboot.h elf.h error.h export.h hvm_start_info.h image.h \
 	payload.h plan.h version.h)
 
-all: shared
+ALL_TARGETS += shared
 
 $(LIB_OBJS): CFLAGS += -fvisibility=hidden
 

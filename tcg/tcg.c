@@ -42,11 +42,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../cli/cli.h"
-#include "../cli/run.h"
-#include "../vmm/run.h"
 #include "bytes.h"
 #include "directboot/bootparam.h"
+#include "tcg.h"
 #include "trampoline.h"
 
 /* The trampoline image, built by tcg/tcg.mk and linked in. */
@@ -70,7 +68,7 @@ extern const uint8_t tcg_trampoline[], tcg_trampoline_end[];
 
 struct tcg_run {
 	const struct plan *plan;
-	const struct run_config *cfg;
+	const struct accel_config *cfg;
 	int bios_fd, log_fd;
 	int blob_fd[PLAN_PLACEMENTS_MAX];
 	char *argv[TCG_ARGS_MAX];
@@ -91,15 +89,22 @@ static void tcg_on_signal(int sig)
 
 static int tcg_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Where tcg_fail() says why; one run per process, as with KVM. */
+static struct db_error *tcg_err;
+
+/* Record why the run failed, once: the first reason is the cause. */
 static int tcg_fail(const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
-	fprintf(stderr, "directboot: tcg: ");
+	if (tcg_err->msg[0])
+		return EXIT_HOST;
+	tcg_err->status = DB_ERR_HOST;
+	n = snprintf(tcg_err->msg, sizeof(tcg_err->msg), "tcg: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(tcg_err->msg + n, sizeof(tcg_err->msg) - (size_t)n, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return EXIT_HOST;
 }
 
@@ -279,7 +284,7 @@ static void tcg_build_argv(struct tcg_run *r)
 	tcg_arg(r, "-m");
 	tcg_arg_mem(r, plan->mem_size);
 	tcg_arg(r, "-smp");
-	tcg_arg(r, "%u", r->cfg->cpus ? r->cfg->cpus : 1);
+	tcg_arg(r, "%u", plan->cpus ? plan->cpus : 1);
 	/* No VGA, NIC, drives or option ROMs: only what a kernel console
 	 * needs, and our trampoline as the only firmware. */
 	tcg_arg(r, "-nodefaults");
@@ -441,8 +446,8 @@ static bool tcg_triple_fault(struct tcg_run *r)
 	if (!strstr(buf, "Triple fault"))
 		return false;
 	if (r->cfg->debug)
-		fprintf(stderr, "directboot: tcg: QEMU's log ends:\n%s",
-			tcg_log_tail(buf, (size_t)n));
+		accel_note(r->cfg, "tcg: QEMU's log ends:\n%s",
+			   tcg_log_tail(buf, (size_t)n));
 	return true;
 }
 
@@ -477,14 +482,12 @@ static int tcg_wait(struct tcg_run *r)
 	}
 	alarm(0);
 	if (timed_out) {
-		fprintf(stderr,
-			"directboot: --timeout %u s reached, guest "
-			"stopped\n",
-			r->cfg->timeout_s);
+		accel_note(r->cfg, "--timeout %u s reached, guest stopped",
+			   r->cfg->timeout_s);
 		return EXIT_TIMEOUT;
 	}
 	if (stop_sig) /* as the KVM launcher does */
-		return 128 + stop_sig;
+		return EXIT_SIGNAL + stop_sig;
 	if (WIFSIGNALED(status)) {
 		sig = WTERMSIG(status);
 		return tcg_fail("QEMU was killed by signal %d (%s)", sig,
@@ -495,8 +498,8 @@ static int tcg_wait(struct tcg_run *r)
 				"above)",
 				WEXITSTATUS(status));
 	if (tcg_triple_fault(r)) {
-		fprintf(stderr, "directboot: the guest crashed: triple fault "
-				"(QEMU TCG; --debug shows QEMU's log)\n");
+		accel_note(r->cfg, "guest crashed: triple fault (QEMU TCG; "
+				   "--debug shows QEMU's log)");
 		return EXIT_GUEST_CRASH;
 	}
 	return EXIT_GUEST_OK;
@@ -504,18 +507,23 @@ static int tcg_wait(struct tcg_run *r)
 
 static void tcg_print_argv(const struct tcg_run *r)
 {
-	fprintf(stderr, "directboot: tcg:");
-	for (unsigned i = 0; i < r->argc; i++)
-		fprintf(stderr, " %s", r->argv[i]);
-	fputc('\n', stderr);
+	char line[TCG_ARGS_MAX * (TCG_ARG_LEN + 1)];
+	size_t n = 0;
+
+	for (unsigned i = 0; i < r->argc && n < sizeof(line); i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, " %s",
+				      r->argv[i]);
+	accel_note(r->cfg, "tcg:%s", line);
 }
 
-int tcg_run_plan(const struct plan *plan, const struct run_config *cfg)
+int tcg_run_plan(const struct plan *plan, const struct accel_config *cfg,
+		 struct db_error *err)
 {
 	struct tcg_run *r = calloc(1, sizeof(*r));
-	uint64_t t0 = run_now_ns(), t1;
+	uint64_t t0 = accel_now_ns(), t1;
 	int ret;
 
+	tcg_err = err;
 	if (!r)
 		return tcg_fail("no memory");
 	r->plan = plan;
@@ -532,19 +540,17 @@ int tcg_run_plan(const struct plan *plan, const struct run_config *cfg)
 	if (cfg->debug)
 		tcg_print_argv(r);
 	fflush(NULL);
-	t1 = run_now_ns();
+	t1 = accel_now_ns();
 	tcg_catch_signals();
 	ret = tcg_spawn(r);
 	if (ret)
 		goto out;
 	ret = tcg_wait(r);
-	if (cfg->timings) {
-		run_print_timing("tcg blobs written", t1 - t0);
-		run_print_timing("qemu run (start to exit)", run_now_ns() - t1);
-		if (cfg->t_start_ns)
-			run_print_timing("total (exec to exit)",
-					 run_now_ns() - cfg->t_start_ns);
-	}
+	accel_timing(cfg, "tcg blobs written", t1 - t0);
+	accel_timing(cfg, "qemu run (start to exit)", accel_now_ns() - t1);
+	if (cfg->t_start_ns)
+		accel_timing(cfg, "total (exec to exit)",
+			     accel_now_ns() - cfg->t_start_ns);
 out:
 	tcg_close_all(r);
 	free(r);

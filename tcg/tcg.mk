@@ -30,4 +30,3 @@ $(TCG_OUT)/trampoline_blob.o: tcg/trampoline_blob.S $(TCG_BIN)
 	@mkdir -p $(@D)
 	$(CC) -c -DTRAMPOLINE_BIN='"$(TCG_BIN)"' $< -o $@
 
-CLI_EXTRA_OBJS += $(TCG_OUT)/trampoline_blob.o

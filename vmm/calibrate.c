@@ -18,8 +18,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "../cli/run.h"
-#include "run.h"
+#include "kvm.h"
 #include "vcpu.h"
 #include "vm.h"
 
@@ -77,11 +76,11 @@ static int cal_run(struct vcpu *v, uint64_t loops, uint64_t *ns,
 	ret = vcpu_set_plan_state(v, &cpu, err);
 	if (ret)
 		return ret;
-	t = run_now_ns();
+	t = accel_now_ns();
 	if (ioctl(v->fd, KVM_RUN, 0) < 0)
 		return db_fail(err, DB_ERR_HOST, "kvm: calibration KVM_RUN: %s",
 			       strerror(errno));
-	*ns = run_now_ns() - t;
+	*ns = accel_now_ns() - t;
 	if (v->run->exit_reason != KVM_EXIT_IO || v->run->io.port != CAL_PORT)
 		return db_fail(err, DB_ERR_HOST,
 			       "kvm: the calibration guest stopped with exit "

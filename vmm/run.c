@@ -38,17 +38,23 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "../cli/cli.h"
-#include "../cli/run.h"
 #include "../devices/i8042.h"
 #include "../devices/rtc_cmos.h"
 #include "../devices/serial8250.h"
 #include "emulate.h"
 #include "sandbox.h"
-#include "virtio_host.h"
-#include "run.h"
+#include "kvm.h"
 #include "vcpu.h"
+#include "virtio_host.h"
 #include "vm.h"
+
+/* Ports that reset the machine besides the i8042: the PCI reset control
+ * register (bit 2, RST_CPU) that reboot=pci uses.  It answers byte
+ * accesses only: a word or dword at 0xcf8 is the PCI CONFIG_ADDRESS
+ * register, and Linux's type-1 probe (pci_check_type1()) writes back
+ * what it read there, all ones when no PCI host answers. */
+#define RUN_PORT_RESET_CONTROL 0xcf9
+#define RUN_RESET_CONTROL_RST_CPU 0x04
 
 #define STATUS_RUNNING (-1)
 #define MMIO_SEEN_MAX 64
@@ -56,8 +62,8 @@
 struct runner {
 	struct vm vm;
 	unsigned nr_vcpus;
-	struct vcpu vcpus[RUN_VCPUS_MAX];
-	pthread_t threads[RUN_VCPUS_MAX];
+	struct vcpu vcpus[PLAN_CPUS_MAX];
+	pthread_t threads[PLAN_CPUS_MAX];
 	unsigned nr_threads; /* vCPU 0's thread included */
 	unsigned nr_running; /* AP threads that reached their own code */
 	pthread_cond_t running;
@@ -66,6 +72,7 @@ struct runner {
 	struct rtc_cmos rtc;
 	pthread_mutex_t io_lock;
 	atomic_int status;
+	const struct accel_config *cfg;
 	bool debug;
 	unsigned completed_seen; /* --debug: INT3 (1), FWAIT (2) reported */
 	uint8_t port_seen[65536 / 8];
@@ -76,12 +83,6 @@ struct runner {
 /* For the signal handlers, which can reach nothing else. */
 static struct kvm_run *volatile bsp_run;
 static volatile sig_atomic_t stop_signal;
-
-void run_print_timing(const char *name, uint64_t ns)
-{
-	fprintf(stderr, "directboot: timing: %-34s %9.3f ms\n", name,
-		(double)ns / 1e6);
-}
 
 static void runner_kick_all(struct runner *r)
 {
@@ -105,8 +106,10 @@ static void runner_stop(struct runner *r, int status)
 
 static void on_quit_key(void *opaque)
 {
-	fprintf(stderr, "\r\ndirectboot: Ctrl-A x: quitting\r\n");
-	runner_stop(opaque, EXIT_GUEST_OK);
+	struct runner *r = opaque;
+
+	accel_note(r->cfg, "\nCtrl-A x: quitting");
+	runner_stop(r, EXIT_GUEST_OK);
 }
 
 static void on_serial_irq(void *opaque, int level)
@@ -159,15 +162,14 @@ static void log_port_once(struct runner *r, uint16_t port, bool out,
 		return;
 	r->port_seen[port >> 3] |= bit;
 	if (out)
-		fprintf(stderr,
-			"directboot: unknown port 0x%04x: write 0x%02x "
-			"(ignored; reported once)\r\n",
-			port, val);
+		accel_note(r->cfg,
+			   "unknown port 0x%04x: write 0x%02x (ignored; "
+			   "reported once)",
+			   port, val);
 	else
-		fprintf(stderr,
-			"directboot: unknown port 0x%04x: read "
-			"(0xff; reported once)\r\n",
-			port);
+		accel_note(r->cfg,
+			   "unknown port 0x%04x: read (0xff; reported once)",
+			   port);
 }
 
 /* One byte of port I/O, under io_lock; wide when it is part of a word
@@ -247,9 +249,9 @@ static void handle_mmio(struct runner *r, struct kvm_run *run)
 		seen |= r->mmio_seen[i] == addr;
 	if (!seen && r->nr_mmio_seen < MMIO_SEEN_MAX) {
 		r->mmio_seen[r->nr_mmio_seen++] = addr;
-		fprintf(stderr,
-			"directboot: unknown MMIO 0x%llx: %s of %u "
-			"bytes (%s; reported once)\r\n",
+		accel_note(r->cfg,
+			   "unknown MMIO 0x%llx: %s of %u bytes (%s; "
+			   "reported once)",
 			(unsigned long long)addr,
 			run->mmio.is_write ? "write" : "read", run->mmio.len,
 			run->mmio.is_write ? "ignored" : "all ones");
@@ -262,17 +264,25 @@ static void crash(struct runner *r, struct vcpu *v, const char *fmt, ...)
 
 static void crash(struct runner *r, struct vcpu *v, const char *fmt, ...)
 {
+	char text[3072] = "";
+	FILE *f = fmemopen(text, sizeof(text), "w");
 	va_list ap;
 
 	serial_flush(&r->serial);
 	serial_console_restore_tty();
+	if (f) {
+		fputs("guest crashed: ", f);
+		va_start(ap, fmt);
+		vfprintf(f, fmt, ap);
+		va_end(ap);
+		fputc('\n', f);
+		vcpu_dump(v, f);
+		fclose(f);
+	}
+	while (*text && text[strlen(text) - 1] == '\n')
+		text[strlen(text) - 1] = '\0';
 	pthread_mutex_lock(&r->io_lock);
-	fprintf(stderr, "directboot: guest crashed: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	vcpu_dump(v, stderr);
+	accel_note(r->cfg, "%s", text);
 	pthread_mutex_unlock(&r->io_lock);
 	runner_stop(r, EXIT_GUEST_CRASH);
 }
@@ -286,10 +296,10 @@ static void note_completed(struct runner *r, int op)
 		return;
 	pthread_mutex_lock(&r->io_lock);
 	if (!(r->completed_seen & bit))
-		fprintf(stderr,
-			"directboot: KVM could not emulate %s; completed it "
-			"(reported once)\r\n",
-			op == 0xcc ? "INT3" : "FWAIT");
+		accel_note(r->cfg,
+			   "KVM could not emulate %s; completed it (reported "
+			   "once)",
+			   op == 0xcc ? "INT3" : "FWAIT");
 	r->completed_seen |= bit;
 	pthread_mutex_unlock(&r->io_lock);
 }
@@ -367,13 +377,12 @@ static void check_signals(struct runner *r)
 	serial_flush(&r->serial);
 	serial_console_restore_tty();
 	if (sig == SIGALRM) {
-		fprintf(stderr, "directboot: --timeout reached, stopping the "
-				"guest\n");
+		accel_note(r->cfg, "--timeout %u s reached, guest stopped",
+			   r->cfg->timeout_s);
 		runner_stop(r, EXIT_TIMEOUT);
 	} else {
-		fprintf(stderr, "directboot: %s, stopping the guest\n",
-			strsignal(sig));
-		runner_stop(r, 128 + sig);
+		accel_note(r->cfg, "%s, stopping the guest", strsignal(sig));
+		runner_stop(r, EXIT_SIGNAL + sig);
 	}
 }
 
@@ -387,13 +396,11 @@ static void vcpu_loop(struct runner *r, struct vcpu *v, struct loop_stats *st)
 		int ret = ioctl(v->fd, KVM_RUN, 0);
 
 		if (st && !st->t_first_exit)
-			st->t_first_exit = run_now_ns();
+			st->t_first_exit = accel_now_ns();
 		if (ret < 0) {
 			if (errno != EINTR && errno != EAGAIN) {
-				fprintf(stderr,
-					"directboot: KVM_RUN on vCPU "
-					"%u: %s\n",
-					v->id, strerror(errno));
+				accel_note(r->cfg, "KVM_RUN on vCPU %u: %s",
+					   v->id, strerror(errno));
 				runner_stop(r, EXIT_HOST);
 				break;
 			}
@@ -545,9 +552,9 @@ static void print_memory(const struct runner *r)
 	uint64_t peak = peak_rss_bytes();
 	uint64_t guest = vm_resident_bytes(&r->vm);
 
-	fprintf(stderr,
-		"directboot: memory: peak RSS %llu KiB, guest RAM "
-		"touched %llu KiB, launcher overhead %lld KiB\n",
+	accel_note(r->cfg,
+		   "memory: peak RSS %llu KiB, guest RAM touched %llu KiB, "
+		   "launcher overhead %lld KiB",
 		(unsigned long long)(peak >> 10),
 		(unsigned long long)(guest >> 10),
 		(long long)(peak - guest) / 1024);
@@ -562,7 +569,7 @@ static void runner_teardown(struct runner *r)
 	pthread_mutex_destroy(&r->io_lock);
 }
 
-/* The VM kvm_prepare() starts; see run.h. */
+/* The VM kvm_prepare() starts; see kvm.h. */
 #define PREPARE_SLOT_SIZE 0x100000
 
 static struct {
@@ -577,17 +584,17 @@ static struct {
 /* No irqchip yet: it comes after the last slot (see vm_add_irqchip()). */
 static void *prepare_thread(void *arg)
 {
-	uint64_t t0 = run_now_ns(), t1;
+	uint64_t t0 = accel_now_ns(), t1;
 
 	prep.ret = vm_create(&prep.vm, false, &prep.err);
 	if (!prep.ret) {
-		t1 = run_now_ns();
+		t1 = accel_now_ns();
 		prep.ret =
 			vm_add_ram(&prep.vm, 0, PREPARE_SLOT_SIZE, &prep.err);
 		if (prep.ret)
 			vm_destroy(&prep.vm);
 		prep.create_ns = t1 - t0;
-		prep.slot_ns = run_now_ns() - t1;
+		prep.slot_ns = accel_now_ns() - t1;
 	}
 	return arg;
 }
@@ -626,15 +633,15 @@ static int vm_take(struct vm *vm, struct db_error *err)
 }
 
 static int runner_setup(struct runner *r, const struct plan *plan,
-			const struct run_config *cfg, struct db_error *err)
+			struct db_error *err)
 {
-	unsigned n = cfg->cpus ? cfg->cpus : 1;
+	unsigned n = plan->cpus ? plan->cpus : 1;
 	int ret;
 
-	if (n > RUN_VCPUS_MAX)
+	if (n > PLAN_CPUS_MAX)
 		return db_fail(err, DB_ERR_INPUT,
-			       "kvm: --cpus %u is more than %d", n,
-			       RUN_VCPUS_MAX);
+			       "kvm: the plan's %u CPUs are more than %d", n,
+			       PLAN_CPUS_MAX);
 	ret = vm_take(&r->vm, err);
 	if (ret)
 		return ret;
@@ -646,16 +653,41 @@ static int runner_setup(struct runner *r, const struct plan *plan,
 	return vcpus_setup(r, plan, n, err);
 }
 
-int kvm_run_plan(const struct plan *plan, const struct run_config *cfg)
+static void report_timings(const struct runner *r, const struct loop_stats *st,
+			   uint64_t t0, uint64_t t_setup)
+{
+	const struct accel_config *cfg = r->cfg;
+	uint64_t t_end = accel_now_ns();
+
+	accel_timing(cfg, "vm setup", t_setup - t0);
+	if (prep.slot_ns) {
+		accel_timing(cfg, " prepared: VM", prep.create_ns);
+		accel_timing(cfg, " prepared: first memory slot", prep.slot_ns);
+	}
+	if (cfg->t_start_ns)
+		accel_timing(cfg, "setup (exec to first KVM_RUN)",
+			     t_setup - cfg->t_start_ns);
+	if (st->t_first_exit)
+		accel_timing(cfg, "first guest exit",
+			     st->t_first_exit - t_setup);
+	accel_timing(cfg, "guest run", t_end - t_setup);
+	if (cfg->t_start_ns)
+		accel_timing(cfg, "total (exec to exit)",
+			     t_end - cfg->t_start_ns);
+	print_memory(r);
+}
+
+int kvm_run_plan(const struct plan *plan, const struct accel_config *cfg,
+		 struct db_error *err)
 {
 	struct runner *r = &runner;
 	struct loop_stats st = {0};
-	struct db_error err = {0};
-	uint64_t t0 = run_now_ns(), t_setup;
+	uint64_t t0 = accel_now_ns(), t_setup;
 	int ret;
 
 	memset(r, 0, sizeof(*r));
 	r->vm.fd = r->vm.kvm_fd = -1;
+	r->cfg = cfg;
 	r->debug = cfg->debug;
 	r->threads[0] = pthread_self();
 	r->nr_threads = 1;
@@ -664,7 +696,7 @@ int kvm_run_plan(const struct plan *plan, const struct run_config *cfg)
 	pthread_cond_init(&r->running, NULL);
 	i8042_init(&r->kbd);
 	serial_init(&r->serial,
-		    virtio_host_takes_stdin(cfg->virtio) ? -1 : STDIN_FILENO,
+		    cfg->devices.console ? -1 : STDIN_FILENO,
 		    STDOUT_FILENO, on_serial_irq, on_quit_key, r);
 	/* The console thread starts first and gets going while the VM is
 	 * set up: until the guest enables a UART interrupt it only queues
@@ -673,33 +705,34 @@ int kvm_run_plan(const struct plan *plan, const struct run_config *cfg)
 	signals_setup(isatty(STDIN_FILENO));
 	ret = serial_console_start(&r->serial);
 	if (ret)
-		ret = db_fail(&err, DB_ERR_HOST,
+		ret = db_fail(err, DB_ERR_HOST,
 			      "cannot start the console thread: %s",
 			      strerror(-ret));
 	if (!ret)
-		ret = runner_setup(r, plan, cfg, &err);
+		ret = runner_setup(r, plan, err);
 	if (!ret)
-		ret = virtio_host_start(cfg->virtio, &r->vm, plan, on_quit_key,
-					r, &err);
+		ret = virtio_host_start(cfg, &r->vm, plan, on_quit_key, r,
+					err);
 	if (ret) {
 		virtio_host_stop();
 		serial_console_stop(&r->serial);
 		runner_teardown(r);
 		serial_destroy(&r->serial);
-		return cli_report(&err);
+		return accel_error_status(err);
 	}
 	bsp_run = r->vcpus[0].run;
 	if (stop_signal) /* it came during the set-up */
 		bsp_run->immediate_exit = 1;
 	serial_console_wait(&r->serial);
-	ret = start_aps(r, &err);
+	ret = start_aps(r, err);
 	if (!ret)
-		ret = sandbox_enter(r->vm.fd, r->vcpus, r->nr_vcpus, &err);
+		ret = sandbox_enter(&cfg->sandbox, r->vm.fd, r->vcpus,
+				    r->nr_vcpus, err);
 	if (ret)
-		runner_stop(r, cli_report(&err));
+		runner_stop(r, accel_error_status(err));
 	if (cfg->timeout_s)
 		alarm(cfg->timeout_s);
-	t_setup = run_now_ns();
+	t_setup = accel_now_ns();
 	vcpu_loop(r, &r->vcpus[0], &st);
 	alarm(0);
 	for (unsigned i = 1; i < r->nr_threads; i++)
@@ -707,27 +740,8 @@ int kvm_run_plan(const struct plan *plan, const struct run_config *cfg)
 	serial_console_stop(&r->serial);
 	virtio_host_stop();
 	bsp_run = NULL;
-	if (cfg->timings) {
-		uint64_t t_end = run_now_ns();
-
-		run_print_timing("vm setup", t_setup - t0);
-		if (prep.slot_ns) {
-			run_print_timing(" prepared: VM", prep.create_ns);
-			run_print_timing(" prepared: first memory slot",
-					 prep.slot_ns);
-		}
-		if (cfg->t_start_ns)
-			run_print_timing("setup (exec to first KVM_RUN)",
-					 t_setup - cfg->t_start_ns);
-		if (st.t_first_exit)
-			run_print_timing("first guest exit",
-					 st.t_first_exit - t_setup);
-		run_print_timing("guest run", t_end - t_setup);
-		if (cfg->t_start_ns)
-			run_print_timing("total (exec to exit)",
-					 t_end - cfg->t_start_ns);
-		print_memory(r);
-	}
+	if (cfg->timings)
+		report_timings(r, &st, t0, t_setup);
 	runner_teardown(r);
 	serial_destroy(&r->serial);
 	return atomic_load(&r->status);

@@ -69,15 +69,12 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "../cli/cli.h"
 #include "../devices/serial8250.h"
 #include "sandbox.h"
 
 #ifdef __SANITIZE_ADDRESS__
 #include <sanitizer/lsan_interface.h>
 #endif
-
-struct sandbox_config sandbox_config;
 
 const char sandbox_proc_status[] = "/proc/self/status";
 
@@ -89,22 +86,8 @@ static char names[NAMES_MAX][NAME_LEN];
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-void sandbox_usage(FILE *f)
-{
-	fprintf(f,
-		"\nSandbox (--accel kvm; on unless --no-sandbox):\n"
-		"  --no-sandbox          no seccomp filter (for debugging)\n"
-		"  --user NAME|UID       once set up, run as this user\n"
-		"  --chroot DIR          once set up, with DIR as the root "
-		"directory\n");
-}
-
-/*
- * The user's entry in /etc/passwd, read directly: the binary is linked
- * statically, and getpwnam() would need glibc's NSS modules at run
- * time.  By name, else by number (a uid with no entry keeps gid = uid).
- */
-static bool find_user(const char *name, uid_t *uid, gid_t *gid)
+/* By name, else by number (sandbox.h). */
+bool sandbox_find_user(const char *name, uid_t *uid, gid_t *gid)
 {
 	FILE *f = fopen("/etc/passwd", "re");
 	struct passwd *pw;
@@ -132,48 +115,6 @@ static bool find_user(const char *name, uid_t *uid, gid_t *gid)
 		found = true;
 	}
 	return found;
-}
-
-static int set_user(const char *name)
-{
-	if (!find_user(name, &sandbox_config.uid, &sandbox_config.gid))
-		return cli_usage_error("run", "--user: no user '%s' in "
-				       "/etc/passwd", name);
-	sandbox_config.user = name;
-	return 0;
-}
-
-int sandbox_parse(int argc, char **argv, int *i)
-{
-	const char *arg = argv[*i], *val;
-	const char *eq = strchr(arg, '=');
-	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
-	bool user = len == 6 && !strncmp(arg, "--user", 6);
-	bool dir = len == 8 && !strncmp(arg, "--chroot", 8);
-
-	if (!strcmp(arg, "--no-sandbox")) {
-		sandbox_config.disabled = true;
-		return 1;
-	}
-	if (!user && !dir)
-		return 0;
-	if (eq) {
-		val = eq + 1;
-	} else if (*i + 1 < argc) {
-		val = argv[++*i];
-	} else {
-		cli_usage_error("run", "%.*s needs a value", (int)len, arg);
-		return -1;
-	}
-	if (!*val) {
-		cli_usage_error("run", "%.*s wants a value, not ''", (int)len,
-				arg);
-		return -1;
-	}
-	if (user)
-		return set_user(val) ? -1 : 1;
-	sandbox_config.chroot_dir = val;
-	return 1;
 }
 
 /* ---- the SIGSYS handler: write(2) only ---- */
@@ -243,10 +184,9 @@ static void resolve_names(void)
 
 /* ---- privileges ---- */
 
-static int drop_privileges(struct db_error *err)
+static int drop_privileges(const struct accel_sandbox *c,
+			   struct db_error *err)
 {
-	const struct sandbox_config *c = &sandbox_config;
-
 	if (c->chroot_dir && (chroot(c->chroot_dir) < 0 || chdir("/") < 0))
 		return db_fail(err, DB_ERR_HOST, "sandbox: --chroot %s: %s",
 			       c->chroot_dir, strerror(errno));
@@ -408,18 +348,19 @@ static int install_filter(int vm_fd, const struct vcpu *vcpus,
 	return DB_OK;
 }
 
-int sandbox_enter(int vm_fd, const struct vcpu *vcpus, unsigned nr_vcpus,
+int sandbox_enter(const struct accel_sandbox *c, int vm_fd,
+		  const struct vcpu *vcpus, unsigned nr_vcpus,
 		  struct db_error *err)
 {
 	bool selftest = getenv("DIRECTBOOT_SANDBOX_SELFTEST") != NULL;
 	int ret;
 
-	if (sandbox_config.disabled)
+	if (c->disabled)
 		return DB_OK;
 #ifdef __SANITIZE_ADDRESS__
 	__lsan_do_leak_check();
 #endif
-	ret = drop_privileges(err);
+	ret = drop_privileges(c, err);
 	if (ret)
 		return ret;
 	/* No core file of guest RAM when the filter kills us. */

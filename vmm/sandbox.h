@@ -14,39 +14,31 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "../accel/accel.h"
 #include "directboot/error.h"
 #include "vcpu.h"
-
-struct sandbox_config {
-	bool disabled;          /* --no-sandbox */
-	const char *user;       /* --user NAME|UID; NULL: stay */
-	uid_t uid;
-	gid_t gid;
-	const char *chroot_dir; /* --chroot DIR; NULL: stay */
-};
 
 /* The one file the filter lets the run open: --timings reads its peak
  * RSS from it.  Pass this pointer itself: the filter compares it. */
 extern const char sandbox_proc_status[];
 
-/* One per process, like the run it guards; the run options fill it. */
-extern struct sandbox_config sandbox_config;
-
 /*
- * One sandbox option at argv[*i] (--no-sandbox, --user, --chroot): 1
- * taken (*i on the last argument used), 0 not ours, -1 bad (printed).
+ * Look a --user NAME (or UID) up in /etc/passwd, directly: the binary is
+ * linked statically, and getpwnam() would need glibc's NSS modules at
+ * run time.  A number with no entry keeps gid = uid.  False when there
+ * is no such user.
  */
-int sandbox_parse(int argc, char **argv, int *i);
-void sandbox_usage(FILE *f);
+bool sandbox_find_user(const char *name, uid_t *uid, gid_t *gid);
 
 /*
- * Enter the sandbox as sandbox_config says: chroot, drop the user, then
+ * Enter the sandbox as c says: chroot, drop the user, then
  * the filter, for every thread of the process.  The ioctls allowed are
  * KVM_RUN and the register reads on the vCPU fds, the interrupt lines on
  * vm_fd and the terminal's on fds 0-2.  Returns DB_OK, DB_ERR_HOST (no
  * seccomp, a privilege that cannot be dropped) with the reason.
  */
-int sandbox_enter(int vm_fd, const struct vcpu *vcpus, unsigned nr_vcpus,
+int sandbox_enter(const struct accel_sandbox *c, int vm_fd,
+		  const struct vcpu *vcpus, unsigned nr_vcpus,
 		  struct db_error *err);
 
 #endif

@@ -36,11 +36,9 @@
 #include <sys/random.h>
 #include <unistd.h>
 
-#include "../cli/cli.h"
 #include "../devices/virtio_console.h"
 #include "../devices/virtio_net.h"
 #include "../devices/virtio_rng.h"
-#include "run.h"
 #include "virtio_host.h"
 
 #define DEVICES_MAX PLAN_VIRTIO_MAX
@@ -64,7 +62,7 @@ static struct {
 	struct virtio_mem mem;
 	unsigned nr;
 	struct host_dev dev[DEVICES_MAX];
-	struct virtio_blk blk[VIRTIO_HOST_DISKS_MAX];
+	struct virtio_blk blk[ACCEL_DISKS_MAX];
 	unsigned nr_blk;
 	struct virtio_net net;
 	int net_dev; /* index in dev[], or -1 */
@@ -79,147 +77,6 @@ static struct {
        .rng_dev = -1,
        .epfd = -1,
        .stopfd = -1};
-
-/* Options. */
-
-static int parse_net(struct virtio_host_config *c, const char *cmd,
-		     const char *val)
-{
-	char buf[128], *opt, *save;
-
-	if (strlen(val) >= sizeof(buf)) {
-		cli_usage_error(cmd, "--net '%s' is too long", val);
-		return -1;
-	}
-	strcpy(buf, val);
-	c->net = true;
-	for (opt = strtok_r(buf, ",", &save); opt;
-	     opt = strtok_r(NULL, ",", &save)) {
-		unsigned m[6];
-
-		if (!strcmp(opt, "tap")) {
-			c->tap[0] = '\0';
-		} else if (!strncmp(opt, "tap=", 4) && opt[4] &&
-			   strlen(opt + 4) < sizeof(c->tap)) {
-			strcpy(c->tap, opt + 4);
-		} else if (!strncmp(opt, "mac=", 4) &&
-			   sscanf(opt + 4, "%2x:%2x:%2x:%2x:%2x:%2x", &m[0],
-				  &m[1], &m[2], &m[3], &m[4], &m[5]) == 6 &&
-			   strlen(opt + 4) == 17) {
-			for (int i = 0; i < 6; i++)
-				c->mac[i] = (uint8_t)m[i];
-			c->mac_set = true;
-		} else {
-			cli_usage_error(cmd,
-					"--net takes tap, tap=NAME and "
-					"mac=xx:xx:xx:xx:xx:xx, not '%s'",
-					opt);
-			return -1;
-		}
-	}
-	return 1;
-}
-
-static int parse_rate(const char *cmd, const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (*end == 'K' || *end == 'k')
-		v <<= 10, end++;
-	else if (*end == 'M' || *end == 'm')
-		v <<= 20, end++;
-	if (errno || end == s || *end || *s == '-' || !v || v > (1ull << 32)) {
-		cli_usage_error(cmd,
-				"--rng=RATE wants bytes per second, 1 "
-				"to 4G (K and M allowed), not '%s'",
-				s);
-		return -1;
-	}
-	*out = v;
-	return 1;
-}
-
-int virtio_host_parse(struct virtio_host_config *c, const char *cmd, int argc,
-		      char **argv, int *i)
-{
-	const char *arg = argv[*i], *val = NULL;
-	struct db_error err = {0};
-	const char *eq = strchr(arg, '=');
-	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
-	bool is_disk = len == 6 && !strncmp(arg, "--disk", 6);
-	bool is_net = len == 5 && !strncmp(arg, "--net", 5);
-	bool is_console = len == 9 && !strncmp(arg, "--console", 9);
-
-	if (len == 5 && !strncmp(arg, "--rng", 5)) {
-		c->rng = true;
-		return eq ? parse_rate(cmd, eq + 1, &c->rng_rate) : 1;
-	}
-	if (!is_disk && !is_net && !is_console)
-		return 0;
-	if (eq) {
-		val = eq + 1;
-	} else if (*i + 1 < argc) {
-		val = argv[++*i];
-	} else {
-		cli_usage_error(cmd, "%s needs a value", arg);
-		return -1;
-	}
-	if (is_console) {
-		if (!strcmp(val, "virtio"))
-			c->console = true;
-		else if (strcmp(val, "serial")) {
-			cli_usage_error(cmd,
-					"--console takes virtio or "
-					"serial, not '%s'",
-					val);
-			return -1;
-		}
-		return 1;
-	}
-	if (is_net)
-		return parse_net(c, cmd, val);
-	if (c->nr_disks == VIRTIO_HOST_DISKS_MAX) {
-		cli_usage_error(cmd, "at most %d --disk",
-				VIRTIO_HOST_DISKS_MAX);
-		return -1;
-	}
-	if (virtio_blk_parse(val, &c->disks[c->nr_disks], &err)) {
-		cli_usage_error(cmd, "%s", err.msg);
-		return -1;
-	}
-	c->nr_disks++;
-	return 1;
-}
-
-void virtio_host_usage(FILE *f)
-{
-	fprintf(f,
-		"  --disk PATH[,ro][,cache=none|writeback]\n"
-		"                        a virtio-blk disk on a raw image "
-		"(repeatable, up to %d)\n"
-		"  --net tap[=NAME][,mac=xx:xx:xx:xx:xx:xx]\n"
-		"                        virtio-net on TAP NAME, or a new "
-		"TAP\n"
-		"  --console virtio      the guest's hvc0 on stdin/stdout "
-		"(COM1 stays for\n"
-		"                        earlyprintk)\n"
-		"  --rng[=RATE]          virtio-rng from getrandom(), at most "
-		"RATE bytes/s\n",
-		VIRTIO_HOST_DISKS_MAX);
-}
-
-unsigned virtio_host_count(const struct virtio_host_config *c)
-{
-	return c ? c->nr_disks + c->net + c->console + c->rng : 0;
-}
-
-bool virtio_host_takes_stdin(const struct virtio_host_config *c)
-{
-	return c && c->console;
-}
 
 /* Wiring. */
 
@@ -296,11 +153,6 @@ static int wire(struct vm *vm, unsigned i, struct db_error *err)
 	return DB_OK;
 }
 
-static uint64_t clock_ns(void)
-{
-	return run_now_ns();
-}
-
 /* A locally administered, unicast MAC: 52:54:00 plus three random. */
 static void default_mac(uint8_t mac[6])
 {
@@ -325,14 +177,15 @@ static struct host_dev *next_dev(const struct plan *plan, uint64_t *base,
 	return d;
 }
 
-static int attach_net(const struct virtio_host_config *c,
-		      const struct plan *plan, struct db_error *err)
+static int attach_net(const struct accel_config *cfg, const struct plan *plan,
+		      struct db_error *err)
 {
 	char ifname[IFNAMSIZ];
 	uint8_t mac[6];
 	uint64_t base;
 	unsigned irq;
 	struct host_dev *d;
+	const struct accel_devices *c = &cfg->devices;
 	int fd = virtio_net_open_tap(c->tap[0] ? c->tap : NULL, ifname, err);
 
 	if (fd < 0)
@@ -345,20 +198,19 @@ static int attach_net(const struct virtio_host_config *c,
 	d = next_dev(plan, &base, &irq);
 	virtio_net_init(&h.net, fd, mac, &h.mem, base, irq, irq_raise, d);
 	d->mmio = &h.net.mmio;
-	fprintf(stderr,
-		"directboot: virtio-net on TAP %s, MAC "
-		"%02x:%02x:%02x:%02x:%02x:%02x\n",
-		ifname, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	accel_note(cfg, "virtio-net on TAP %s, MAC %02x:%02x:%02x:%02x:%02x:%02x",
+		   ifname, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 	return epoll_add(fd, EPOLLIN, EV(EV_TAP, 0, 0)) < 0
 		       ? db_fail(err, DB_ERR_HOST, "virtio: epoll: %s",
 				 strerror(errno))
 		       : DB_OK;
 }
 
-static int attach_all(const struct virtio_host_config *c,
+static int attach_all(const struct accel_config *cfg,
 		      const struct plan *plan, void (*quit)(void *),
 		      void *opaque, struct db_error *err)
 {
+	const struct accel_devices *c = &cfg->devices;
 	struct host_dev *d;
 	uint64_t base;
 	unsigned irq;
@@ -374,7 +226,7 @@ static int attach_all(const struct virtio_host_config *c,
 		d->mmio = &h.blk[i].mmio;
 	}
 	if (c->net) {
-		ret = attach_net(c, plan, err);
+		ret = attach_net(cfg, plan, err);
 		if (ret)
 			return ret;
 	}
@@ -393,7 +245,7 @@ static int attach_all(const struct virtio_host_config *c,
 	if (c->rng) {
 		h.rng_dev = (int)h.nr;
 		d = next_dev(plan, &base, &irq);
-		virtio_rng_init(&h.rng, c->rng_rate, clock_ns, &h.mem, base,
+		virtio_rng_init(&h.rng, c->rng_rate, accel_now_ns, &h.mem, base,
 				irq, irq_raise, d);
 		d->mmio = &h.rng.mmio;
 	}
@@ -457,12 +309,12 @@ static uint64_t rng_deadline(uint64_t old)
 	virtio_mmio_unlock(&h.rng.mmio);
 	if (!w)
 		return 0;
-	return old ? old : run_now_ns() + w;
+	return old ? old : accel_now_ns() + w;
 }
 
 static int ms_until(uint64_t deadline)
 {
-	uint64_t now = run_now_ns();
+	uint64_t now = accel_now_ns();
 
 	if (!deadline)
 		return -1;
@@ -481,7 +333,7 @@ static void *io_thread(void *arg)
 		n = epoll_wait(h.epfd, ev, EVENTS_MAX, ms_until(deadline));
 		if (n < 0 && errno != EINTR)
 			break;
-		if (deadline && run_now_ns() >= deadline) {
+		if (deadline && accel_now_ns() >= deadline) {
 			deadline = 0;
 			virtio_mmio_notify(&h.rng.mmio, 0);
 		}
@@ -506,20 +358,21 @@ static void *io_thread(void *arg)
 	return arg;
 }
 
-int virtio_host_start(const struct virtio_host_config *c, struct vm *vm,
+int virtio_host_start(const struct accel_config *cfg, struct vm *vm,
 		      const struct plan *plan, void (*quit)(void *),
 		      void *opaque, struct db_error *err)
 {
+	const struct accel_devices *c = &cfg->devices;
 	sigset_t all, old;
 	int ret;
 
-	if (!virtio_host_count(c))
+	if (!accel_devices_count(c))
 		return DB_OK;
-	if (plan->nr_virtio != virtio_host_count(c))
+	if (plan->nr_virtio != accel_devices_count(c))
 		return db_fail(err, DB_ERR_HOST,
 			       "virtio: the plan has %u "
 			       "windows for %u devices",
-			       plan->nr_virtio, virtio_host_count(c));
+			       plan->nr_virtio, accel_devices_count(c));
 	h.vm = vm;
 	mem_from_vm(vm);
 	h.epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -528,7 +381,7 @@ int virtio_host_start(const struct virtio_host_config *c, struct vm *vm,
 	    epoll_add(h.stopfd, EPOLLIN, EV(EV_STOP, 0, 0)) < 0)
 		return db_fail(err, DB_ERR_HOST, "virtio: epoll: %s",
 			       strerror(errno));
-	ret = attach_all(c, plan, quit, opaque, err);
+	ret = attach_all(cfg, plan, quit, opaque, err);
 	for (unsigned i = 0; !ret && i < h.nr; i++)
 		ret = wire(vm, i, err);
 	if (ret)

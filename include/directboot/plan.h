@@ -40,7 +40,7 @@ struct plan_options {
 	                             decompressed payload (a cache hit); NULL
 	                             makes plan_build decompress it */
 	size_t elf_size;
-	unsigned cpus;            /* 0 means 1; over 1 adds an MP table */
+	unsigned cpus;            /* 0 means 1; at most PLAN_CPUS_MAX */
 	unsigned nr_virtio;       /* virtio-mmio devices to give windows */
 	bool no_acpi;             /* leave out the ACPI tables */
 };
@@ -99,6 +99,8 @@ struct plan_mmio_window {
 	uint32_t irq;
 };
 
+/* The most vCPUs a plan describes (its MP table and MADT list them). */
+#define PLAN_CPUS_MAX 64
 #define PLAN_REGIONS_MAX 8
 #define PLAN_VIRTIO_MAX 8
 #define VIRTIO_MMIO_WINDOW 512
@@ -128,6 +130,7 @@ struct plan {
 	unsigned nr_virtio;                 /* windows, in device order */
 	struct plan_mmio_window virtio[PLAN_VIRTIO_MAX];
 	uint64_t mptable_gpa;               /* MP config table; 0: none */
+	unsigned cpus;                      /* vCPUs, 1 to PLAN_CPUS_MAX */
 	/* Which rule placed the kernel and the initrd, in words. */
 	const char *kernel_rule, *initrd_rule;
 

@@ -134,25 +134,41 @@ for bin in $bins; do
 	refuse "plan $b: missing initrd" "initrd $tmp/none" \
 		"$bin" plan "$k" -i "$tmp/none"
 	t_status "plan $b: --help" 0 "$bin" plan --help
-	refuse "plan $b: missing value" "option '-m' needs a value" \
+	refuse "plan $b: missing value" "-m needs a SIZE" \
 		"$bin" plan "$k" -m
 	refuse "plan $b: bad --subarch" "want a 32-bit number" \
 		"$bin" plan "$k" --subarch 0x100000000
 	refuse "plan $b: bad --decompress" "want guest or host" \
 		"$bin" plan "$k" --decompress=cpu
 	refuse "plan $b: two images" "one IMAGE only" "$bin" plan "$k" "$k"
-	refuse "plan $b: bad --cpus" "--cpus wants a number" \
+	refuse "plan $b: bad --cpus" "--cpus '0': want a number from 1 to 64" \
 		"$bin" plan "$k" --cpus 0
+	refuse "plan $b: --cpus 65" "--cpus '65': want a number from 1 to 64" \
+		"$bin" plan "$k" --cpus=65
+	# A single-dash word is never a letter and its value.
+	refuse "plan $b: -m96" "'-m96': write '-m 96' or '--memory=96'" \
+		"$bin" plan "$k" -m96
+	refuse "plan $b: QEMU's -append" "'-append' is QEMU's; here it is -a" \
+		"$bin" plan "$k" -append console=ttyS0
+	refuse "plan $b: QEMU's -smp" "'-smp' is QEMU's; here it is -c N" \
+		"$bin" plan "$k" -smp 2
+	refuse "plan $b: a flag takes no value" "--json takes no value" \
+		"$bin" plan "$k" --json=yes
+	refuse "plan $b: run's option" "'--accel' is an option of 'directboot run'" \
+		"$bin" plan "$k" --accel kvm
 	"$bin" plan "$k" -c 4 --json >"$j" 2>&1
 	jqv "plan $b: -c 4 places an MP table" "4 true" \
 		'"\(.cpus) \(.mptable_gpa > 0)"' "$j"
 	"$bin" plan "$k" --json >"$j" 2>&1
 	jqv "plan $b: one vCPU still gets an MP table" "1 true" \
 		'"\(.cpus) \(.mptable_gpa > 0)"' "$j"
-	# Every spelling of a value: attached, --opt=, bare MiB, --cmdline.
-	"$bin" plan "$k" -m96 --cmdline=a=b --decompress=guest --json >"$j" 2>&1
-	jqv "plan $b: -m96 --cmdline=" "100663296 a=b guest" \
-		'"\(.mem_size) \(.cmdline) \(.decompress)"' "$j"
+	# Every spelling of a value: --opt=, bare MiB, --cmdline, lkvm's.
+	"$bin" plan -m 96 --cmdline=a=b --decompress=guest --cpus=2 \
+		-k "$k" --json >"$j" 2>&1
+	jqv "plan $b: -m 96 --cmdline= --cpus= -k" "100663296 a=b guest 2" \
+		'"\(.mem_size) \(.cmdline) \(.decompress) \(.cpus)"' "$j"
+	"$bin" plan "$k" -p "p q" -c 3 --json >"$j" 2>&1
+	jqv "plan $b: lkvm's -p" "p q 3" '"\(.cmdline) \(.cpus)"' "$j"
 	"$bin" plan "$k" --memory 0x8000000 --append "x y" --json >"$j" 2>&1
 	jqv "plan $b: --memory 0x.. --append" "134217728 x y" \
 		'"\(.mem_size) \(.cmdline)"' "$j"

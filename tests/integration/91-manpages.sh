@@ -85,6 +85,16 @@ if command -v bash >/dev/null; then
 	t_eq completion-accel "auto kvm tcg" \
 		"$(comp "$DIRECTBOOT" run x --accel '' | paste -sd' ')"
 	t_eq completion-entry "pvh" "$(comp "$DIRECTBOOT" plan x --entry p)"
+	t_eq completion-console "serial virtio" \
+		"$(comp "$DIRECTBOOT" run x --console '' | paste -sd' ')"
+	# A path with spaces is one word, whole.
+	sp=$(mktemp -d)
+	: >"$sp/my kernel.img"
+	t_eq completion-path-with-spaces "$sp/my kernel.img" \
+		"$(comp "$DIRECTBOOT" run "$sp/my")"
+	t_eq completion-initrd-with-spaces "$sp/my kernel.img" \
+		"$(comp "$DIRECTBOOT" run x -i "$sp/my")"
+	rm -rf "$sp"
 else
 	skip completion "no bash on this host"
 fi

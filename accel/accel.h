@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The contract between the front end (cli/) and the two accelerators
+ * (vmm/ for KVM, tcg/ for QEMU's software CPU).  It belongs to neither
+ * side, as kvmtool's kvm-config.h belongs to no front end: cli/ fills an
+ * accel_config from its option table and hands it over with a plan; an
+ * accelerator runs the plan and returns an exit status, with a db_error
+ * when the run could not start or the host failed it.  Neither
+ * accelerator parses argv or prints on its own: what the user should see
+ * while the guest runs (a crash's registers, --debug notes, --timings)
+ * goes through the hooks, which cli/ points at stderr.
+ *
+ * Dependencies: include/ <- lib/ <- devices/ <- accel/ <- vmm/, tcg/ <-
+ * cli/.  This header may name devices' option records (a disk's path and
+ * flags), never a vmm/ or cli/ type.
+ */
+#ifndef DIRECTBOOT_ACCEL_H
+#define DIRECTBOOT_ACCEL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../devices/virtio_blk.h"
+#include "directboot/error.h"
+#include "directboot/plan.h"
+
+/* Exit statuses (DESIGN.md, "Errors"; directboot(1), EXIT STATUS). */
+enum {
+	EXIT_GUEST_OK = 0,    /* guest shut down or reset cleanly */
+	EXIT_GUEST_CRASH = 1, /* triple fault, KVM internal error */
+	EXIT_USAGE = 2,	      /* bad usage or bad image */
+	EXIT_HOST = 3,	      /* host resources: /dev/kvm, memory */
+	EXIT_TIMEOUT = 124,   /* --timeout ran out */
+	EXIT_SIGNAL = 128,    /* + N: signal N stopped the guest */
+};
+
+enum accel_kind { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
+
+#define ACCEL_DISKS_MAX 4
+
+/* The virtio-mmio devices of a run (--disk, --net, --console, --rng). */
+struct accel_devices {
+	unsigned nr_disks;
+	struct virtio_blk_opts disks[ACCEL_DISKS_MAX];
+	bool net;
+	char tap[16]; /* --net tap=NAME; "": create one */
+	uint8_t mac[6];
+	bool mac_set;
+	bool console;	   /* --console virtio */
+	bool rng;	   /* --rng */
+	uint64_t rng_rate; /* bytes per second; 0: unlimited */
+};
+
+/* What the launcher gives up before the guest runs (vmm/sandbox.c). */
+struct accel_sandbox {
+	bool disabled;	  /* --no-sandbox */
+	const char *user; /* --user NAME|UID; NULL: stay */
+	uid_t uid;
+	gid_t gid;
+	const char *chroot_dir; /* --chroot DIR; NULL: stay */
+};
+
+/*
+ * Where an accelerator's words go.  timing() gets one phase and its
+ * duration (--timings); note() one line for the user, without the
+ * newline (a crash's register dump is several lines in one call).
+ * Either may be NULL: then nothing is said.
+ */
+struct accel_hooks {
+	void (*timing)(void *ctx, const char *name, uint64_t ns);
+	void (*note)(void *ctx, const char *text);
+	void *ctx;
+};
+
+struct accel_config {
+	enum accel_kind accel;
+	bool debug;	     /* note unknown port/MMIO accesses, once each */
+	bool timings;	     /* report each phase's duration */
+	unsigned timeout_s;  /* 0: none; else EXIT_TIMEOUT when reached */
+	const char *qemu;    /* qemu-system-x86_64 for tcg; NULL: from PATH */
+	uint64_t t_start_ns; /* accel_now_ns() at exec, for --timings */
+	struct accel_devices devices;
+	struct accel_sandbox sandbox;
+	struct accel_hooks hooks;
+};
+
+/* Devices that need a register window in the plan, in attach order:
+ * disks, net, console, rng. */
+unsigned accel_devices_count(const struct accel_devices *d);
+
+/* The one clock: CLOCK_MONOTONIC in nanoseconds. */
+uint64_t accel_now_ns(void);
+
+/* Report a phase's duration through the hooks (if --timings asked). */
+void accel_timing(const struct accel_config *cfg, const char *name,
+		  uint64_t ns);
+
+/* Say one line through the hooks. */
+void accel_note(const struct accel_config *cfg, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void accel_vnote(const struct accel_config *cfg, const char *fmt, va_list ap);
+
+/* The exit status a failed set-up maps to: EXIT_HOST for DB_ERR_HOST,
+ * EXIT_USAGE for everything else. */
+int accel_error_status(const struct db_error *err);
+
+#endif
