@@ -11,7 +11,9 @@
  * timer or PM1 blocks, which neither KVM nor our QEMU pc (no firmware
  * to set up its PIIX4 PM device) would back.  IAPC_BOOT_ARCH says there
  * are legacy devices and an 8042, so that Linux still probes the
- * i8042 and the CMOS RTC.
+ * i8042 and the CMOS RTC.  Power-off goes through the FADT's sleep
+ * control register and the DSDT's \_S5: without both, Linux has no
+ * way to power off and only halts, and the run never ends.
  *
  * The fact a reader gets wrong: the MADT must agree with the MP table
  * and with vmm/irq_routing.c, or the kernel looks for its timer on the
@@ -266,7 +268,21 @@ static void seal(uint8_t *table)
 		acpi_checksum(table, len);
 }
 
-/* The DSDT: Scope(\_SB) { COM1, VR00 .. VRnn }. */
+/* Name(\_S5, Package() { ACPI_S5_SLEEP_TYPE, Zero }): SLP_TYPa and
+ * SLP_TYPb of the soft-off state (7.4.2). */
+static void s5_package(struct aml *a)
+{
+	emit8(a, AML_NAME_OP);
+	emit_name_string(a, "_S5_", 4);
+	emit8(a, AML_PACKAGE_OP);
+	emit8(a, 5); /* PkgLength: itself, NumElements and the two */
+	emit8(a, 2);
+	emit8(a, AML_BYTE_PREFIX);
+	emit8(a, ACPI_S5_SLEEP_TYPE);
+	emit8(a, AML_ZERO_OP);
+}
+
+/* The DSDT: Scope(\_SB) { COM1, VR00 .. VRnn }, then \_S5. */
 static void build_dsdt(struct aml *a, const struct acpi_mmio_device *dev,
 		       unsigned n)
 {
@@ -286,6 +302,7 @@ static void build_dsdt(struct aml *a, const struct acpi_mmio_device *dev,
 	emit(a, sb.buf, sb.len);
 	if (sb.overflow)
 		a->overflow = true;
+	s5_package(a);
 	if (a->overflow)
 		return;
 	header(&h, ACPI_SIG_DSDT, (uint32_t)(a->len - start), 2);
@@ -344,6 +361,14 @@ static void build_madt(struct aml *a, unsigned cpus)
 	seal(a->buf + start);
 }
 
+static void sleep_register(struct acpi_generic_address *g, uint16_t port)
+{
+	g->space_id = ACPI_ADR_SPACE_SYSTEM_IO;
+	g->bit_width = 8;
+	g->access_width = ACPI_ACCESS_BYTE;
+	g->address = port;
+}
+
 static void build_fadt(struct aml *a, uint64_t dsdt_gpa)
 {
 	struct acpi_table_fadt f;
@@ -363,6 +388,8 @@ static void build_fadt(struct aml *a, uint64_t dsdt_gpa)
 	f.reset_register.access_width = ACPI_ACCESS_BYTE;
 	f.reset_register.address = ACPI_RESET_PORT;
 	f.reset_value = ACPI_RESET_VALUE;
+	sleep_register(&f.sleep_control, ACPI_SLEEP_CONTROL_PORT);
+	sleep_register(&f.sleep_status, ACPI_SLEEP_STATUS_PORT);
 	f.minor_revision = ACPI_FADT_MINOR_REVISION;
 	emit(a, &f, sizeof(f));
 	if (!a->overflow)

@@ -38,6 +38,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "directboot/acpi.h"
+
 #include "../devices/i8042.h"
 #include "../devices/rtc_cmos.h"
 #include "../devices/serial8250.h"
@@ -200,6 +202,18 @@ static void pio_byte(struct runner *r, uint16_t port, bool out, bool wide,
 			rtc_cmos_write(&r->rtc, port, *val);
 		else
 			*val = rtc_cmos_read(&r->rtc, port);
+		return;
+	}
+	/* ACPI power-off (lib/acpi.c): SLP_EN with \_S5's SLP_TYP.  No
+	 * other sleep state is offered; WAK_STS always reads clear. */
+	if (port == ACPI_SLEEP_CONTROL_PORT || port == ACPI_SLEEP_STATUS_PORT) {
+		if (!out)
+			*val = 0;
+		else if (port == ACPI_SLEEP_CONTROL_PORT && !wide &&
+			 (*val & ACPI_SLEEP_ENABLE) &&
+			 (*val & ACPI_SLEEP_TYPE_MASK) >> ACPI_SLEEP_TYPE_SHIFT ==
+				 ACPI_S5_SLEEP_TYPE)
+			runner_stop(r, EXIT_GUEST_OK);
 		return;
 	}
 	if (port == RUN_PORT_RESET_CONTROL && out && !wide &&

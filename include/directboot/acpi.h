@@ -134,6 +134,17 @@ _Static_assert(offsetof(struct acpi_table_fadt, hypervisor_id) == 268,
 #define ACPI_ACCESS_BYTE 1
 #define ACPI_RESET_PORT 0xcf9
 #define ACPI_RESET_VALUE 0x06
+/* The sleep control and status registers of a hardware-reduced FADT
+ * (ACPI 6.x, 4.8.3.7): byte ports of our own, unused on a PC.  Linux
+ * offers ACPI power-off only when both are set and the DSDT has \_S5;
+ * it writes SLP_TYP (the first element of \_S5) into bits 2-4 with
+ * SLP_EN (bit 5), and the launcher ends the run on that write. */
+#define ACPI_SLEEP_CONTROL_PORT 0x600
+#define ACPI_SLEEP_STATUS_PORT 0x601
+#define ACPI_SLEEP_TYPE_SHIFT 2
+#define ACPI_SLEEP_TYPE_MASK 0x1c
+#define ACPI_SLEEP_ENABLE 0x20
+#define ACPI_S5_SLEEP_TYPE 5
 
 /* The MADT and the entries we use. */
 struct acpi_table_madt {
@@ -207,6 +218,7 @@ _Static_assert(sizeof(struct acpi_madt_local_apic_nmi) == 6, "madt nmi");
 #define AML_STRING_PREFIX 0x0d
 #define AML_SCOPE_OP 0x10
 #define AML_BUFFER_OP 0x11
+#define AML_PACKAGE_OP 0x12
 #define AML_ROOT_CHAR 0x5c
 #define AML_EXT_OP_PREFIX 0x5b
 #define AML_DEVICE_OP 0x82 /* after AML_EXT_OP_PREFIX */

@@ -302,8 +302,9 @@ nt_sigterm() {
 	nt_judge sigterm "$why"
 }
 
-# ACPI power-off ends the run with 0.  Not in nt_all yet: directboot
-# waits for --timeout after "reboot: Power down" (issue 13, item 2).
+# ACPI power-off ends the run with 0: the FADT's sleep control
+# register and \_S5 (lib/acpi.c), which the launcher answers.  Before
+# them the kernel only halted and the run waited for --timeout.
 nt_poweroff() {
 	t0=$(nt_now)
 	nt_boot "$K_cloud" --acpi --entry 64 -i "$RD" --timeout 60 \
@@ -346,11 +347,13 @@ nt_all() {
 	nt_rng
 	nt_reboot
 	nt_status
+	nt_poweroff
 	nt_interactive
 }
 
+# The ones that fail for a directboot bug not fixed yet: none today.
 nt_extra() {
-	nt_poweroff
+	:
 }
 
 # nt_names FN...: the results the scenario functions FN give, so that a
@@ -359,8 +362,8 @@ nt_names() {
 	for fn in "$@"; do
 		case $fn in
 		nt_all) nt_names nt_entries nt_cpu nt_smp nt_disk nt_net nt_hvc nt_rng \
-			nt_reboot nt_status nt_interactive ;;
-		nt_extra) nt_names nt_poweroff ;;
+			nt_reboot nt_status nt_poweroff nt_interactive ;;
+		nt_extra) ;;
 		nt_entries)
 			for k in cloud generic; do
 				for p in 64 32 pvh host64; do echo "$k-$p"; done

@@ -76,6 +76,12 @@ static void test_pointers_and_checksums(void **state)
 	assert_int_equal(buf[l.fadt + 116], ACPI_ADR_SPACE_SYSTEM_IO);
 	assert_int_equal(get_le64(buf + l.fadt + 120), 0xcf9);
 	assert_int_equal(buf[l.fadt + 128], 0x06);
+	/* Sleep control and status: Linux's power-off needs both. */
+	assert_int_equal(buf[l.fadt + 244], ACPI_ADR_SPACE_SYSTEM_IO);
+	assert_int_equal(buf[l.fadt + 245], 8);
+	assert_int_equal(get_le64(buf + l.fadt + 248), ACPI_SLEEP_CONTROL_PORT);
+	assert_int_equal(buf[l.fadt + 256], ACPI_ADR_SPACE_SYSTEM_IO);
+	assert_int_equal(get_le64(buf + l.fadt + 260), ACPI_SLEEP_STATUS_PORT);
 	assert_int_equal(get_le16(buf + l.fadt + 109),
 			 ACPI_FADT_LEGACY_DEVICES | ACPI_FADT_8042);
 	assert_memory_equal(buf + l.madt, "APIC", 4);
@@ -207,6 +213,9 @@ static size_t check_virtio_device(const uint8_t *p, unsigned i)
 	return 2 + len;
 }
 
+/* The bytes of the DSDT's \_S5 object. */
+#define S5_LEN 11
+
 static void test_dsdt_aml(void **state)
 {
 	static uint8_t buf[ACPI_TABLES_MAX];
@@ -219,9 +228,13 @@ static void test_dsdt_aml(void **state)
 	d = buf + l.dsdt;
 	end = d + table_len(d);
 	p = d + 36;
+	/* The table ends with Name(\_S5_, Package() { 5, Zero }). */
+	assert_memory_equal(end - S5_LEN,
+			    "\x08_S5_\x12\x05\x02\x0a\x05\x00", S5_LEN);
+	end -= S5_LEN;
 	assert_int_equal(p[0], AML_SCOPE_OP);
 	len = pkg_length(p + 1, &n);
-	assert_ptr_equal(p + 1 + len, end); /* the scope ends the table */
+	assert_ptr_equal(p + 1 + len, end); /* then the scope ends */
 	assert_int_equal(p[1 + n], AML_ROOT_CHAR);
 	assert_memory_equal(p + 2 + n, "_SB_", 4);
 	p += 2 + n + 4;
@@ -257,7 +270,7 @@ static void test_largest(void **state)
 	assert_int_equal(table_len(buf + l.madt), 44 + 64 * 8 + 12 + 10 + 6);
 	assert_int_equal(sum(buf + l.dsdt, table_len(buf + l.dsdt)), 0);
 	assert_int_equal(pkg_length(buf + l.dsdt + 37, &n),
-			 table_len(buf + l.dsdt) - 37);
+			 table_len(buf + l.dsdt) - 37 - S5_LEN);
 	assert_int_equal(n, 2);
 	assert_int_equal(acpi_build(buf, GPA, 0, many, 8, &l, &err),
 			 DB_ERR_INPUT);
