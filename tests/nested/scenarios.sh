@@ -98,7 +98,8 @@ nt_entries() {
 
 # The TSC-deadline timer: KVM has it, so the guest's CPUID must say so
 # (vmm/cpuid.c), and the kernel must keep its LAPIC timer, also on two
-# CPUs.  The generic kernel is the one that complained.
+# CPUs.  The generic kernel is the one that complained; with MPPARSE it
+# finds both CPUs in the MP table, without --acpi.
 nt_cpu() {
 	t0=$(nt_now)
 	nt_boot "$K_generic" --entry 64 -c 2 -i "$RD" \
@@ -106,8 +107,8 @@ nt_cpu() {
 	line=$(grep -a '^NT-FLAGS ' "$W/out" | tr -d '\r')
 	why=
 	if [ "$st" != 0 ]; then why="exit $st: $(nt_tail)"
-	elif [ "$line" != "NT-FLAGS yes 0" ]; then
-		why="got '$line', want 'NT-FLAGS yes 0' (tsc_deadline_timer, LAPIC timer kept)"
+	elif [ "$line" != "NT-FLAGS yes 0 2" ]; then
+		why="got '$line', want 'NT-FLAGS yes 0 2' (tsc_deadline_timer, LAPIC timer kept, 2 CPUs)"
 	fi
 	nt_judge tsc-deadline "$why"
 }
@@ -125,9 +126,6 @@ nt_smp() {
 			nt_judge "$kind-smp$n-acpi" "$(nt_mark_why "$k" $n 'Restarting system')"
 		done
 	done
-	t0=$(nt_now)
-	nt_boot "$K_generic" --entry 64 -c 2 -i "$RD" -a "console=ttyS0 quiet nt=mark"
-	nt_judge generic-smp2-noacpi "$(nt_mark_why "$K_generic" 2 'Restarting system')"
 	nt_boot "$K_cloud" --entry 64 -c 2 -i "$RD" -a "console=ttyS0 quiet nt=mark"
 	note cloud-smp2-noacpi "exit $st, CPUs online: $(grep -a '^NT-MARK ' "$W/out" | tr -d '\r' | cut -d' ' -f4)"
 }
@@ -268,7 +266,7 @@ nt_status() {
 		-a "console=ttyS0 quiet nt=sleep"
 	why=
 	[ "$st" = 124 ] || why="exit $st, want 124: $(nt_tail)"
-	grep -q -- '--timeout reached' "$W/err" || why="${why:-no '--timeout reached' on stderr}"
+	grep -q -- '--timeout.* reached' "$W/err" || why="${why:-no '--timeout ... reached' on stderr}"
 	nt_judge timeout "$why"
 
 	nt_sigterm
@@ -370,7 +368,7 @@ nt_names() {
 			done
 			;;
 		nt_smp) echo cloud-smp2-acpi cloud-smp4-acpi generic-smp2-acpi \
-			generic-smp4-acpi generic-smp2-noacpi ;;
+			generic-smp4-acpi ;;
 		nt_disk) echo disk-64 disk-64-debugfs disk-pvh disk-pvh-debugfs \
 			disk-nocache disk-nocache-debugfs disk-ro ;;
 		nt_cpu) echo tsc-deadline ;;
