@@ -15,7 +15,7 @@
 # Usage: tests/nested/run.sh [FN...]  (scenario functions, default
 # nt_all; nt_extra holds the ones that fail for known bugs).
 # DIRECTBOOT (static build; default build/directboot), NESTED_SMP (L1
-# vCPUs, default 2), NESTED_TIMEOUT (seconds for the whole L1, default
+# vCPUs, default 1), NESTED_TIMEOUT (seconds for the whole L1, default
 # 840), NESTED_VERBOSE=1 copies every L2 console to L1's, KEEP=1 keeps
 # the scratch directory.
 cd "$(dirname "$0")/../.." || exit 1
@@ -25,7 +25,11 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/nested/scenarios.sh
 PATH=$PATH:/sbin:/usr/sbin
 
-: "${NESTED_SMP:=2}" "${NESTED_TIMEOUT:=840}"
+# One L1 vCPU: on two busy host cores it was faster than two (6 of 7
+# boots), and four runs of L1 with -smp 2 (QEMU 7.2's multi-threaded
+# TCG) ended with both L1 CPUs in a soft lockup inside directboot's
+# KVM_RUN, none yet with -smp 1.
+: "${NESTED_SMP:=1}" "${NESTED_TIMEOUT:=840}"
 fns=${*:-nt_all}
 T=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] && echo "kept $T" || rm -rf "$T"' EXIT
@@ -120,5 +124,11 @@ while read -r name; do
 		esac
 	fi
 done <"$T/names"
+# L1's own kernel stuck (seen: a soft lockup in directboot's KVM_RUN,
+# which no signal ends): its trace says where.
+if grep -aq 'soft lockup' "$T/c"; then
+	grep -a -m 1 -A 30 'soft lockup' "$T/c" | sed 's/^/  nested: L1: /'
+	fail nested/l1-kernel "L1's kernel: $(grep -a -m 1 'soft lockup' "$T/c"); $(grep -a -m 1 'RIP: 0010' "$T/c")"
+fi
 grep -aq '^NT-DONE' "$T/c" ||
 	fail nested/l1-finished "L1 did not finish (QEMU exit $qst): $(tail -n 3 "$T/c" | tr '\n' ' ')"

@@ -335,6 +335,19 @@ nt_interactive() {
 	nt_judge interactive "$why"
 }
 
+# Not a scenario: how long the launcher takes to exit after the guest's
+# reset with 1, 2 and 4 vCPUs (issue 13, item 5).  Wall time around the
+# run against --timings' "total (exec to exit)", which is taken before
+# the teardown; only noted.
+nt_exitlat() {
+	for n in 1 2 4; do
+		a=$(nt_now)
+		nt_boot "$K_cloud" --acpi --entry 64 -c $n --timings -i "$RD" \
+			-a "console=ttyS0 quiet nt=mark reboot=acpi"
+		note "exit-latency-c$n" "exit $st, wall $(nt_secs "$a") s; $(grep -E 'guest run|total' "$W/err" | tr -s ' ' | tr '\n' ';')"
+	done
+}
+
 nt_all() {
 	nt_entries
 	nt_cpu
