@@ -348,6 +348,17 @@ nt_exitlat() {
 	done
 }
 
+# Not a scenario: what the kernel counts as memory on each entry, and
+# its longest pause before init (issue 13, items 6 and 7); only noted.
+nt_memnote() {
+	for path in 64 pvh host64; do
+		nt_entry $path
+		# shellcheck disable=SC2086 # $entry is several words
+		nt_boot "$K_cloud" $entry -i "$RD" -a "console=ttyS0 quiet nt=mem"
+		note "mem-$path" "exit $st; $(grep -a -e '^NT-MEM' -e '^NT-GAP' -e '^NT-MARK' "$W/out" | tr -d '\r' | tr '\n' ';')"
+	done
+}
+
 nt_all() {
 	nt_entries
 	nt_cpu
