@@ -9,6 +9,10 @@
 #            virtio_mmio, virtio_blk, virtio_net, virtio_console,
 #            virtio-rng): the directory lib/modules/<release>/kernel
 #   generic  linux-image-amd64's kernel (6.1, xz payload):        boot/vmlinuz-*
+#   generic-kvm  the same package's modules that the nested harness's L1
+#            needs (tests/nested): irqbypass, kvm, ccp and kvm-amd for a
+#            /dev/kvm, tun for virtio-net's TAP, and virtio-pci's and
+#            virtio-blk's for the results disk: lib/modules/<release>/kernel
 #   i386     linux-image-686's kernel (6.1, i386, xz payload):     boot/vmlinuz-*
 #   busybox  busybox-static's bin/busybox
 #   memtest  memtest86+'s boot/memtest86+x64.bin: a bzImage not built by
@@ -31,7 +35,7 @@
 # `apt-get update` under a private APT_CONFIG, refreshed daily, root not
 # needed), so the system's apt state is never touched.
 #
-# Usage: tests/fetch-kernels.sh [--list] cloud|cloud-virtio|generic|i386|busybox|source|memtest|ipxe...
+# Usage: tests/fetch-kernels.sh [--list] cloud|cloud-virtio|generic|generic-kvm|i386|busybox|source|memtest|ipxe...
 #   --list  print the package name and version each would use, fetch nothing
 set -u
 
@@ -55,7 +59,7 @@ usage() {
 meta_of() {
 	case $1 in
 	cloud | cloud-virtio) echo linux-image-cloud-amd64 ;;
-	generic) echo linux-image-amd64 ;;
+	generic | generic-kvm) echo linux-image-amd64 ;;
 	i386) echo linux-image-686 ;;
 	busybox) echo busybox-static ;;
 	source) echo linux-source-6.1 ;;
@@ -70,7 +74,7 @@ meta_of() {
 concrete() { # kind
 	meta=$(meta_of "$1") || return 1
 	case $1 in
-	cloud | cloud-virtio | generic | i386)
+	cloud | cloud-virtio | generic | generic-kvm | i386)
 		apt_for "$1" apt-cache depends "$meta" 2>/dev/null |
 			sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' |
 			head -n 1
@@ -157,6 +161,10 @@ want_path() { # kind dir
 		set -- "$2"/lib/modules/*/kernel
 		[ -f "$1/drivers/virtio/virtio_mmio.ko" ] && echo "$1"
 		;;
+	generic-kvm)
+		set -- "$2"/lib/modules/*/kernel
+		[ -f "$1/arch/x86/kvm/kvm-amd.ko" ] && echo "$1"
+		;;
 	busybox) [ -x "$2/bin/busybox" ] && echo "$2/bin/busybox" ;;
 	source) [ -f "$2/scripts/extract-vmlinux" ] &&
 		echo "$2/scripts/extract-vmlinux" ;;
@@ -185,6 +193,19 @@ unpack() { # kind deb dest
 			'./lib/modules/*/kernel/net/core/failover.ko' \
 			'./lib/modules/*/kernel/drivers/char/virtio_console.ko' \
 			'./lib/modules/*/kernel/drivers/char/hw_random/virtio-rng.ko'
+		;;
+	generic-kvm)
+		# kvm-amd needs ccp (SEV) and kvm, kvm needs irqbypass.
+		dpkg-deb --fsys-tarfile "$2" | tar -x -C "$3" --wildcards \
+			'./lib/modules/*/kernel/virt/lib/irqbypass.ko' \
+			'./lib/modules/*/kernel/arch/x86/kvm/kvm.ko' \
+			'./lib/modules/*/kernel/arch/x86/kvm/kvm-amd.ko' \
+			'./lib/modules/*/kernel/drivers/crypto/ccp/ccp.ko' \
+			'./lib/modules/*/kernel/drivers/net/tun.ko' \
+			'./lib/modules/*/kernel/drivers/virtio/virtio.ko' \
+			'./lib/modules/*/kernel/drivers/virtio/virtio_ring.ko' \
+			'./lib/modules/*/kernel/drivers/virtio/virtio_pci*.ko' \
+			'./lib/modules/*/kernel/drivers/block/virtio_blk.ko'
 		;;
 	busybox)
 		dpkg-deb -x "$2" "$3"
@@ -223,6 +244,7 @@ fetch() { # kind
 	# No epoch colon in the path: make and PATH-like lists split on it.
 	dir=$TEST_CACHE/${pkg}_${ver#*:}
 	[ "$kind" = cloud-virtio ] && dir=$dir+virtio
+	[ "$kind" = generic-kvm ] && dir=$dir+kvm
 	path=$(want_path "$kind" "$dir")
 	if [ -z "$path" ]; then
 		say "fetching $pkg $ver"
@@ -260,6 +282,7 @@ want_path_name() {
 	case $1 in
 	cloud | generic | i386) echo 'boot/vmlinuz-*' ;;
 	cloud-virtio) echo 'lib/modules/*/kernel/drivers/virtio/virtio_mmio.ko' ;;
+	generic-kvm) echo 'lib/modules/*/kernel/arch/x86/kvm/kvm-amd.ko' ;;
 	busybox) echo bin/busybox ;;
 	source) echo scripts/extract-vmlinux ;;
 	memtest) echo boot/memtest86+x64.bin ;;

@@ -8,7 +8,13 @@
  *    its paravirtual features (kvmclock and friends) as KVM reports them;
  *  - the APIC id of this vCPU in leaf 1 EBX[31:24] and the x2APIC id in
  *    leaves 0xb and 0x1f EDX, with the logical CPU count in leaf 1
- *    EBX[23:16]: KVM leaves these to the VMM.
+ *    EBX[23:16]: KVM leaves these to the VMM;
+ *  - leaf 1 ECX bit 24, the TSC-deadline timer, when KVM has
+ *    KVM_CAP_TSC_DEADLINE_TIMER: KVM emulates it in its in-kernel LAPIC,
+ *    but before late 2024 KVM_GET_SUPPORTED_CPUID does not report it,
+ *    and QEMU sets it itself.  Without it Debian's kernel finds no
+ *    usable LAPIC timer ("APIC timer disabled due to verification
+ *    failure") and falls back to the PIT.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -19,6 +25,7 @@
 
 #define CPUID_NENT_MAX 512
 #define CPUID_1_ECX_HYPERVISOR (1u << 31)
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
 #define CPUID_1_EDX_HTT (1u << 28)
 #define KVM_SIGNATURE_LEAF 0x40000000u
 #define KVM_FEATURES_LEAF 0x40000001u
@@ -108,13 +115,19 @@ int cpuid_setup(struct vm *vm, struct vcpu *vcpu, unsigned nr_cpus,
 		struct db_error *err)
 {
 	struct kvm_cpuid2 *c;
+	struct kvm_cpuid_entry2 *e;
 	size_t bytes;
 	int ret = DB_OK;
 
-	if (!supported)
+	if (!supported) {
 		supported = supported_get(vm->kvm_fd, err);
-	if (!supported)
-		return DB_ERR_HOST;
+		if (!supported)
+			return DB_ERR_HOST;
+		if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION,
+			  KVM_CAP_TSC_DEADLINE_TIMER) > 0 &&
+		    (e = leaf(supported, 1)))
+			e->ecx |= CPUID_1_ECX_TSC_DEADLINE;
+	}
 	bytes = sizeof(*c) + (supported->nent + 2) * sizeof(c->entries[0]);
 	c = malloc(bytes);
 	if (!c)

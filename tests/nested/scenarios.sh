@@ -1,0 +1,418 @@
+# The real-kernel scenarios of `directboot run --accel kvm`: one list,
+# run inside the nested harness's L1 (tests/nested/l1-init) and by
+# `make test-kvm-real` on hardware KVM (tests/kvm-real.sh).  POSIX sh
+# that busybox's ash runs too.  Source it with these set:
+#
+#   DB        the directboot binary
+#   K_cloud, K_generic   Debian's cloud (lz4) and generic (xz) kernels,
+#             named vmlinuz-<release>, as Debian ships them
+#   RD        the L2 initramfs (tests/nested/l2-init with busybox and the
+#             cloud package's virtio modules)
+#   RD_SHELL  `make run`'s initramfs (scripts/mkinitramfs.sh shell)
+#   RD_DISK_<tag>, IMG_<tag>, TOK_<tag>   for tag 64, pvh, nocache, ro:
+#             scripts/mkinitramfs.sh disk's initramfs writing TOK_<tag>,
+#             and a fresh mkfs.ext4 image
+#   TINY_UD2  a bzImage that triple-faults at once (tests/real-boot.sh)
+#   W         a private scratch directory
+#
+# and these functions:
+#   ok NAME SECONDS / bad NAME SECONDS WHY   a scenario's result
+#   note NAME TEXT                          a fact recorded, not judged
+#   token NAME IMAGE TOKEN                  the host reads IMAGE's
+#             /directboot.txt with debugfs and wants TOKEN
+#
+# nt_all runs every scenario of the default list; nt_extra the ones that
+# fail for a directboot bug not fixed yet (see each one's comment).
+
+# ---- helpers -----------------------------------------------------------
+nt_now() { cut -d' ' -f1 /proc/uptime; }
+nt_secs() { awk -v a="$1" -v b="$(nt_now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# nt_judge NAME WHY: pass when WHY is empty, with the scenario's time.
+nt_judge() {
+	if [ -z "$2" ]; then ok "$1" "$(nt_secs "$t0")"
+	else bad "$1" "$(nt_secs "$t0")" "$2"; fi
+}
+
+# nt_boot IMAGE ARGS...: directboot run with the sandbox on (the
+# default); status in $st, output in $W/out and $W/err.
+nt_boot() {
+	nb_img=$1
+	shift
+	: >"$W/out"
+	[ -n "${NT_VERBOSE:-}" ] && { tail -f "$W/out" >&2 & } && tpid=$!
+	nt_db run "$nb_img" --accel kvm -m 256M --timeout 120 "$@" \
+		</dev/null >"$W/out" 2>"$W/err"
+	st=$?
+	[ -n "${NT_VERBOSE:-}" ] && kill $tpid && cat "$W/err" >&2
+}
+
+# nt_db ARGS...: directboot under a watchdog.  A run its own --timeout
+# does not end would hang the whole L1; the watchdog's SIGKILL (exit
+# 137) makes it one failed scenario instead, said as such.
+nt_db() {
+	timeout -s KILL 200 "$DB" "$@"
+	nd_st=$?
+	[ $nd_st = 137 ] && echo "nested: the watchdog killed directboot after 200 s" >&2
+	return $nd_st
+}
+
+nt_tail() { tail -n 3 "$W/out" "$W/err" 2>/dev/null | tr -d '\r' | tr '\n' ' '; }
+
+nt_entry() { # 64|32|pvh|host64: sets $entry to the options
+	case $1 in
+	64) entry="--entry 64" ;;
+	32) entry="--entry 32" ;;
+	pvh) entry="--decompress host --entry pvh" ;;
+	host64) entry="--decompress host --entry 64" ;;
+	esac
+}
+
+# nt_mark_why KERNEL CPUS END: why the marker run failed, or nothing.
+# END is the kernel's last words ("Restarting system", "Power down").
+nt_mark_why() {
+	rel=${1##*/vmlinuz-}
+	line=$(grep -a '^NT-MARK ' "$W/out" | tr -d '\r' | head -n 1)
+	set -- "$2" "$3" $line
+	if [ "$st" != 0 ]; then echo "exit $st: $(nt_tail)"
+	elif [ "$4" != "$rel" ]; then echo "no 'NT-MARK $rel' line: $(nt_tail)"
+	elif [ "$6" != "$1" ]; then echo "$6 CPUs online, not $1"
+	elif ! grep -aq "reboot: $2" "$W/out"; then echo "exit 0 but no 'reboot: $2'"
+	fi
+}
+
+# ---- scenarios ---------------------------------------------------------
+# Each kernel on each entry path reaches init with its release and one CPU.
+nt_entries() {
+	for kind in cloud generic; do
+		eval "k=\$K_$kind"
+		for path in 64 32 pvh host64; do
+			t0=$(nt_now)
+			nt_entry $path
+			# shellcheck disable=SC2086 # $entry is several words
+			nt_boot "$k" $entry -i "$RD" -a "console=ttyS0 quiet nt=mark"
+			nt_judge "$kind-$path" "$(nt_mark_why "$k" 1 'Restarting system')"
+		done
+	done
+}
+
+# The TSC-deadline timer: KVM has it, so the guest's CPUID must say so
+# (vmm/cpuid.c), and the kernel must keep its LAPIC timer, also on two
+# CPUs.  The generic kernel is the one that complained; with MPPARSE it
+# finds both CPUs in the MP table, with --no-acpi.
+nt_cpu() {
+	t0=$(nt_now)
+	nt_boot "$K_generic" --entry 64 --no-acpi -c 2 -i "$RD" \
+		-a "console=ttyS0 quiet nt=flags"
+	line=$(grep -a '^NT-FLAGS ' "$W/out" | tr -d '\r')
+	why=
+	if [ "$st" != 0 ]; then why="exit $st: $(nt_tail)"
+	elif [ "$line" != "NT-FLAGS yes 0 2" ]; then
+		why="got '$line', want 'NT-FLAGS yes 0 2' (tsc_deadline_timer, LAPIC timer kept, 2 CPUs)"
+	fi
+	nt_judge tsc-deadline "$why"
+}
+
+# Every CPU comes up, with the defaults (ACPI on).  The cloud kernel
+# has no CONFIG_X86_MPPARSE: it finds APs in ACPI's MADT only.  Each
+# boot must also show what a PC's FADT keeps: an rtc0 (rtc_cmos through
+# the DSDT's PNP0B00), the i8042's serio0 (PNP0303), the LAPIC as the
+# clockevent and no "APIC timer disabled"; and reboot -f, with no
+# reboot= given, ends the run with 0 through the FADT's reset register.
+# What the cloud kernel sees with --no-acpi is only noted.
+nt_smp() {
+	for kind in cloud generic; do
+		eval "k=\$K_$kind"
+		for n in 1 2 4; do
+			t0=$(nt_now)
+			nt_boot "$k" --entry 64 -c $n -i "$RD" \
+				-a "console=ttyS0 quiet nt=mark"
+			why=$(nt_mark_why "$k" $n 'Restarting system')
+			legacy=$(grep -a '^NT-MARK ' "$W/out" | tr -d '\r' |
+				head -n 1 | cut -d' ' -f5-)
+			[ -n "$why" ] || [ "$legacy" = "rtc0 serio0 lapic apic-timer-ok" ] ||
+				why="legacy devices '$legacy', want 'rtc0 serio0 lapic apic-timer-ok'"
+			nt_judge "$kind-smp$n" "$why"
+		done
+	done
+	nt_boot "$K_cloud" --entry 64 --no-acpi -c 2 -i "$RD" \
+		-a "console=ttyS0 quiet nt=mark"
+	note cloud-smp2-noacpi "exit $st, CPUs online: $(grep -a '^NT-MARK ' "$W/out" | tr -d '\r' | cut -d' ' -f4)"
+}
+
+# The ext4 disk: diskinit (tests/tools/diskinit.c) mounts /dev/vda,
+# writes the token, syncs and resets; the host reads it back.
+nt_disk_one() { # tag extra-options...
+	tag=$1
+	shift
+	t0=$(nt_now)
+	eval "rd=\$RD_DISK_$tag img=\$IMG_$tag tok=\$TOK_$tag"
+	nt_boot "$K_cloud" --acpi -i "$rd" -a "console=ttyS0 reboot=acpi" "$@"
+	said=$(grep -a '^directboot-disk:' "$W/out" | tr -d '\r' | tr '\n' ' ')
+	why=
+	if [ "$st" != 0 ]; then why="exit $st: $said $(nt_tail)"
+	elif ! grep -aq "directboot-disk: wrote $tok" "$W/out"; then why=$said
+	fi
+	nt_judge "disk-$tag" "$why"
+	[ -z "$why" ] && token "disk-$tag-debugfs" "$img" "$tok"
+}
+
+nt_disk() {
+	nt_disk_one 64 --entry 64 --disk "$IMG_64"
+	nt_disk_one pvh --decompress host --entry pvh --disk "$IMG_pvh"
+	nt_disk_one nocache --entry 64 --disk "$IMG_nocache,cache=none"
+	# A read-only disk: the kernel refuses the read-write mount, and
+	# the image keeps every byte.
+	t0=$(nt_now)
+	before=$(sha256sum "$IMG_ro" | cut -d' ' -f1)
+	nt_boot "$K_cloud" --acpi -i "$RD_DISK_ro" --entry 64 \
+		--disk "$IMG_ro,ro" -a "console=ttyS0 reboot=acpi"
+	after=$(sha256sum "$IMG_ro" | cut -d' ' -f1)
+	said=$(grep -a '^directboot-disk:' "$W/out" | tr -d '\r' | tr '\n' ' ')
+	why=
+	if [ "$st" != 0 ]; then why="exit $st: $said $(nt_tail)"
+	elif ! grep -aqE 'directboot-disk: FAILED mount /dev/vda (13|30)' "$W/out"
+	then why="the read-write mount was not refused (EACCES or EROFS): $said"
+	elif [ "$before" != "$after" ]; then why="the image changed"
+	fi
+	nt_judge disk-ro "$why"
+}
+
+# virtio-net: a TAP in this machine at 10.0.2.1, busybox httpd serving
+# 4 MiB of random bytes; the guest pings and fetches them.
+nt_net() {
+	t0=$(nt_now)
+	ip tuntap add dev ntap0 mode tap 2>/dev/null || tunctl -t ntap0 >/dev/null
+	ip addr add 10.0.2.1/24 dev ntap0
+	ip link set ntap0 up
+	mkdir -p "$W/www"
+	head -c 4194304 /dev/urandom >"$W/www/blob"
+	sum=$(sha256sum "$W/www/blob" | cut -d' ' -f1)
+	httpd -f -p 10.0.2.1:8080 -h "$W/www" &
+	hpid=$!
+	nt_boot "$K_cloud" --acpi --entry 64 --net tap=ntap0 -i "$RD" \
+		-a "console=ttyS0 quiet nt=net reboot=acpi"
+	line=$(grep -a '^NT-NET ' "$W/out" | tr -d '\r')
+	why=
+	if [ "$st" != 0 ]; then why="exit $st: $(nt_tail)"
+	elif [ "$line" != "NT-NET ping ok sha $sum" ]; then
+		why="got '$line', want ping ok and sha $sum"
+	fi
+	nt_judge net "$why"
+	kill $hpid 2>/dev/null
+	ip link del ntap0 2>/dev/null
+}
+
+# virtio console as the only console: a shell on hvc0 reads a command.
+nt_hvc() {
+	t0=$(nt_now)
+	rm -f "$W/in"
+	mkfifo "$W/in"
+	nt_db run "$K_cloud" --accel kvm -m 256M --timeout 120 --acpi \
+		--entry 64 --console virtio -i "$RD" \
+		-a "console=hvc0 quiet nt=hvc reboot=acpi" \
+		<"$W/in" >"$W/out" 2>"$W/err" &
+	pid=$!
+	exec 7>"$W/in"
+	nt_wait_for '# ' 90
+	echo 'echo NT-HVC-$((6 * 7))' >&7
+	nt_wait_for 'NT-HVC-42' 20
+	echo 'reboot -f' >&7
+	wait $pid
+	st=$?
+	exec 7>&-
+	why=
+	if [ "$st" != 0 ]; then why="exit $st: $(nt_tail)"
+	elif ! grep -aq 'NT-HVC-42' "$W/out"; then why="no answer on hvc0: $(nt_tail)"
+	fi
+	nt_judge hvc-console "$why"
+}
+
+# nt_wait_for TEXT SECONDS: until $W/out holds TEXT.
+nt_wait_for() {
+	n=0
+	while ! grep -aqF "$1" "$W/out" 2>/dev/null && [ $n -lt $(($2 * 10)) ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
+
+nt_rng() {
+	t0=$(nt_now)
+	nt_boot "$K_cloud" --acpi --entry 64 --rng -i "$RD" \
+		-a "console=ttyS0 quiet nt=rng reboot=acpi"
+	line=$(grep -a '^NT-RNG ' "$W/out" | tr -d '\r')
+	why=
+	if [ "$st" != 0 ]; then why="exit $st: $(nt_tail)"
+	elif [ "${line%% 4096}" = "$line" ] || ! echo "$line" | grep -q '^NT-RNG virtio_rng'
+	then why="got '$line', want NT-RNG virtio_rng.N 4096"
+	fi
+	nt_judge rng "$why"
+}
+
+# Reset through the keyboard controller and through port 0xcf9.
+nt_reboot() {
+	for how in k:i8042 pci:cf9; do
+		t0=$(nt_now)
+		nt_boot "$K_cloud" --entry 64 -i "$RD" \
+			-a "console=ttyS0 quiet nt=mark reboot=${how%%:*}"
+		nt_judge "reboot-${how#*:}" "$(nt_mark_why "$K_cloud" 1 'Restarting system')"
+	done
+}
+
+# Exit statuses: 1 for a triple fault, 124 for --timeout, 143 for
+# SIGTERM with the terminal it took back as it was.
+nt_status() {
+	t0=$(nt_now)
+	nt_boot "$TINY_UD2" -m 64M
+	why=
+	[ "$st" = 1 ] || why="exit $st, want 1: $(nt_tail)"
+	grep -q 'triple fault' "$W/err" || why="${why:-no 'triple fault' on stderr}"
+	nt_judge triple-fault "$why"
+
+	# Whether init ran by then depends on the load: not judged.
+	t0=$(nt_now)
+	nt_boot "$K_cloud" --entry 64 -i "$RD" --timeout 10 \
+		-a "console=ttyS0 quiet nt=sleep"
+	why=
+	[ "$st" = 124 ] || why="exit $st, want 124: $(nt_tail)"
+	grep -q -- '--timeout.* reached' "$W/err" || why="${why:-no '--timeout ... reached' on stderr}"
+	nt_judge timeout "$why"
+
+	nt_sigterm
+}
+
+# SIGTERM on a run whose stdin is a terminal ($NT_TTY): 143, and the
+# terminal's settings as they were before the run put it in raw mode.
+nt_sigterm() {
+	t0=$(nt_now)
+	tty=${NT_TTY:-}
+	if [ -z "$tty" ] || ! stty -g <"$tty" >"$W/before" 2>/dev/null; then
+		tty=/dev/null
+		: >"$W/before"
+	fi
+	# Not under nt_db: the signal must reach directboot itself.
+	"$DB" run "$K_cloud" --accel kvm -m 256M --timeout 120 --entry 64 \
+		-i "$RD" -a "console=ttyS0 quiet nt=sleep" \
+		<"$tty" >"$W/out" 2>"$W/err" &
+	pid=$!
+	nt_wait_for NT-MARK 90
+	kill -TERM $pid
+	wait $pid
+	st=$?
+	[ "$tty" = /dev/null ] || stty -g <"$tty" >"$W/after"
+	why=
+	if [ "$st" != 143 ]; then why="exit $st, want 143: $(nt_tail)"
+	elif ! grep -aq '^NT-MARK' "$W/out"; then why="init never ran: $(nt_tail)"
+	elif [ "$tty" != /dev/null ] && ! cmp -s "$W/before" "$W/after"; then
+		why="stty before '$(cat "$W/before")' after '$(cat "$W/after")'"
+	fi
+	nt_judge sigterm "$why"
+}
+
+# ACPI power-off ends the run with 0: \_S5 and the FADT's PM1a_CNT
+# (lib/acpi.c), which the launcher answers (devices/acpi_pm.c).  Before
+# them the kernel only halted and the run waited for --timeout.
+nt_poweroff() {
+	t0=$(nt_now)
+	nt_boot "$K_cloud" --acpi --entry 64 -i "$RD" --timeout 60 \
+		-a "console=ttyS0 quiet nt=poweroff"
+	nt_judge poweroff-acpi "$(nt_mark_why "$K_cloud" 1 'Power down')"
+}
+
+# `make run`'s initramfs, driven from a pipe: the prompt comes, a
+# command runs, `exit` resets.
+nt_interactive() {
+	t0=$(nt_now)
+	rm -f "$W/in"
+	mkfifo "$W/in"
+	nt_db run "$K_cloud" --accel kvm -m 512M --timeout 120 -i "$RD_SHELL" \
+		-a "console=ttyS0 quiet" <"$W/in" >"$W/out" 2>"$W/err" &
+	pid=$!
+	exec 7>"$W/in"
+	nt_wait_for 'busybox shell' 90
+	nt_wait_for '# ' 20
+	echo 'echo NT-IA-$((6 * 7))' >&7
+	nt_wait_for 'NT-IA-42' 20
+	echo 'exit' >&7
+	wait $pid
+	st=$?
+	exec 7>&-
+	why=
+	if [ "$st" != 0 ]; then why="exit $st: $(nt_tail)"
+	elif ! grep -aq 'NT-IA-42' "$W/out"; then why="the command's answer never came: $(nt_tail)"
+	fi
+	nt_judge interactive "$why"
+}
+
+# Not a scenario: how long the launcher takes to exit after the guest's
+# reset with 1, 2 and 4 vCPUs (issue 13, item 5).  Wall time around the
+# run against --timings' "total (exec to exit)", which is taken before
+# the teardown; only noted.
+nt_exitlat() {
+	for n in 1 2 4; do
+		a=$(nt_now)
+		nt_boot "$K_cloud" --acpi --entry 64 -c $n --timings -i "$RD" \
+			-a "console=ttyS0 quiet nt=mark reboot=acpi"
+		note "exit-latency-c$n" "exit $st, wall $(nt_secs "$a") s; $(grep -E 'guest run|total' "$W/err" | tr -s ' ' | tr '\n' ';')"
+	done
+}
+
+# Not a scenario: what the kernel counts as memory on each entry, and
+# its longest pause before init (issue 13, items 6 and 7); only noted.
+nt_memnote() {
+	for path in 64 pvh host64; do
+		nt_entry $path
+		# shellcheck disable=SC2086 # $entry is several words
+		nt_boot "$K_cloud" $entry -i "$RD" -a "console=ttyS0 quiet nt=mem"
+		note "mem-$path" "exit $st; $(grep -a -e '^NT-MEM' -e '^NT-GAP' -e '^NT-MARK' "$W/out" | tr -d '\r' | tr '\n' ';')"
+	done
+}
+
+nt_all() {
+	nt_entries
+	nt_cpu
+	nt_smp
+	nt_disk
+	nt_net
+	nt_hvc
+	nt_rng
+	nt_reboot
+	nt_status
+	nt_poweroff
+	nt_interactive
+}
+
+# The ones that fail for a directboot bug not fixed yet: none today.
+nt_extra() {
+	:
+}
+
+# nt_names FN...: the results the scenario functions FN give, so that a
+# missing one counts as a failure.
+nt_names() {
+	for fn in "$@"; do
+		case $fn in
+		nt_all) nt_names nt_entries nt_cpu nt_smp nt_disk nt_net nt_hvc nt_rng \
+			nt_reboot nt_status nt_poweroff nt_interactive ;;
+		nt_extra) ;;
+		nt_entries)
+			for k in cloud generic; do
+				for p in 64 32 pvh host64; do echo "$k-$p"; done
+			done
+			;;
+		nt_smp) echo cloud-smp1 cloud-smp2 cloud-smp4 generic-smp1 \
+			generic-smp2 generic-smp4 ;;
+		nt_disk) echo disk-64 disk-64-debugfs disk-pvh disk-pvh-debugfs \
+			disk-nocache disk-nocache-debugfs disk-ro ;;
+		nt_cpu) echo tsc-deadline ;;
+		nt_net) echo net ;;
+		nt_hvc) echo hvc-console ;;
+		nt_rng) echo rng ;;
+		nt_reboot) echo reboot-i8042 reboot-cf9 ;;
+		nt_status) echo triple-fault timeout sigterm ;;
+		nt_poweroff) echo poweroff-acpi ;;
+		nt_interactive) echo interactive ;;
+		esac
+	done | tr ' ' '\n'
+}
