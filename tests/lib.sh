@@ -36,6 +36,16 @@ t_need_kvm() {
 	fi
 }
 
+# t_need_qemu NAME: without qemu-system-x86_64 (the tcg accelerator's,
+# and the peer the QEMU tests compare with), one skip line for the whole
+# script, and the script ends (status 0).
+t_need_qemu() {
+	if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
+		skip "$1" "no qemu-system-x86_64 on this host (make deps installs qemu-system-x86)"
+		exit 0
+	fi
+}
+
 # t_tmpdir [VAR]: a private temporary directory, in $VAR (default T),
 # removed when the script ends, however it ends (KEEP=1 keeps it, and
 # says where).  It owns the EXIT trap: a script that has more to undo (a

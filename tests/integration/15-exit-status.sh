@@ -7,22 +7,14 @@
 # before anything runs.  A signal N that stops a run is 128+N.  (0, 1
 # and 124 on tcg: 50-real-tcg's tiny guests.)
 #
-# DIRECTBOOT=path/directboot tests that binary and its -san sibling; by
-# default build/directboot and build-san/directboot.
+# DIRECTBOOT=path/directboot tests that binary alone; by default
+# build/directboot and build-san/directboot (t_bins).
 cd "$(dirname "$0")/../.." || exit 1
-if [ -n "${DIRECTBOOT:-}" ]; then
-	bins="$DIRECTBOOT"
-	d=${DIRECTBOOT%/directboot}
-	[ "$d" != "$DIRECTBOOT" ] && [ -x "$d-san/directboot" ] &&
-		bins="$bins $d-san/directboot"
-else
-	bins="build/directboot build-san/directboot"
-fi
 . tests/lib.sh
+bins=$(t_bins)
 . tests/real-boot.sh
 
-T=$(mktemp -d) || exit 1
-trap 'rm -rf "$T"' EXIT INT TERM
+t_tmpdir
 
 rb_mkbz_reset "$T/reset.bz"
 rb_mkbz "$T/spin.bz" eb fe  # jmp .

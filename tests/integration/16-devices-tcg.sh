@@ -8,21 +8,13 @@
 # kernel: a plan would refuse it, so any refusal but the devices' shows
 # that something ran first.
 #
-# DIRECTBOOT=path/directboot tests that binary and its -san sibling; by
-# default build/directboot and build-san/directboot.
+# DIRECTBOOT=path/directboot tests that binary alone; by default
+# build/directboot and build-san/directboot (t_bins).
 cd "$(dirname "$0")/../.." || exit 1
-if [ -n "${DIRECTBOOT:-}" ]; then
-	bins="$DIRECTBOOT"
-	d=${DIRECTBOOT%/directboot}
-	[ "$d" != "$DIRECTBOOT" ] && [ -x "$d-san/directboot" ] &&
-		bins="$bins $d-san/directboot"
-else
-	bins="build/directboot build-san/directboot"
-fi
 . tests/lib.sh
+bins=$(t_bins)
 
-T=$(mktemp -d) || exit 1
-trap 'rm -rf "$T"' EXIT INT TERM
+t_tmpdir
 printf 'not a kernel\n' >"$T/junk"
 head -c 4096 /dev/zero >"$T/disk"
 

@@ -101,10 +101,7 @@ for fmt in gzip bzip2 lzma xz lzo lz4 zstd; do
 done
 
 # ---- boots under QEMU ----
-if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
-	skip probe-qemu "qemu-system-x86_64 is not installed on this host"
-	exit 0
-fi
+t_need_qemu probe-qemu
 
 cmdline='console=ttyS0 probe "quoted" x=1'
 yes "probe initrd 4 KiB" | head -c 4096 >"$tmp/initrd"

@@ -34,10 +34,7 @@ export XDG_CACHE_HOME="$T/xdg"
 set -- $(t_bins)
 FULL=$1 SMALL=${2:-}
 
-if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
-	skip real-tcg "no qemu-system-x86_64 on this host (make deps installs qemu-system-x86)"
-	exit 0
-fi
+t_need_qemu real-tcg
 
 . tests/real-boot.sh
 

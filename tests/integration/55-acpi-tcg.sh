@@ -21,10 +21,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 t_tmpdir
 
-if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
-	skip acpi-tcg "qemu-system-x86_64 is not installed (host limit)"
-	exit 0
-fi
+t_need_qemu acpi-tcg
 cloud=$(tests/fetch-kernels.sh cloud) || cloud=
 generic=$(tests/fetch-kernels.sh generic) || generic=
 busybox=$(tests/fetch-kernels.sh busybox) || busybox=

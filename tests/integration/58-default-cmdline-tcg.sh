@@ -7,26 +7,15 @@
 # tiny guests' header stops at 0x202) still boots without one.  plan
 # keeps showing the command line given (empty without -a).
 #
-# DIRECTBOOT=path/directboot tests that binary and its -san sibling; by
-# default build/directboot and build-san/directboot.
+# DIRECTBOOT=path/directboot tests that binary alone; by default
+# build/directboot and build-san/directboot (t_bins).
 cd "$(dirname "$0")/../.." || exit 1
-if [ -n "${DIRECTBOOT:-}" ]; then
-	bins="$DIRECTBOOT"
-	d=${DIRECTBOOT%/directboot}
-	[ "$d" != "$DIRECTBOOT" ] && [ -x "$d-san/directboot" ] &&
-		bins="$bins $d-san/directboot"
-else
-	bins="build/directboot build-san/directboot"
-fi
 . tests/lib.sh
+bins=$(t_bins)
 . tests/real-boot.sh
 
-if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
-	skip default-cmdline "no qemu-system-x86_64 on this host (make deps installs qemu-system-x86)"
-	exit 0
-fi
-T=$(mktemp -d) || exit 1
-trap 'rm -rf "$T"' EXIT INT TERM
+t_need_qemu default-cmdline
+t_tmpdir
 rb_mkbz_reset "$T/reset.bz"
 note='names no console='
 

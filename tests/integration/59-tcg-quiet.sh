@@ -6,26 +6,15 @@
 # QEMU fails, the tail of its stderr is shown; --debug lets its stderr
 # through as it comes.
 #
-# DIRECTBOOT=path/directboot tests that binary and its -san sibling; by
-# default build/directboot and build-san/directboot.
+# DIRECTBOOT=path/directboot tests that binary alone; by default
+# build/directboot and build-san/directboot (t_bins).
 cd "$(dirname "$0")/../.." || exit 1
-if [ -n "${DIRECTBOOT:-}" ]; then
-	bins="$DIRECTBOOT"
-	d=${DIRECTBOOT%/directboot}
-	[ "$d" != "$DIRECTBOOT" ] && [ -x "$d-san/directboot" ] &&
-		bins="$bins $d-san/directboot"
-else
-	bins="build/directboot build-san/directboot"
-fi
 . tests/lib.sh
+bins=$(t_bins)
 . tests/real-boot.sh
 
-if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
-	skip tcg-quiet "no qemu-system-x86_64 on this host (make deps installs qemu-system-x86)"
-	exit 0
-fi
-T=$(mktemp -d) || exit 1
-trap 'rm -rf "$T"' EXIT INT TERM
+t_need_qemu tcg-quiet
+t_tmpdir
 rb_mkbz "$T/spin.bz" eb fe # jmp .
 printf '#!/bin/sh\necho "fake-qemu: cannot do that" >&2\nexit 1\n' >"$T/fake"
 chmod +x "$T/fake"

@@ -6,6 +6,7 @@
 # an option added to a --help without the man page fails here.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
+t_tmpdir
 
 man1=docs/directboot.1
 man3=docs/libdirectboot.3
@@ -89,13 +90,12 @@ if command -v bash >/dev/null; then
 	t_eq completion-console "serial virtio" \
 		"$(comp "$DIRECTBOOT" run x --console '' | paste -sd' ')"
 	# A path with spaces is one word, whole.
-	sp=$(mktemp -d)
+	sp=$T/completion; mkdir -p "$sp"
 	: >"$sp/my kernel.img"
 	t_eq completion-path-with-spaces "$sp/my kernel.img" \
 		"$(comp "$DIRECTBOOT" run "$sp/my")"
 	t_eq completion-initrd-with-spaces "$sp/my kernel.img" \
 		"$(comp "$DIRECTBOOT" run x -i "$sp/my")"
-	rm -rf "$sp"
 else
 	skip completion "no bash on this host"
 fi
