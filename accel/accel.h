@@ -32,6 +32,7 @@ enum {
 	EXIT_GUEST_CRASH = 1, /* triple fault, KVM internal error */
 	EXIT_USAGE = 2,	      /* bad usage or bad image */
 	EXIT_HOST = 3,	      /* host resources: /dev/kvm, memory */
+	EXIT_GUEST_PANIC = 4, /* the guest kernel panicked (accel/panic.h) */
 	EXIT_TIMEOUT = 124,   /* --timeout ran out */
 	EXIT_SIGNAL = 128,    /* + N: signal N stopped the guest */
 };

@@ -41,8 +41,8 @@ static void usage(FILE *f)
 		"bad image, or a file argument that is\nmissing, not a "
 		"regular file or not yours to use; 3 a host problem (no\n"
 		"/dev/kvm, no QEMU, no memory, an I/O error on a usable "
-		"file); 124 a run's\ntime limit expired; 128+N signal N "
-		"stopped the run.\n");
+		"file); 4 a run's\nguest kernel panicked; 124 a run's time "
+		"limit expired; 128+N signal N\nstopped the run.\n");
 }
 
 int main(int argc, char **argv)

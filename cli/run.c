@@ -48,7 +48,9 @@ static void usage(FILE *f)
 		   "/dev/kvm, no\n"
 		   "qemu-system-x86_64 in PATH, no memory, an I/O error on a "
 		   "usable file);\n"
-		   "124 --timeout expired; 128+N signal N stopped it.\n");
+		   "4 the guest kernel panicked (its reason on stderr); 124 "
+		   "--timeout expired;\n"
+		   "128+N signal N stopped it.\n");
 }
 
 /*

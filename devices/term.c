@@ -248,10 +248,22 @@ void term_stop(void)
 	term_restore();
 }
 
+static void (*term_watcher)(void *opaque, const void *buf, size_t len);
+static void *term_watcher_opaque;
+
+void term_watch(void (*watch)(void *opaque, const void *buf, size_t len),
+		void *opaque)
+{
+	term_watcher_opaque = opaque;
+	term_watcher = watch;
+}
+
 int term_write(int fd, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
 
+	if (term_watcher)
+		term_watcher(term_watcher_opaque, buf, len);
 	while (len) {
 		ssize_t n = write(fd, p, len);
 
@@ -267,6 +279,9 @@ int term_write(int fd, const void *buf, size_t len)
 
 int term_writev(int fd, struct iovec *iov, int n)
 {
+	for (int i = 0; term_watcher && i < n; i++)
+		term_watcher(term_watcher_opaque, iov[i].iov_base,
+			     iov[i].iov_len);
 	while (n) {
 		ssize_t w = writev(fd, iov, n);
 		size_t done;

@@ -68,6 +68,14 @@ void term_restore(void);
 
 /* Write all of buf (or iov) to fd, through EINTR and short writes.
  * Returns 0, or -1 when fd is gone (the guest's bytes are lost). */
+/*
+ * Every byte the consoles write to the host (term_write, term_writev) is
+ * shown to watch(opaque, ...) first, from whichever thread writes it:
+ * the run loop watches for a guest panic there.  NULL: none.
+ */
+void term_watch(void (*watch)(void *opaque, const void *buf, size_t len),
+		void *opaque);
+
 int term_write(int fd, const void *buf, size_t len);
 int term_writev(int fd, struct iovec *iov, int n);
 

@@ -46,6 +46,7 @@
 #include "bytes.h"
 #include "directboot/acpi.h"
 #include "directboot/bootparam.h"
+#include "../accel/panic.h"
 #include "tcg.h"
 #include "trampoline.h"
 
@@ -79,6 +80,7 @@ struct tcg_run {
 	char args[TCG_ARGS_MAX][TCG_ARG_LEN];
 	unsigned argc;
 	pid_t pid;
+	struct accel_panic panic; /* watching COM1 for the guest's panic */
 };
 
 static volatile sig_atomic_t tcg_signal, tcg_alarm;
@@ -556,6 +558,11 @@ static void tcg_pump(struct tcg_run *r, bool *timed_out, int *stop_sig)
 			continue;
 		if (n <= 0)
 			break;
+		/* A panic ends the run as on KVM: QEMU is stopped, and what
+		 * it wrote until then still drains. */
+		if (!r->panic.seen &&
+		    accel_panic_feed(&r->panic, buf + held, (size_t)n))
+			kill(r->pid, SIGTERM);
 		len = held + (size_t)n;
 		for (k = len < qlen ? len : qlen; k; k--)
 			if (!memcmp(buf + len - k, quit, k))
@@ -602,6 +609,10 @@ static int tcg_wait(struct tcg_run *r)
 		}
 	}
 	alarm(0);
+	if (r->panic.seen) {
+		accel_note(r->cfg, "guest panicked: %s", r->panic.reason);
+		return EXIT_GUEST_PANIC;
+	}
 	if (timed_out) {
 		accel_note(r->cfg, ACCEL_TIMEOUT_NOTE, r->cfg->timeout_s);
 		return EXIT_TIMEOUT;

@@ -38,6 +38,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "../accel/panic.h"
 #include "../devices/acpi_pm.h"
 #include "../devices/i8042.h"
 #include "../devices/rtc_cmos.h"
@@ -66,6 +67,8 @@ struct runner {
 	struct i8042 kbd;
 	struct rtc_cmos rtc;
 	struct acpi_pm pm;
+	pthread_mutex_t panic_lock; /* the consoles write from two threads */
+	struct accel_panic panic;
 	pthread_mutex_t io_lock;
 	atomic_int status;
 	const struct accel_config *cfg;
@@ -106,6 +109,21 @@ static void on_quit_key(void *opaque)
 
 	accel_note(r->cfg, "\nCtrl-A x: quitting");
 	runner_stop(r, EXIT_GUEST_OK);
+}
+
+/* Everything a console writes to the host passes here first. */
+static void on_console_output(void *opaque, const void *buf, size_t len)
+{
+	struct runner *r = opaque;
+	bool seen;
+
+	pthread_mutex_lock(&r->panic_lock);
+	seen = !r->panic.seen && accel_panic_feed(&r->panic, buf, len);
+	pthread_mutex_unlock(&r->panic_lock);
+	if (seen) {
+		accel_note(r->cfg, "guest panicked: %s", r->panic.reason);
+		runner_stop(r, EXIT_GUEST_PANIC);
+	}
 }
 
 static void on_serial_irq(void *opaque, int level)
@@ -586,6 +604,8 @@ static void runner_teardown(struct runner *r)
 	vm_destroy(&r->vm);
 	pthread_cond_destroy(&r->running);
 	pthread_mutex_destroy(&r->io_lock);
+	term_watch(NULL, NULL);
+	pthread_mutex_destroy(&r->panic_lock);
 }
 
 /* The VM kvm_prepare() starts; see kvm.h. */
@@ -715,6 +735,8 @@ int kvm_run_plan(const struct plan *plan, const struct accel_config *cfg,
 	pthread_cond_init(&r->running, NULL);
 	i8042_init(&r->kbd);
 	acpi_pm_init(&r->pm, accel_now_ns);
+	pthread_mutex_init(&r->panic_lock, NULL);
+	term_watch(on_console_output, r);
 	serial_init(&r->serial, STDOUT_FILENO, on_serial_irq, r);
 	if (!cfg->devices.console)
 		term_attach(serial_input, &r->serial);

@@ -4,14 +4,18 @@
 # file or is not the user's to use is bad usage, 2; a host failure on a
 # usable file (here ENOSPC, through /dev/full) is 3, as are no /dev/kvm
 # and no qemu-system-x86_64 in PATH.  Every file argument is checked
-# before anything runs.  A signal N that stops a run is 128+N.  (0, 1
-# and 124 on tcg: 50-real-tcg's tiny guests.)
+# before anything runs.  A signal N that stops a run is 128+N.  A guest
+# kernel that panics is 4, with its reason on stderr: Debian's cloud
+# kernel with no initrd panics "VFS: Unable to mount root fs", on tcg
+# here and on KVM in the nested harness (nested/panic).  (0, 1 and 124
+# on tcg: 50-real-tcg's tiny guests.)
 #
 # DIRECTBOOT=path/directboot tests that binary alone; by default
 # build/directboot and build-san/directboot (t_bins).
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 bins=$(t_bins)
+cloud=$(tests/fetch-kernels.sh cloud 2>/dev/null) || cloud=
 . tests/real-boot.sh
 
 t_tmpdir
@@ -103,5 +107,13 @@ for b in $bins; do
 		t_eq "$tag: run stopped by SIGTERM: 128+15" 143 "$?"
 	else
 		skip "$tag: run stopped by SIGTERM" "no qemu-system-x86_64"
+	fi
+	# 4: the guest kernel panicked; the run ends at its last line.
+	if [ -n "$cloud" ] && command -v qemu-system-x86_64 >/dev/null 2>&1; then
+		st "$tag: a guest panic: 4" 4 \
+			"guest panicked: VFS: Unable to mount root fs on unknown-block(0,0)" \
+			timeout 150 "$b" run "$cloud" --accel tcg -m 256M --timeout 120
+	else
+		skip "$tag: a guest panic" "no cloud kernel or no qemu-system-x86_64"
 	fi
 done

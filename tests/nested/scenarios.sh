@@ -385,7 +385,24 @@ nt_all() {
 	nt_reboot
 	nt_status
 	nt_poweroff
+	nt_panic
 	nt_interactive
+}
+
+# A guest panic ends the run with 4 and the kernel's reason on stderr
+# (accel/panic.h): the cloud kernel with no initrd cannot mount a root.
+# Before, the kernel spun after its last line and the run waited for
+# --timeout.
+nt_panic() {
+	t0=$(nt_now)
+	nt_boot "$K_cloud" --entry 64 -a "console=ttyS0 quiet"
+	why=
+	if [ "$st" != 4 ]; then
+		why="exit $st, want 4: $(nt_tail)"
+	elif ! grep -q 'guest panicked: VFS: Unable to mount root fs' "$W/err"; then
+		why="no 'guest panicked: VFS: ...' on stderr: $(tail -c 200 "$W/err")"
+	fi
+	nt_judge panic "$why"
 }
 
 # The ones that fail for a directboot bug not fixed yet: none today.
@@ -399,7 +416,7 @@ nt_names() {
 	for fn in "$@"; do
 		case $fn in
 		nt_all) nt_names nt_entries nt_cpu nt_smp nt_disk nt_net nt_hvc nt_rng \
-			nt_reboot nt_status nt_poweroff nt_interactive ;;
+			nt_reboot nt_status nt_poweroff nt_panic nt_interactive ;;
 		nt_extra) ;;
 		nt_entries)
 			for k in cloud generic; do
@@ -417,6 +434,7 @@ nt_names() {
 		nt_reboot) echo reboot-i8042 reboot-cf9 ;;
 		nt_status) echo triple-fault timeout sigterm ;;
 		nt_poweroff) echo poweroff-acpi ;;
+		nt_panic) echo panic ;;
 		nt_interactive) echo interactive ;;
 		esac
 	done | tr ' ' '\n'
