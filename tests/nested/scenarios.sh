@@ -374,8 +374,8 @@ nt_memnote() {
 # every time, so 10 runs, each judged on its stderr line.  The guest is
 # the triple-faulting one: whichever accelerator is picked, the run
 # ends at once.  Each run's figure and the calibration's cost are noted.
-# In nt_all it comes first: the first runs of KVM in L1 were the slowest
-# (33.6 instructions/us, then 100 to 250).
+# It comes first in nt_all: the first runs of KVM in L1 are the slowest
+# (33.6 instructions/us in one L1, then 103 to 253).
 nt_auto() {
 	t0=$(nt_now)
 	why= figs= costs=
@@ -396,6 +396,7 @@ nt_auto() {
 }
 
 nt_all() {
+	nt_auto
 	nt_entries
 	nt_cpu
 	nt_smp
@@ -419,7 +420,7 @@ nt_extra() {
 nt_names() {
 	for fn in "$@"; do
 		case $fn in
-		nt_all) nt_names nt_entries nt_cpu nt_smp nt_disk nt_net nt_hvc nt_rng \
+		nt_all) nt_names nt_auto nt_entries nt_cpu nt_smp nt_disk nt_net nt_hvc nt_rng \
 			nt_reboot nt_status nt_poweroff nt_interactive ;;
 		nt_extra) ;;
 		nt_entries)
