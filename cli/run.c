@@ -27,7 +27,7 @@
 
 /* Guest instructions per microsecond below which KVM is deemed to be
  * emulated: an emulating KVM manages 0.3 to 2.1, a real one nested under
- * QEMU's software CPU 33 to 250 in single runs (kvm_calibrate() takes the
+ * QEMU's software CPU 31 to 282 in single runs (kvm_calibrate() takes the
  * best of several), hardware hundreds.  The bar leaves a factor of three
  * or more to each side (docs/run.md). */
 #define RUN_AUTO_MIN_MIPS 10.0
