@@ -48,26 +48,26 @@ nb_all() {
 	r=0
 	while [ $r -lt "$NB_ROUNDS" ]; do
 		r=$((r + 1))
-		nb_time $r db-64 init NT-MARK "$DB" run "$K_cloud" --accel kvm \
+		nb_time "$r" db-64 init NT-MARK "$DB" run "$K_cloud" --accel kvm \
 			-m 256M -i "$RD" -a "$init"
-		nb_time $r db-pvh init NT-MARK "$DB" run "$K_cloud" --accel kvm \
+		nb_time "$r" db-pvh init NT-MARK "$DB" run "$K_cloud" --accel kvm \
 			-m 256M --decompress host --entry pvh -i "$RD" -a "$init"
 		# shellcheck disable=SC2086 # $QEMU_CMD, $qargs: several words
-		nb_time $r q-microvm init NT-MARK $QEMU_CMD -M microvm,acpi=on \
+		nb_time "$r" q-microvm init NT-MARK $QEMU_CMD -M microvm,acpi=on \
 			$qargs -m 256M -kernel "$K_cloud" -initrd "$RD" -append "$init"
 		# shellcheck disable=SC2086
-		nb_time $r q-pc init NT-MARK $QEMU_CMD -M pc $qargs \
+		nb_time "$r" q-pc init NT-MARK $QEMU_CMD -M pc $qargs \
 			-m 256M -kernel "$K_cloud" -initrd "$RD" -append "$init"
-		nb_time $r db-64 probe "PROBE END" "$DB" run "$NB/probe.bzImage" \
+		nb_time "$r" db-64 probe "PROBE END" "$DB" run "$NB/probe.bzImage" \
 			--accel kvm -m 64M -a "$probe"
-		nb_time $r db-pvh probe "PROBE END" "$DB" run "$NB/probe.bzImage" \
+		nb_time "$r" db-pvh probe "PROBE END" "$DB" run "$NB/probe.bzImage" \
 			--accel kvm -m 64M --decompress host --entry pvh -a "$probe"
 		# shellcheck disable=SC2086
-		nb_time $r q-microvm probe "PROBE END" $QEMU_CMD \
+		nb_time "$r" q-microvm probe "PROBE END" $QEMU_CMD \
 			-M microvm,acpi=on $qargs -m 64M -kernel "$NB/probe.bzImage" \
 			-append "$probe"
 		# shellcheck disable=SC2086
-		nb_time $r q-pc probe "PROBE END" $QEMU_CMD -M pc $qargs \
+		nb_time "$r" q-pc probe "PROBE END" $QEMU_CMD -M pc $qargs \
 			-m 64M -kernel "$NB/probe.bzImage" -append "$probe"
 	done
 }
