@@ -591,7 +591,7 @@ static const struct cli_option options[] = {
 	 .values = accel_words,
 	 .group = GROUP_RUN,
 	 .help = "auto, kvm or tcg (default auto: kvm when a\ncalibration "
-		 "guest shows hardware speed, else tcg;\nwith a virtio "
+		 "guest shows KVM is not emulated, else tcg;\nwith a virtio "
 		 "device, kvm without calibrating)",
 	 .set = set_accel},
 	{.name = "timeout",

@@ -34,9 +34,10 @@ void kvm_unprepare(void);
 
 /*
  * Time a short calibration guest under KVM.  Sets *mips to the guest's
- * instructions per microsecond; returns DB_OK, or DB_ERR_HOST when
- * /dev/kvm cannot be used (the message says why).
+ * instructions per microsecond, the best of a few runs (no more once one
+ * reaches ENOUGH); returns DB_OK, or DB_ERR_HOST when /dev/kvm cannot be
+ * used (the message says why).
  */
-int kvm_calibrate(double *mips, struct db_error *err);
+int kvm_calibrate(double enough, double *mips, struct db_error *err);
 
 #endif

@@ -17,7 +17,10 @@
 # DIRECTBOOT (static build; default build/directboot), NESTED_SMP (L1
 # vCPUs, default 1), NESTED_TIMEOUT (seconds for the whole L1, default
 # 840), NESTED_VERBOSE=1 copies every L2 console to L1's, KEEP=1 keeps
-# the scratch directory.
+# the scratch directory.  Benches use the same L1 (bench/nested):
+# NESTED_ADD=DIR goes into L1 as /nt/add, whose init.sh, if any, l1-init
+# sources before the functions run (so FN may be one of its functions),
+# and NESTED_CONSOLE=FILE keeps L1's console there.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 . tests/real-boot.sh
@@ -67,6 +70,9 @@ l1_initramfs() {
 		ln -s busybox "$r/bin/sh" &&
 		cp tests/nested/l1-init "$r/init" && chmod 755 "$r/init" ||
 		return 1
+	if [ -n "${NESTED_ADD:-}" ]; then
+		cp -R "$NESTED_ADD" "$r/nt/add" || return 1
+	fi
 	echo "NT=/nt" >"$r/nt/env.tmp"
 	cat "$r/nt/env" >>"$r/nt/env.tmp" && mv "$r/nt/env.tmp" "$r/nt/env"
 	# gzip -1: L1 unpacks it on the software CPU.
@@ -93,6 +99,7 @@ nice timeout "$NESTED_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -M q35 \
 qst=$?
 echo "  nested: L1 ran $(($(date +%s) - start)) s (QEMU exit $qst, -smp $NESTED_SMP)"
 tr -d '\r' <"$T/console" >"$T/c"
+[ -n "${NESTED_CONSOLE:-}" ] && cp "$T/c" "$NESTED_CONSOLE"
 grep -a '^NT-LOG ' "$T/c" | sed 's/^NT-LOG /  nested: /'
 
 if grep -aq '^NT-SKIP ' "$T/c"; then
