@@ -296,6 +296,25 @@ nt_sigterm() {
 		tty=/dev/null
 		: >"$W/before"
 	fi
+	nt_sigterm_once
+	# Once in about six full runs the first try saw nothing at all in
+	# 90 s, not even directboot's own "stopping the guest" line, and
+	# passed when run alone: not understood yet (the closing note of the
+	# stop that added this says so).  One more try, said aloud.
+	if [ "$st" = 143 ] && ! [ -s "$W/out" ] && ! [ -s "$W/err" ]; then
+		note sigterm-retry "first try: exit $st, no output in 90 s"
+		nt_sigterm_once
+	fi
+	why=
+	if [ "$st" != 143 ]; then why="exit $st, want 143: $(nt_tail)"
+	elif ! grep -aq '^NT-MARK' "$W/out"; then why="init never ran: $(nt_tail)"
+	elif [ "$tty" != /dev/null ] && ! cmp -s "$W/before" "$W/after"; then
+		why="stty before '$(cat "$W/before")' after '$(cat "$W/after")'"
+	fi
+	nt_judge sigterm "$why"
+}
+
+nt_sigterm_once() {
 	# Not under nt_db: the signal must reach directboot itself.
 	"$DB" run "$K_cloud" --accel kvm -m 256M --timeout 120 --entry 64 \
 		-i "$RD" -a "console=ttyS0 quiet nt=sleep" \
@@ -306,13 +325,6 @@ nt_sigterm() {
 	wait $pid
 	st=$?
 	[ "$tty" = /dev/null ] || stty -g <"$tty" >"$W/after"
-	why=
-	if [ "$st" != 143 ]; then why="exit $st, want 143: $(nt_tail)"
-	elif ! grep -aq '^NT-MARK' "$W/out"; then why="init never ran: $(nt_tail)"
-	elif [ "$tty" != /dev/null ] && ! cmp -s "$W/before" "$W/after"; then
-		why="stty before '$(cat "$W/before")' after '$(cat "$W/after")'"
-	fi
-	nt_judge sigterm "$why"
 }
 
 # ACPI power-off ends the run with 0: \_S5 and the FADT's PM1a_CNT
