@@ -98,5 +98,22 @@ t_status() {
 	rm -f /tmp/t_st.$$
 }
 
+# t_one_line NAME WANT NEEDLE CMD...: CMD (stdin /dev/null) must exit
+# WANT and say exactly one line on stderr, one that holds NEEDLE.  Its
+# stdout is kept in $T/out, its stderr in $T/err (t_tmpdir first).
+t_one_line() {
+	name=$1 want=$2 needle=$3
+	shift 3
+	"$@" >"$T/out" 2>"$T/err" </dev/null
+	got=$?
+	lines=$(wc -l <"$T/err")
+	if [ "$got" = "$want" ] && [ "$lines" = 1 ] &&
+		grep -qF -- "$needle" "$T/err"; then
+		pass "$name"
+	else
+		fail "$name" "exit $got (want $want), $lines lines: $(head -c 400 "$T/err" | tr '\n' ' ')"
+	fi
+}
+
 # skip NAME WHY: only for tests that cannot run on this host, said aloud
 skip() { echo "  skip $1: $2"; echo "skip $1: $2" >>"$RESULTS"; }

@@ -27,55 +27,40 @@ head -c 4096 /dev/zero >"$T/disk"
 printf '#!/bin/sh\nexit 0\n' >"$T/notexec"
 chmod 644 "$T/notexec"
 
-# st NAME WANT NEEDLE CMD...: exit WANT, one stderr line naming NEEDLE.
-st() {
-	name=$1 want=$2 needle=$3
-	shift 3
-	"$@" >"$T/out" 2>"$T/err" </dev/null
-	got=$?
-	lines=$(wc -l <"$T/err")
-	if [ "$got" = "$want" ] && [ "$lines" = 1 ] &&
-		grep -qF -- "$needle" "$T/err"; then
-		pass "$name"
-	else
-		fail "$name" "exit $got (want $want), $lines lines: $(head -c 300 "$T/err" | tr '\n' ' ')"
-	fi
-}
-
 R=$T/reset.bz
 for b in $bins; do
 	[ -x "$b" ] || { fail "$b: binary" "not built"; continue; }
 	tag=$(basename "$(dirname "$b")")
 	# 2: the name is wrong.
 	for cmd in inspect plan run; do
-		st "$tag: $cmd: IMAGE missing: 2" 2 "$T/none" "$b" $cmd "$T/none"
-		st "$tag: $cmd: IMAGE a directory: 2" 2 "$T/dir" "$b" $cmd "$T/dir"
+		t_one_line "$tag: $cmd: IMAGE missing: 2" 2 "$T/none" "$b" $cmd "$T/none"
+		t_one_line "$tag: $cmd: IMAGE a directory: 2" 2 "$T/dir" "$b" $cmd "$T/dir"
 	done
-	st "$tag: extract: IMAGE missing: 2" 2 "$T/none" "$b" extract "$T/none" -o "$T/o"
+	t_one_line "$tag: extract: IMAGE missing: 2" 2 "$T/none" "$b" extract "$T/none" -o "$T/o"
 	for cmd in plan run; do
-		st "$tag: $cmd: -i missing: 2" 2 "$T/none" "$b" $cmd "$R" -i "$T/none"
-		st "$tag: $cmd: -i a directory: 2" 2 "$T/dir" "$b" $cmd "$R" -i "$T/dir"
+		t_one_line "$tag: $cmd: -i missing: 2" 2 "$T/none" "$b" $cmd "$R" -i "$T/none"
+		t_one_line "$tag: $cmd: -i a directory: 2" 2 "$T/dir" "$b" $cmd "$R" -i "$T/dir"
 	done
 	for a in kvm auto; do
-		st "$tag: run --accel $a: --disk missing: 2" 2 "--disk $T/none" \
+		t_one_line "$tag: run --accel $a: --disk missing: 2" 2 "--disk $T/none" \
 			"$b" run "$R" --accel $a --disk "$T/none"
-		st "$tag: run --accel $a: --disk a directory: 2" 2 "--disk $T/dir" \
+		t_one_line "$tag: run --accel $a: --disk a directory: 2" 2 "--disk $T/dir" \
 			"$b" run "$R" --accel $a --disk "$T/dir"
 	done
-	st "$tag: run: --qemu missing: 2" 2 "--qemu $T/none" \
+	t_one_line "$tag: run: --qemu missing: 2" 2 "--qemu $T/none" \
 		"$b" run "$R" --accel tcg --qemu "$T/none"
-	st "$tag: run: --qemu not executable: 2" 2 "not executable" \
+	t_one_line "$tag: run: --qemu not executable: 2" 2 "not executable" \
 		"$b" run "$R" --accel tcg --qemu "$T/notexec"
-	st "$tag: run: --qemu a directory: 2" 2 "--qemu $T/dir" \
+	t_one_line "$tag: run: --qemu a directory: 2" 2 "--qemu $T/dir" \
 		"$b" run "$R" --accel tcg --qemu "$T/dir"
-	st "$tag: run: --qemu NAME not in PATH: 2" 2 "in \$PATH" \
+	t_one_line "$tag: run: --qemu NAME not in PATH: 2" 2 "in \$PATH" \
 		"$b" run "$R" --accel tcg --qemu no-such-qemu-here
 	# -o: a bzImage with a payload (reset.bz has none).
 	k=$(tests/fetch-kernels.sh cloud 2>/dev/null) || k=
 	if [ -n "$k" ]; then
-		st "$tag: extract: -o in a missing directory: 2" 2 "$T/none/o" \
+		t_one_line "$tag: extract: -o in a missing directory: 2" 2 "$T/none/o" \
 			"$b" extract "$k" -o "$T/none/o"
-		st "$tag: extract: -o a directory: 2" 2 "$T/dir" \
+		t_one_line "$tag: extract: -o a directory: 2" 2 "$T/dir" \
 			"$b" extract "$k" -o "$T/dir"
 		t_eq "$tag: extract: the message names FILE, not its temporary name" \
 			0 "$(grep -c "$T/dir\." "$T/err")"
@@ -88,12 +73,12 @@ for b in $bins; do
 	fi
 	# 3: the host lacks what the run needs.
 	if [ ! -e /dev/kvm ]; then
-		st "$tag: run --accel kvm without /dev/kvm: 3" 3 /dev/kvm \
+		t_one_line "$tag: run --accel kvm without /dev/kvm: 3" 3 /dev/kvm \
 			"$b" run "$R" --accel kvm
 	else
 		skip "$tag: run without /dev/kvm" "this host has /dev/kvm"
 	fi
-	st "$tag: run --accel tcg, no qemu-system-x86_64 in PATH: 3" 3 \
+	t_one_line "$tag: run --accel tcg, no qemu-system-x86_64 in PATH: 3" 3 \
 		"cannot run qemu-system-x86_64" \
 		env PATH=/nonexistent "$b" run "$R" --accel tcg
 	# 128+N: a signal stops the run.
@@ -110,7 +95,7 @@ for b in $bins; do
 	fi
 	# 4: the guest kernel panicked; the run ends at its last line.
 	if [ -n "$cloud" ] && command -v qemu-system-x86_64 >/dev/null 2>&1; then
-		st "$tag: a guest panic: 4" 4 \
+		t_one_line "$tag: a guest panic: 4" 4 \
 			"guest panicked: VFS: Unable to mount root fs on unknown-block(0,0)" \
 			timeout 150 "$b" run "$cloud" --accel tcg -m 256M --timeout 120
 	else

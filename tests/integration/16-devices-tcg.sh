@@ -18,22 +18,6 @@ t_tmpdir
 printf 'not a kernel\n' >"$T/junk"
 head -c 4096 /dev/zero >"$T/disk"
 
-# one NAME WANT NEEDLE CMD...: exit WANT and exactly one stderr line,
-# which names NEEDLE.
-one() {
-	name=$1 want=$2 needle=$3
-	shift 3
-	"$@" </dev/null >/dev/null 2>"$T/err"
-	got=$?
-	lines=$(wc -l <"$T/err")
-	if [ "$got" = "$want" ] && [ "$lines" = 1 ] &&
-		grep -qF -- "$needle" "$T/err"; then
-		pass "$name"
-	else
-		fail "$name" "exit $got (want $want), $lines lines: $(head -c 400 "$T/err" | tr '\n' ' ')"
-	fi
-}
-
 for b in $bins; do
 	[ -x "$b" ] || { fail "$b: binary" "not built"; continue; }
 	tag=$(basename "$(dirname "$b")")
@@ -43,17 +27,17 @@ for b in $bins; do
 		*) w=$dev ;;
 		esac
 		# shellcheck disable=SC2086 # $dev is two words
-		one "$tag: --accel tcg $w: refused before anything runs (2)" 2 \
+		t_one_line "$tag: --accel tcg $w: refused before anything runs (2)" 2 \
 			"$w: virtio devices need --accel kvm" \
 			"$b" run "$T/junk" --accel tcg --timings $dev
 		if [ ! -e /dev/kvm ]; then
 			# shellcheck disable=SC2086
-			one "$tag: --accel auto $w without /dev/kvm: refused at once (3)" 3 \
+			t_one_line "$tag: --accel auto $w without /dev/kvm: refused at once (3)" 3 \
 				"need kvm, and /dev/kvm cannot be opened" \
 				"$b" run "$T/junk" --timings $dev
 		fi
 	done
-	one "$tag: every device option is named" 2 \
+	t_one_line "$tag: every device option is named" 2 \
 		"--disk, --console virtio, --rng: virtio devices need --accel kvm" \
 		"$b" run "$T/junk" --accel tcg --rng --console virtio --disk "$T/disk"
 	if [ -e /dev/kvm ]; then
