@@ -18,7 +18,7 @@ uint64_t accel_now_ns(void)
 
 unsigned accel_devices_count(const struct accel_devices *d)
 {
-	return d->nr_disks + d->net + d->console + d->rng;
+	return d->nr_disks + d->net + d->console + d->rng + d->nr_shares;
 }
 
 void accel_timing(const struct accel_config *cfg, const char *name, uint64_t ns)

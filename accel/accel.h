@@ -46,6 +46,15 @@ enum accel_kind { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
 #define ACCEL_DISKS_MAX 4
 
 /* The virtio-mmio devices of a run (--disk, --net, --console, --rng). */
+#define ACCEL_SHARES_MAX 8
+#define ACCEL_SHARE_TAG_MAX 36 /* virtio-fs config space: tag[36] */
+
+struct accel_share {
+	const char *dir;		   /* host directory */
+	char tag[ACCEL_SHARE_TAG_MAX + 1]; /* default: dir's base name */
+	bool ro;
+};
+
 struct accel_devices {
 	unsigned nr_disks;
 	struct virtio_blk_opts disks[ACCEL_DISKS_MAX];
@@ -56,6 +65,10 @@ struct accel_devices {
 	bool console;	   /* --console virtio */
 	bool rng;	   /* --rng */
 	uint64_t rng_rate; /* bytes per second; 0: unlimited */
+	/* --share HOSTDIR[:TAG][,ro]: virtio-fs devices served by virtiofsd
+	 * over vhost-user; attached after the rng, in this order. */
+	unsigned nr_shares;
+	struct accel_share shares[ACCEL_SHARES_MAX];
 };
 
 /* What the launcher gives up before the guest runs (vmm/sandbox.c). */
@@ -92,7 +105,7 @@ struct accel_config {
 };
 
 /* Devices that need a register window in the plan, in attach order:
- * disks, net, console, rng. */
+ * disks, net, console, rng, shares. */
 unsigned accel_devices_count(const struct accel_devices *d);
 
 /* The one clock: CLOCK_MONOTONIC in nanoseconds. */
