@@ -25,7 +25,7 @@ static bool tag_ok(const char *t, size_t n)
 	if (!n || n > VIRTIO_FS_TAG_MAX)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (t[i] == '/' || isspace((unsigned char)t[i]) ||
+		if (strchr("/,:", t[i]) || isspace((unsigned char)t[i]) ||
 		    !isprint((unsigned char)t[i]))
 			return false;
 	return true;
@@ -89,7 +89,8 @@ int virtio_fs_parse_share(const char *arg, struct virtio_fs_share *s,
 	if (!tag_ok(t, n))
 		return db_fail(err, DB_ERR_INPUT,
 			       "--share '%s': tag '%.*s' must be 1 to %d "
-			       "printable bytes without '/' or blanks%s",
+			       "printable bytes without '/', ',', ':' or "
+			       "blanks%s",
 			       arg, (int)n, t, VIRTIO_FS_TAG_MAX,
 			       colon ? "" : " (give one as HOSTDIR:TAG)");
 	memcpy(s->tag, t, n);
