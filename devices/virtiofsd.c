@@ -74,7 +74,9 @@ int virtiofsd_find(char *path, struct db_error *err)
 		if (executable(env) && copy_path(path, env))
 			return DB_OK;
 		return db_fail(err, DB_ERR_HOST,
-			       "--share: %s=%s: no executable virtiofsd there",
+			       "--share: %s=%s: no executable virtiofsd there "
+			       "(Debian's package virtiofsd, or "
+			       "qemu-system-common on Debian 12)",
 			       VIRTIOFSD_ENV, env);
 	}
 	for (size_t i = 0; i < sizeof(known_paths) / sizeof(*known_paths); i++)
