@@ -536,7 +536,7 @@ nt_share() {
 		out=$(tr -d '\r' <"$W/out")
 		if [ "$st" != 0 ]; then why="exit $st: $(nt_tail)"
 		elif ! echo "$out" | grep -q '^NT-FS-MOUNT rw /mnt/rw virtiofs '; then
-			why="no 'rw /mnt/rw virtiofs' in /proc/mounts: $(echo "$out" | grep '^NT-FS' | tr '\n' ' ')"
+			why="no 'rw /mnt/rw virtiofs' in /proc/mounts: $(echo "$out" | grep '^NT-FS' | tr '\n' ' ') $(tail -n 4 "$W/err" | tr '\n' ' ')"
 		elif ! echo "$out" | grep -q '^NT-FS-MOUNT ro /mnt/ro virtiofs '; then
 			why="no 'ro /mnt/ro virtiofs' in /proc/mounts: $(echo "$out" | grep '^NT-FS' | tr '\n' ' ')"
 		elif ! echo "$out" | grep -qx "NT-FS-READ $sum"; then

@@ -182,6 +182,11 @@ static void test_config_space(void **state)
 			 VIRTIO_FS_QUEUE_SIZE);
 	wr(&g, VIRTIO_MMIO_QUEUE_SEL, 2);
 	assert_int_equal(rd(&g, VIRTIO_MMIO_QUEUE_NUM_MAX), 0);
+	/* No shared memory region (no DAX window): length -1, which
+	 * Linux's virtio-fs probe needs (a 0 fails it). */
+	wr(&g, VIRTIO_MMIO_SHM_SEL, 0);
+	assert_int_equal(rd(&g, VIRTIO_MMIO_SHM_LEN_LOW), 0xffffffffu);
+	assert_int_equal(rd(&g, VIRTIO_MMIO_SHM_LEN_HIGH), 0xffffffffu);
 }
 
 /* ---- through a real virtiofsd ---- */
