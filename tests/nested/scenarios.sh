@@ -426,6 +426,8 @@ nt_all() {
 	nt_poweroff
 	nt_panic
 	nt_interactive
+	nt_share
+	nt_share_kill
 }
 
 # A guest panic ends the run with 4 and the kernel's reason on stderr
@@ -456,7 +458,7 @@ nt_names() {
 		case $fn in
 		nt_all) nt_names nt_auto nt_entries nt_cpu nt_smp nt_disk nt_net \
 			nt_hvc nt_rng nt_reboot nt_status nt_poweroff nt_panic \
-			nt_interactive ;;
+			nt_interactive nt_share nt_share_kill ;;
 		nt_extra) ;;
 		nt_entries)
 			for k in cloud generic; do
