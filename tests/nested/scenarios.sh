@@ -492,9 +492,13 @@ nt_names() {
 # bind of / is a mount like any other, so under it the sandbox works as
 # on a disk-rooted host.  The paths stay the same.
 nt_fsroot() {
-	mkdir -p /nt/fsroot
-	unshare -m sh -c 'mount --rbind / /nt/fsroot && cd /nt/fsroot &&
-		exec chroot . "$@"' sh "$@"
+	if [ "$(awk '$2 == "/" { print $3; exit }' /proc/mounts)" != rootfs ]; then
+		"$@"
+		return
+	fi
+	mkdir -p "$W/fsroot"
+	unshare -m sh -c 'mount --rbind / "$0" && cd "$0" &&
+		exec chroot . "$@"' "$W/fsroot" "$@"
 }
 
 # nt_tree_sum DIR: one checksum of DIR's names and contents.
@@ -576,10 +580,11 @@ nt_share_kill() {
 		mkdir -p "$W/share-k"
 		: >"$W/out"
 		# nt_fsroot's command, inline, so that $! is the process that
-		# becomes directboot (unshare, sh and chroot each exec the next).
-		mkdir -p /nt/fsroot
-		unshare -m sh -c 'mount --rbind / /nt/fsroot && cd /nt/fsroot &&
-			exec chroot . "$@"' sh "$DB" run "$K_cloud" --accel kvm \
+		# becomes directboot (unshare, sh and chroot each exec the next;
+		# where / is a real mount, the bind changes nothing).
+		mkdir -p "$W/fsroot"
+		unshare -m sh -c 'mount --rbind / "$0" && cd "$0" &&
+			exec chroot . "$@"' "$W/fsroot" "$DB" run "$K_cloud" --accel kvm \
 			-m 256M --timeout 120 --entry 64 -i "$RD" \
 			--share "$W/share-k:k" -a "console=ttyS0 quiet nt=sleep" \
 			</dev/null >"$W/out" 2>"$W/err" &
