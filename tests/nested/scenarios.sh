@@ -479,7 +479,7 @@ nt_names() {
 		nt_panic) echo panic ;;
 		nt_interactive) echo interactive ;;
 		nt_auto) echo accel-auto-kvm ;;
-		nt_share) echo share-rw share-ro ;;
+		nt_share) echo share-rw share-ro share-root-ro ;;
 		nt_share_kill) echo share-kill ;;
 		esac
 	done | tr ' ' '\n'
@@ -514,11 +514,13 @@ nt_virtiofsd_why() {
 		echo "no virtiofsd in L1 (the host has neither qemu-system-common's nor virtiofsd's)"
 }
 
-# Two shares of the cloud kernel's virtio-fs, served by virtiofsd over
+# Three shares of the cloud kernel's virtio-fs, served by virtiofsd over
 # vhost-user: rw (the guest reads 1 MiB L1 wrote, by checksum, and
-# writes a file L1 reads back) and ro (writes fail with EROFS, and the
-# tree's checksum in L1 is the same before and after).  Both show in
-# /proc/mounts with their tag as the source.
+# writes a file L1 reads back), ro (writes fail with EROFS, and the
+# tree's checksum in L1 is the same before and after), and L1's / as
+# root,ro (virtiofsd's chroot sandbox: the guest lists L1's top
+# directory, and cannot write there).  They show in /proc/mounts with
+# their tag as the source.
 nt_share() {
 	t0=$(nt_now)
 	why=$(nt_virtiofsd_why)
@@ -535,8 +537,8 @@ nt_share() {
 		: >"$W/out"
 		nt_fsroot timeout -s KILL 200 "$DB" run "$K_cloud" --accel kvm \
 			-m 256M --timeout 120 --entry 64 -i "$RD" \
-			--share "$rw:rw" --share "$ro:ro,ro" \
-			-a "console=ttyS0 quiet nt=fs nt.share=rw,ro" \
+			--share "$rw:rw" --share "$ro:ro,ro" --share /:root,ro \
+			-a "console=ttyS0 quiet nt=fs nt.share=rw,ro,root" \
 			</dev/null >"$W/out" 2>"$W/err"
 		st=$?
 		out=$(tr -d '\r' <"$W/out")
@@ -569,6 +571,22 @@ nt_share() {
 		note share "ro tree sha256 $before before and $after after"
 	}
 	nt_judge share-ro "$why"
+
+	t0=$(nt_now)
+	why=$(nt_virtiofsd_why)
+	[ -n "$why" ] || {
+		want="$(ls / | tr '\n' ' ')"
+		if [ "$st" != 0 ]; then why="exit $st: $(nt_tail)"
+		elif ! echo "$out" | grep -q '^NT-FS-MOUNT root /mnt/root virtiofs '; then
+			why="no 'root /mnt/root virtiofs' in /proc/mounts: $(echo "$out" | grep '^NT-FS' | tr '\n' ' ')"
+		elif ! echo "$out" | grep -qxF "NT-FS-ROOT $want"; then
+			why="guest listed '$(echo "$out" | grep '^NT-FS-ROOT ')', want '$want'"
+		elif ! echo "$out" | grep -q '^NT-FS-ROOT-RO .*Read-only file system' ||
+			[ -e /nt-new.txt ]; then
+			why="writing to / : '$(echo "$out" | grep '^NT-FS-ROOT-RO')', want EROFS"
+		fi
+	}
+	nt_judge share-root-ro "$why"
 }
 
 # SIGKILL of directboot leaves no virtiofsd behind (PR_SET_PDEATHSIG:
