@@ -273,7 +273,7 @@ static int attach_shares(const struct accel_config *cfg,
 	const struct accel_devices *c = &cfg->devices;
 	struct vhost_user_region ram[VHOST_USER_MEM_REGIONS_MAX];
 	unsigned nr_ram = 0;
-	uint64_t base;
+	uint64_t base, t0 = accel_now_ns();
 	unsigned irq;
 	int ret = spawn_shares(cfg, err);
 
@@ -295,6 +295,10 @@ static int attach_shares(const struct accel_config *cfg,
 			   a->dir, a->ro ? ", read-only" : "",
 			   (int)fs->daemon.pid);
 	}
+	/* What the VM's set-up did not hide of virtiofsd's start-up. */
+	if (!ret)
+		accel_timing(cfg, " virtio-fs: virtiofsd connected",
+			     accel_now_ns() - t0);
 	return ret;
 }
 

@@ -537,7 +537,7 @@ nt_share() {
 		: >"$W/out"
 		nt_fsroot timeout -s KILL 200 "$DB" run "$K_cloud" --accel kvm \
 			-m 256M --timeout 120 --entry 64 -i "$RD" \
-			--share "$rw:rw" --share "$ro:ro,ro" --share /:root,ro \
+			--share "$rw:rw" --share "$ro:ro,ro" --share /:root,ro --timings \
 			-a "console=ttyS0 quiet nt=fs nt.share=rw,ro,root" \
 			</dev/null >"$W/out" 2>"$W/err"
 		st=$?
@@ -555,6 +555,7 @@ nt_share() {
 		fi
 	}
 	nt_judge share-rw "$why"
+	note share-timings "$(grep -a -e 'virtiofsd connected' -e 'vm setup' -e 'exec to first KVM_RUN' "$W/err" | tr -s ' ' | tr '\n' ';')"
 
 	t0=$(nt_now)
 	why=$(nt_virtiofsd_why)
