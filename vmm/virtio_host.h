@@ -18,6 +18,12 @@
 #include "directboot/plan.h"
 #include "vm.h"
 
+/* Start what can start before the VM exists, so that it overlaps the
+ * VM's set-up: each --share's virtiofsd (some 35 ms each).  Optional:
+ * virtio_host_start() does whatever this did not.  On failure, call
+ * virtio_host_stop(). */
+int virtio_host_prepare(const struct accel_config *cfg, struct db_error *err);
+
 /* Open the backends, attach each device to its plan window, register
  * the ioeventfds and irqfds, start the I/O thread.  The console becomes
  * the terminal's (devices/term.h). */
@@ -27,6 +33,11 @@ int virtio_host_start(const struct accel_config *cfg, struct vm *vm,
 /* A vCPU's MMIO exit: true when it hit a virtio window (and was done). */
 bool virtio_host_mmio(uint64_t addr, uint8_t *data, unsigned len,
 		      bool is_write);
+
+/* The vhost-user sockets and virtiofsd processes of the --share
+ * devices, for the sandbox's filter (sendmsg/recvfrom on those sockets,
+ * kill and wait4 of those processes at stop).  Returns how many. */
+unsigned virtio_host_backends(int *socks, int *pids, unsigned max);
 
 /* Stop the I/O thread and close everything. */
 void virtio_host_stop(void);
