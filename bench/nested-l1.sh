@@ -220,3 +220,26 @@ nb_initcalls() {
 			w && /returned/ { print "NT-INITCALL " e " window " $0 }'
 	done
 }
+
+# ---- nb_pvhwhy: what makes the PVH guest slower (issue 13 item 7) -------
+# Two rounds of the cloud kernel, verbose, on entry 64 as is, with
+# no5lvl (4-level paging, as PVH has), with nokaslr (the kernel at its
+# link address, as PVH and --decompress host have), on PVH and on
+# --decompress host --entry 64:
+#
+#   NT-WHY ROUND ENTRY EXTRA up=UPTIME_AT_INIT init=[Run /init stamp] max_arch_pfn TO_INIT_MS
+nb_pvhwhy() {
+	export XDG_CACHE_HOME=/tmp/nb-cache
+	mkdir -p "$XDG_CACHE_HOME"
+	nb_lever_boot warm "$DB" pvh -a "console=ttyS0 quiet nt=mark"
+	for r in 1 2; do
+		for v in "64|" "64|no5lvl" "64|nokaslr" "pvh|" "h64|"; do
+			e=${v%%|*} x=${v#*|}
+			nb_lever_boot final "$DB" "$e" -a "console=ttyS0 printk.time=1 $x nt=mark"
+			up=$(tr -d '\r' <"$W/out" | sed -n 's/.*NT-MARK [^ ]* \([0-9.]*\).*/\1/p')
+			ri=$(tr -d '\r' <"$W/out" | grep 'Run /init' | cut -c1-16)
+			pfn=$(tr -d '\r' <"$W/out" | grep -o 'max_arch_pfn = 0x[0-9a-f]*')
+			echo "NT-WHY $r $e ${x:-none} up=$up init=$ri $pfn $(sed -n 's/^marker_ms=\([-0-9.]*\).*/\1/p' "$W/line")"
+		done
+	done
+}
