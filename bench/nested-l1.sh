@@ -71,3 +71,175 @@ nb_all() {
 			-m 64M -kernel "$NB/probe.bzImage" -append "$probe"
 	done
 }
+
+# ---- nb_levers: count before cutting (issue 15) ------------------------
+# Each directboot of $NB/levers (files db-NAME, in build order: a build
+# per lever, see bench/nested's LEVERS=) and $DB as db-final boots the
+# cloud kernel to init LEVER_ROUNDS times with `quiet` (time to NT-MARK
+# and the guest's uptime there), once without it under printk.time=1
+# (the kernel's timeline, the clock and timer lines, --timings' exit
+# breakdown), on entry 64 and on PVH from a warm host-decompressed ELF,
+# and runs the probe once with --timings.  QEMU pc boots the same
+# verbose command line once, for the same dmesg lines.
+#
+#   NT-LEVER NAME ENTRY ROUND MARKER_MS UPTIME_S
+#   NT-LEVER-T NAME WHAT: a --timings line
+#   NT-LEVER-K NAME ENTRY: a kernel line worth reading
+#   NT-LEVER-GAP NAME ENTRY MS: the longest pause between two printk
+#                               lines, and the line after it
+nb_lever_boot() { # NAME BIN ENTRY(64|64v|pvh|h64) ARGS...
+	n=$1 b=$2 e=$3
+	shift 3
+	case $e in
+	pvh) eo="--decompress host --entry pvh" ;;
+	h64) eo="--decompress host --entry 64" ;;
+	*) eo="--entry 64" ;;
+	esac
+	# shellcheck disable=SC2086 # $eo is several words
+	"$NB/launchtime" -t 120 -m NT-MARK -o "$W/out" -- "$b" run "$K_cloud" \
+		--accel kvm -m 256M -i "$RD" $eo "$@" 2>"$W/err" >"$W/line"
+}
+
+nb_lever_verbose() { # NAME BIN ENTRY
+	nb_lever_boot "$1" "$2" "$3" --timings \
+		-a "console=ttyS0 printk.time=1 nt=mark"
+	sed "s/^directboot: /NT-LEVER-T $1 $3 /" "$W/err" | grep '^NT-LEVER-T'
+	[ "$1" = final ] && tr -d '\r' <"$W/out" | sed "s/^/NT-LEVER-D $1 $3 /"
+	tr -d '\r' <"$W/out" | grep -E '^\[ *[0-9]+\.[0-9]+\] .*(tsc|TSC|clocksource|APIC|apic|calibrat|Calibrat|kvm-clock|clockevent|lpj|BogoMIPS|x2apic|timer|hpet|PIT|pit|i8042|serial|ttyS0|Freeing unused|Run /init|smpboot|Memory:)' |
+		sed "s/^/NT-LEVER-K $1 $3 /"
+	tr -d '\r' <"$W/out" | awk -v n="$1" -v e="$3" '
+		/^\[ *[0-9]+\.[0-9]+\]/ { s = $0; sub(/^\[ */, "", s); t = s + 0
+			if (NR > 1 && t - last > gap) { gap = t - last; line = $0; prev = pl }
+			last = t; pl = $0 }
+		END { printf "NT-LEVER-GAP %s %s %.0f ms, after: %s\nNT-LEVER-GAP %s %s before: %s\n", n, e, gap * 1000, line, n, e, prev }'
+}
+
+nb_levers() {
+	: "${LEVER_ROUNDS:=3}"
+	export XDG_CACHE_HOME=/tmp/nb-cache
+	mkdir -p "$XDG_CACHE_HOME"
+	set --
+	for f in "$NB"/levers/db-*; do [ -x "$f" ] && set -- "$@" "$f"; done
+	set -- "$@" "$DB"
+	for b in "$@"; do # the warm cache, untimed, each build its own key
+		nb_lever_boot warm "$b" pvh -a "console=ttyS0 quiet nt=mark"
+	done
+	nb_lever_boot warm "$DB" h64 -a "console=ttyS0 quiet nt=mark"
+	r=0
+	while [ $r -lt "$LEVER_ROUNDS" ]; do
+		r=$((r + 1))
+		for b in "$@"; do
+			n=${b##*/db-}; [ "$b" = "$DB" ] && n=final
+			es="64 pvh 64v"
+			[ "$n" = final ] && es="64 pvh h64 64v"
+			for e in $es; do
+				q=quiet
+				[ $e = 64v ] && q=printk.time=1
+				nb_lever_boot "$n" "$b" $e -a "console=ttyS0 $q nt=mark"
+				ms=$(sed -n 's/^marker_ms=\([-0-9.]*\).*/\1/p' "$W/line")
+				up=$(tr -d '\r' <"$W/out" | sed -n 's/^NT-MARK [^ ]* \([0-9.]*\).*/\1/p')
+				echo "NT-LEVER $n $e $r ${ms:--1} ${up:--1}"
+			done
+		done
+	done
+	for b in "$@"; do
+		n=${b##*/db-}; [ "$b" = "$DB" ] && n=final
+		nb_lever_verbose "$n" "$b" 64
+		nb_lever_verbose "$n" "$b" pvh
+		"$NB/launchtime" -t 60 -m "PROBE END" -o "$W/out" -- "$b" run \
+			"$NB/probe.bzImage" --accel kvm -m 64M --timings \
+			-a "console=ttyS0 bench=launch" 2>"$W/err" >"$W/line"
+		echo "NT-LEVER-T $n probe $(cat "$W/line")"
+		sed "s/^directboot: /NT-LEVER-T $n probe /" "$W/err" | grep '^NT-LEVER-T'
+	done
+	# shellcheck disable=SC2086 # $QEMU_CMD is several words
+	"$NB/launchtime" -t 120 -m NT-MARK -k -o "$W/out" -- $QEMU_CMD -M pc \
+		-accel kvm -cpu host -smp 1 -nodefaults -no-user-config \
+		-display none -serial stdio -no-reboot -m 256M -kernel "$K_cloud" \
+		-initrd "$RD" -append "console=ttyS0 printk.time=1 nt=mark" \
+		2>"$W/err" >"$W/line"
+	echo "NT-LEVER q-pc 64 1 $(sed -n 's/^marker_ms=\([-0-9.]*\).*/\1/p' "$W/line") $(tr -d '\r' <"$W/out" | sed -n 's/.*NT-MARK [^ ]* \([0-9.]*\).*/\1/p')"
+	tr -d '\r' <"$W/out" | grep -E '^\[ *[0-9]+\.[0-9]+\] .*(tsc|TSC|clocksource|APIC|apic|calibrat|Calibrat|kvm-clock|clockevent|lpj|BogoMIPS|x2apic|timer|hpet|PIT|pit|i8042|serial|ttyS0|Freeing unused|Run /init|smpboot|Memory:)' |
+		sed "s/^/NT-LEVER-K q-pc 64 /"
+}
+
+# ---- nb_launch: bench/launch inside L1 ---------------------------------
+nb_launch() {
+	DIRECTBOOT=$DB PROBE=$NB/probe.bzImage LAUNCHTIME=$NB/launchtime \
+		QEMU_CMD=$QEMU_CMD QEMU_ACCELS=kvm \
+		sh "$NB/launch" -n "${NB_LAUNCH_RUNS:-11}" 2>&1 | sed 's/^/NT-LAUNCH /'
+}
+
+# ---- nb_density: bench/density's part ----------------------------------
+# For each N of NB_DENSITY, N probe VMs started at once under directboot
+# (each exits on the probe's reset) and under QEMU -M microvm (killed at
+# PROBE END: no reset line), directboot first:
+#
+#   NT-DENSITY LAUNCHER N CPUS n=.. reached=.. wall_ms=.. ... (densitytime)
+nb_density() {
+	. "$NB/rounds"
+	cpus=$(grep -c ^processor /proc/cpuinfo)
+	probe="console=ttyS0 bench=launch"
+	for n in $NB_DENSITY; do
+		echo "NT-DENSITY db $n $cpus $("$NB/densitytime" -n "$n" -t 600 \
+			-m "PROBE END" -- "$DB" run "$NB/probe.bzImage" --accel kvm \
+			-m 64M -a "$probe" 2>"$W/err")"
+		[ -s "$W/err" ] && echo "NT-BENCH-LOG density db $n: $(sort "$W/err" | uniq -c | head -n 3 | tr '\n' ' ')"
+		sync
+		# shellcheck disable=SC2086 # $QEMU_CMD is several words
+		echo "NT-DENSITY q-microvm $n $cpus $("$NB/densitytime" -n "$n" \
+			-t 600 -m "PROBE END" -k -- $QEMU_CMD -M microvm,acpi=on \
+			-accel kvm -cpu host -smp 1 -nodefaults -no-user-config \
+			-display none -serial stdio -no-reboot -m 64M \
+			-kernel "$NB/probe.bzImage" -append "$probe" 2>"$W/err")"
+		[ -s "$W/err" ] && echo "NT-BENCH-LOG density q-microvm $n: $(sort "$W/err" | uniq -c | head -n 3 | tr '\n' ' ')"
+	done
+	echo "NT-BENCH-LOG density: L1 $(grep MemTotal /proc/meminfo)"
+}
+
+# ---- nb_initcalls: issue 13 item 7, the pause on PVH --------------------
+# The cloud kernel on entry 64 and on PVH (--decompress host, warm) with
+# initcall_debug ignore_loglevel (its lines are KERN_DEBUG): every
+# initcall that took 20 ms or more, and those that returned
+# between "Switched to clocksource" and the next fs_initcall's line.
+#
+#   NT-INITCALL ENTRY LINE
+nb_initcalls() {
+	export XDG_CACHE_HOME=/tmp/nb-cache
+	mkdir -p "$XDG_CACHE_HOME"
+	for e in 64 pvh; do
+		nb_lever_boot final "$DB" $e --timeout 300 \
+			-a "console=ttyS0 printk.time=1 initcall_debug ignore_loglevel nt=mark"
+		echo "NT-INITCALL $e $(cat "$W/line")"
+		tr -d '\r' <"$W/out" | awk -v e="$e" '
+			/returned .* after [0-9]+ usecs/ {
+				n = $0; sub(/.* after /, "", n); sub(/ usecs.*/, "", n)
+				if (n + 0 >= 20000) print "NT-INITCALL " e " " $0 }
+			/Switched to clocksource kvm-clock/ { w = 1 }
+			/VFS: Disk quotas/ { w = 0 }
+			w && /returned/ { print "NT-INITCALL " e " window " $0 }'
+	done
+}
+
+# ---- nb_pvhwhy: what makes the PVH guest slower (issue 13 item 7) -------
+# Two rounds of the cloud kernel, verbose, on entry 64 as is, with
+# no5lvl (4-level paging, as PVH has), with nokaslr (the kernel at its
+# link address, as PVH and --decompress host have), on PVH and on
+# --decompress host --entry 64:
+#
+#   NT-WHY ROUND ENTRY EXTRA up=UPTIME_AT_INIT init=[Run /init stamp] max_arch_pfn TO_INIT_MS
+nb_pvhwhy() {
+	export XDG_CACHE_HOME=/tmp/nb-cache
+	mkdir -p "$XDG_CACHE_HOME"
+	nb_lever_boot warm "$DB" pvh -a "console=ttyS0 quiet nt=mark"
+	for r in 1 2; do
+		for v in "64|" "64|no5lvl" "64|nokaslr" "pvh|" "h64|"; do
+			e=${v%%|*} x=${v#*|}
+			nb_lever_boot final "$DB" "$e" -a "console=ttyS0 printk.time=1 $x nt=mark"
+			up=$(tr -d '\r' <"$W/out" | sed -n 's/.*NT-MARK [^ ]* \([0-9.]*\).*/\1/p')
+			ri=$(tr -d '\r' <"$W/out" | grep 'Run /init' | cut -c1-16)
+			pfn=$(tr -d '\r' <"$W/out" | grep -o 'max_arch_pfn = 0x[0-9a-f]*')
+			echo "NT-WHY $r $e ${x:-none} up=$up init=$ri $pfn $(sed -n 's/^marker_ms=\([-0-9.]*\).*/\1/p' "$W/line")"
+		done
+	done
+}

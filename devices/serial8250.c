@@ -29,6 +29,11 @@
  * IER write (the driver's "transmit done"), or an exit to anything but
  * the UART, then go out in one write() (term_write()).  That keeps one write(2) per line
  * instead of per byte, and a prompt without a newline still appears.
+ *
+ * THR writes may also reach us late and in batches (serial_set_batching:
+ * the KVM accelerator's coalesced ring), but only while nothing the
+ * guest can observe depends on them: THRI off, loopback off, DLAB clear.
+ * Every other access exits and is answered after the batch before it.
  */
 #include <string.h>
 
@@ -251,6 +256,33 @@ static uint8_t read_locked(struct serial *s, unsigned off)
 	}
 }
 
+static bool thr_batchable(const struct serial *s)
+{
+	return !(s->ier & UART_IER_THRI) && !(s->mcr & UART_MCR_LOOP) &&
+	       !(s->lcr & UART_LCR_DLAB);
+}
+
+static void update_batching(struct serial *s)
+{
+	bool on = thr_batchable(s);
+
+	if (s->set_batching && on != s->batching) {
+		s->batching = on;
+		s->set_batching(s->opaque_batching, on);
+	}
+}
+
+void serial_set_batching(struct serial *s, void (*set_batching)(void *, bool),
+			 void *opaque)
+{
+	pthread_mutex_lock(&s->lock);
+	s->set_batching = set_batching;
+	s->opaque_batching = opaque;
+	s->batching = !thr_batchable(s);
+	update_batching(s);
+	pthread_mutex_unlock(&s->lock);
+}
+
 static void write_locked(struct serial *s, unsigned off, uint8_t v)
 {
 	bool dlab = s->lcr & UART_LCR_DLAB;
@@ -274,6 +306,7 @@ static void write_locked(struct serial *s, unsigned off, uint8_t v)
 			s->thr_ipending = true;
 		if (s->tx_len)
 			tx_flush_locked(s);
+		update_batching(s);
 		break;
 	case UART_FCR:
 		s->fcr = v & UART_FCR_ENABLE_FIFO;
@@ -287,11 +320,13 @@ static void write_locked(struct serial *s, unsigned off, uint8_t v)
 		break;
 	case UART_LCR:
 		s->lcr = v;
+		update_batching(s);
 		return;
 	case UART_MCR:
 		s->mcr = v & UART_MCR_MASK;
 		set_msr(s, s->mcr & UART_MCR_LOOP ? loop_msr(s->mcr)
 						  : MSR_CONNECTED);
+		update_batching(s);
 		break;
 	case UART_LSR:
 		return; /* factory test only */

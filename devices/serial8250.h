@@ -41,6 +41,13 @@ struct serial {
 	void (*set_irq)(void *opaque, int level);
 	void *opaque;
 	int irq_level;
+
+	/* THR writes may come in batches, later than they were made
+	 * (set_batching, see serial_set_batching); batching: what it was
+	 * last told. */
+	void (*set_batching)(void *opaque, bool on);
+	void *opaque_batching;
+	bool batching;
 };
 
 void serial_init(struct serial *s, int out_fd, void (*set_irq)(void *, int),
@@ -49,6 +56,19 @@ void serial_init(struct serial *s, int out_fd, void (*set_irq)(void *, int),
 /* Register access at offset (0-7) from the base port. */
 uint8_t serial_read(struct serial *s, unsigned offset);
 void serial_write(struct serial *s, unsigned offset, uint8_t val);
+
+/*
+ * Tell set_batching(opaque, on) now and whenever it changes whether a THR
+ * write may be delivered late, in a batch: only while it is a plain byte
+ * out, with nothing the guest waits for.  That is while THRI is off (no
+ * THRE interrupt per byte is owed), loopback is off (the byte does not
+ * come back as input) and DLAB is clear (offset 0 is THR, not DLL).  It
+ * is called under the UART's lock, after the register write that
+ * changed it; the caller replays batched writes with serial_write()
+ * before any other access of the guest's.
+ */
+void serial_set_batching(struct serial *s, void (*set_batching)(void *, bool),
+			 void *opaque);
 
 /* Write out what the guest sent so far. */
 void serial_flush(struct serial *s);

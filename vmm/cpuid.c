@@ -14,7 +14,12 @@
  *    but before late 2024 KVM_GET_SUPPORTED_CPUID does not report it,
  *    and QEMU sets it itself.  Without it Debian's kernel finds no
  *    usable LAPIC timer ("APIC timer disabled due to verification
- *    failure") and falls back to the PIT.
+ *    failure") and falls back to the PIT;
+ *  - leaf 0x40000010, the timing leaf QEMU and cloud-hypervisor give
+ *    KVM guests (first VMware's): EAX the TSC frequency in kHz
+ *    (KVM_GET_TSC_KHZ), EBX the LAPIC timer's in kHz (KVM's is 1 GHz), so
+ *    that a guest that reads it need not calibrate either against the
+ *    PIT; the signature leaf's EAX then names it as the highest leaf.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -29,6 +34,9 @@
 #define CPUID_1_EDX_HTT (1u << 28)
 #define KVM_SIGNATURE_LEAF 0x40000000u
 #define KVM_FEATURES_LEAF 0x40000001u
+#define TIMING_LEAF 0x40000010u
+#define KVM_APIC_BUS_KHZ 1000000u /* KVM's LAPIC timer: 1 ns a tick */
+#define LEAVES_ADDED 3		  /* signature, features, timing */
 
 static struct kvm_cpuid2 *supported_get(int kvm_fd, struct db_error *err)
 {
@@ -65,7 +73,7 @@ static struct kvm_cpuid_entry2 *leaf(struct kvm_cpuid2 *c, uint32_t fn)
 }
 
 /* Fetch leaf fn, appending an empty one when KVM did not report it;
- * the caller made room for two more entries. */
+ * the caller made room for LEAVES_ADDED more entries. */
 static struct kvm_cpuid_entry2 *leaf_add(struct kvm_cpuid2 *c, uint32_t fn)
 {
 	struct kvm_cpuid_entry2 *e = leaf(c, fn);
@@ -78,7 +86,8 @@ static struct kvm_cpuid_entry2 *leaf_add(struct kvm_cpuid2 *c, uint32_t fn)
 	return e;
 }
 
-static void fixup(struct kvm_cpuid2 *c, unsigned id, unsigned nr_cpus)
+static void fixup(struct kvm_cpuid2 *c, unsigned id, unsigned nr_cpus,
+		  unsigned tsc_khz)
 {
 	struct kvm_cpuid_entry2 *e;
 
@@ -100,11 +109,25 @@ static void fixup(struct kvm_cpuid2 *c, unsigned id, unsigned nr_cpus)
 		}
 	}
 	e = leaf_add(c, KVM_SIGNATURE_LEAF);
-	e->eax = KVM_FEATURES_LEAF;
+	e->eax = tsc_khz ? TIMING_LEAF : KVM_FEATURES_LEAF;
 	memcpy(&e->ebx, "KVMK", 4);
 	memcpy(&e->ecx, "VMKV", 4);
 	memcpy(&e->edx, "M\0\0\0", 4);
 	leaf_add(c, KVM_FEATURES_LEAF);
+	if (tsc_khz) {
+		e = leaf_add(c, TIMING_LEAF);
+		e->eax = tsc_khz;
+		e->ebx = KVM_APIC_BUS_KHZ;
+		e->ecx = e->edx = 0;
+	}
+}
+
+/* The vCPU's TSC frequency; 0 (no timing leaf) when KVM cannot say. */
+static unsigned tsc_khz_get(const struct vcpu *vcpu)
+{
+	int khz = ioctl(vcpu->fd, KVM_GET_TSC_KHZ, 0);
+
+	return khz > 0 ? (unsigned)khz : 0;
 }
 
 /* What KVM supports does not change while we run: ask once (each ask
@@ -128,14 +151,15 @@ int cpuid_setup(struct vm *vm, struct vcpu *vcpu, unsigned nr_cpus,
 		    (e = leaf(supported, 1)))
 			e->ecx |= CPUID_1_ECX_TSC_DEADLINE;
 	}
-	bytes = sizeof(*c) + (supported->nent + 2) * sizeof(c->entries[0]);
+	bytes = sizeof(*c) +
+		(supported->nent + LEAVES_ADDED) * sizeof(c->entries[0]);
 	c = malloc(bytes);
 	if (!c)
 		return db_fail(err, DB_ERR_HOST,
 			       "kvm: out of memory for CPUID");
 	memcpy(c, supported,
 	       sizeof(*c) + supported->nent * sizeof(c->entries[0]));
-	fixup(c, vcpu->id, nr_cpus ? nr_cpus : 1);
+	fixup(c, vcpu->id, nr_cpus ? nr_cpus : 1, tsc_khz_get(vcpu));
 	if (ioctl(vcpu->fd, KVM_SET_CPUID2, c) < 0)
 		ret = db_fail(err, DB_ERR_HOST, "kvm: KVM_SET_CPUID2: %s",
 			      strerror(errno));

@@ -45,7 +45,9 @@
 #include "../devices/serial8250.h"
 #include "../devices/term.h"
 #include "directboot/pc.h"
+#include "coalesced.h"
 #include "emulate.h"
+#include "exitstats.h"
 #include "sandbox.h"
 #include "kvm.h"
 #include "vcpu.h"
@@ -64,6 +66,7 @@ struct runner {
 	unsigned nr_running; /* AP threads that reached their own code */
 	pthread_cond_t running;
 	struct serial serial;
+	struct coalesced thr_ring; /* COM1's THR writes, batched */
 	struct i8042 kbd;
 	struct rtc_cmos rtc;
 	struct acpi_pm pm;
@@ -427,14 +430,52 @@ struct loop_stats {
 	uint64_t t_first_exit;
 };
 
+static void on_thr_batching(void *opaque, bool on)
+{
+	struct runner *r = opaque;
+
+	coalesced_set(&r->thr_ring, on);
+}
+
+static void replay_thr(void *opaque, uint16_t port, const uint8_t *data,
+		       unsigned len)
+{
+	struct runner *r = opaque;
+
+	for (unsigned i = 0; i < len; i++)
+		serial_write(&r->serial, port + i - SERIAL_COM1_BASE, data[i]);
+}
+
+/* The THR writes the ring holds come before whatever exit follows them. */
+static void drain_thr(struct runner *r, struct exitstats *es)
+{
+	unsigned n = coalesced_drain(&r->thr_ring, replay_thr, r);
+
+	if (es && n)
+		exitstats_coalesced(es, SERIAL_COM1_BASE, n);
+}
+
 static void vcpu_loop(struct runner *r, struct vcpu *v, struct loop_stats *st)
 {
-	while (atomic_load(&r->status) == STATUS_RUNNING) {
-		int ret = ioctl(v->fd, KVM_RUN, 0);
+	struct exitstats *es = r->cfg->timings ? exitstats_for(v->id) : NULL;
+	uint64_t t_in = 0, t_out = 0;
 
+	while (atomic_load(&r->status) == STATUS_RUNNING) {
+		int ret;
+
+		if (es && t_in)
+			exitstats_add(es, v->run, 0, t_out - t_in,
+				      accel_now_ns() - t_out);
+		t_in = es ? accel_now_ns() : 0;
+		ret = ioctl(v->fd, KVM_RUN, 0);
+		t_out = es ? accel_now_ns() : 0;
+		drain_thr(r, es);
 		if (st && !st->t_first_exit)
 			st->t_first_exit = accel_now_ns();
 		if (ret < 0) {
+			if (es)
+				exitstats_add(es, v->run, ret, t_out - t_in, 0);
+			t_in = 0;
 			if (errno != EINTR && errno != EAGAIN) {
 				accel_note(r->cfg, "KVM_RUN on vCPU %u: %s",
 					   v->id, strerror(errno));
@@ -448,6 +489,9 @@ static void vcpu_loop(struct runner *r, struct vcpu *v, struct loop_stats *st)
 		}
 		handle_exit(r, v);
 	}
+	if (es && t_in)
+		exitstats_add(es, v->run, 0, t_out - t_in,
+			      accel_now_ns() - t_out);
 }
 
 /* There is one run per process; the AP threads find it here. */
@@ -599,6 +643,7 @@ static void print_memory(const struct runner *r)
 
 static void runner_teardown(struct runner *r)
 {
+	coalesced_destroy(&r->thr_ring);
 	for (unsigned i = 0; i < r->nr_vcpus; i++)
 		vcpu_destroy(&r->vcpus[i]);
 	vm_destroy(&r->vm);
@@ -687,9 +732,14 @@ static int runner_setup(struct runner *r, const struct plan *plan,
 	ret = vm_load_plan(&r->vm, plan, err);
 	if (!ret && !r->vm.irqchip)
 		ret = vm_add_irqchip(&r->vm, err);
+	if (!ret)
+		ret = vcpus_setup(r, plan, n, err);
 	if (ret)
 		return ret;
-	return vcpus_setup(r, plan, n, err);
+	coalesced_init(&r->thr_ring, r->vm.kvm_fd, r->vm.fd, r->vcpus[0].run,
+		       r->vcpus[0].run_size, SERIAL_COM1_BASE);
+	serial_set_batching(&r->serial, on_thr_batching, r);
+	return DB_OK;
 }
 
 static void report_timings(const struct runner *r, const struct loop_stats *st,
@@ -713,6 +763,7 @@ static void report_timings(const struct runner *r, const struct loop_stats *st,
 	if (cfg->t_start_ns)
 		accel_timing(cfg, "total (exec to exit)",
 			     t_end - cfg->t_start_ns);
+	exitstats_report(cfg, r->nr_vcpus);
 	print_memory(r);
 }
 
@@ -782,6 +833,8 @@ int kvm_run_plan(const struct plan *plan, const struct accel_config *cfg,
 	alarm(0);
 	for (unsigned i = 1; i < r->nr_threads; i++)
 		pthread_join(r->threads[i], NULL);
+	drain_thr(r, NULL);
+	serial_flush(&r->serial);
 	term_stop();
 	virtio_host_stop();
 	bsp_run = NULL;

@@ -22,7 +22,7 @@
  *       - ioctl only on the vCPU fds (KVM_RUN, the register reads a
  *         crash report makes, and the register, FPU and event calls
  *         that complete an INT3 or FWAIT, vmm/emulate.c), on the VM fd
- *         (the interrupt lines) and on
+ *         (the interrupt lines, and COM1's coalesced zone) and on
  *         fds 0-2 (the terminal's modes, which the console restores);
  *       - poll, ppoll and epoll_* (the console and I/O threads), futex,
  *         the signal calls, clocks and sleeps, alarm (--timeout);
@@ -249,6 +249,8 @@ static const unsigned long vcpu_ioctls[] = {
 
 static const unsigned long vm_ioctls[] = {
 	KVM_IRQ_LINE, KVM_IRQ_LINE_STATUS, KVM_SIGNAL_MSI,
+	/* COM1's THR batched or not (run.c, vmm/coalesced.h) */
+	KVM_REGISTER_COALESCED_MMIO, KVM_UNREGISTER_COALESCED_MMIO,
 };
 
 static const unsigned long tty_ioctls[] = {

@@ -15,7 +15,8 @@
 # Usage: tests/nested/run.sh [FN...]  (scenario functions, default
 # nt_all; nt_extra holds the ones that fail for known bugs).
 # DIRECTBOOT (static build; default build/directboot), NESTED_SMP (L1
-# vCPUs, default 1), NESTED_TIMEOUT (seconds for the whole L1, default
+# vCPUs, default 1), NESTED_MEM (L1 RAM, default 3G), NESTED_TIMEOUT
+# (seconds for the whole L1, default
 # 840), NESTED_VERBOSE=1 copies every L2 console to L1's, KEEP=1 keeps
 # the scratch directory.  Benches use the same L1 (bench/nested):
 # NESTED_ADD=DIR goes into L1 as /nt/add, whose init.sh, if any, l1-init
@@ -91,7 +92,7 @@ l1=$(tests/fetch-kernels.sh generic)
 truncate -s 256M "$T/back.img"
 start=$(date +%s)
 nice timeout "$NESTED_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -M q35 \
-	-m 3G -smp "$NESTED_SMP" -nodefaults -no-user-config -display none \
+	-m "${NESTED_MEM:-3G}" -smp "$NESTED_SMP" -nodefaults -no-user-config -display none \
 	-no-reboot -serial "file:$T/console" -serial null \
 	-drive "file=$T/back.img,format=raw,if=virtio" \
 	-kernel "$l1" -initrd "$T/l1.gz" \

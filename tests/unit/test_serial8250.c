@@ -179,6 +179,44 @@ static void test_output_batched(void **state)
 	assert_int_equal(buf[0], '$');
 }
 
+static int batching[16];
+static int nr_batching;
+
+static void set_batching(void *opaque, bool on)
+{
+	(void)opaque;
+	if (nr_batching < 16)
+		batching[nr_batching++] = on;
+}
+
+/* THR may be batched only while a byte is nothing but output: THRI,
+ * loopback and DLAB each stop it, and the callback hears each change
+ * once. */
+static void test_thr_batching(void **state)
+{
+	(void)state;
+	nr_batching = 0;
+	serial_set_batching(&s, set_batching, NULL);
+	assert_int_equal(nr_batching, 1);
+	assert_int_equal(batching[0], 1); /* after reset: IER 0, 8n1 */
+	serial_write(&s, IER, 0x01);	  /* RDI alone changes nothing */
+	assert_int_equal(nr_batching, 1);
+	serial_write(&s, IER, 0x03); /* THRI: an interrupt per byte */
+	assert_int_equal(nr_batching, 2);
+	assert_int_equal(batching[1], 0);
+	serial_write(&s, IER, 0x00);
+	assert_int_equal(batching[2], 1);
+	serial_write(&s, MCR, 0x10); /* loopback: the byte comes back */
+	assert_int_equal(batching[3], 0);
+	serial_write(&s, MCR, 0x0b);
+	assert_int_equal(batching[4], 1);
+	serial_write(&s, LCR, 0x83); /* DLAB: offset 0 is DLL */
+	assert_int_equal(batching[5], 0);
+	serial_write(&s, LCR, 0x03);
+	assert_int_equal(batching[6], 1);
+	assert_int_equal(nr_batching, 7);
+}
+
 static void test_loopback(void **state)
 {
 	char buf[8];
@@ -272,6 +310,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_receive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_output_batched, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_thr_batching, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_loopback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_console_escape, setup,
