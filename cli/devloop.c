@@ -252,15 +252,26 @@ static int devloop_initramfs(struct cli_args *a, const struct kmod_list *m)
  * reads it; quiet keeps the boot fast (each byte on COM1 is a port
  * exit under KVM).  Under tcg CMD shares ttyS0 with it, so only
  * emergencies (a panic) print there.
+ *
+ * Under tcg the shares are PCI devices, and the plan's DSDT has no PCI
+ * host bridge: with ACPI on, Linux scans no bus.  pci=lastbus=1 makes
+ * it scan buses 0 and 1 by hand (pcibios_fixup_peer_bridges()) while
+ * ACPI keeps the interrupts: virtio-pci gets its MSI-X vectors.
+ * (pci=noacpi scans too, but also drops the MADT's IOAPIC, and with it
+ * MSI: virtio-fs then fails to probe.)
  */
 static void devloop_cmdline(struct cli_args *a)
 {
+	bool tcg = a->run.accel == ACCEL_TCG;
+
 	if (a->bo.plan.cmdline)
 		return;
 	if (a->run.debug)
-		a->bo.default_cmdline = "console=ttyS0";
-	else if (a->run.accel == ACCEL_TCG)
-		a->bo.default_cmdline = "console=ttyS0 quiet loglevel=1";
+		a->bo.default_cmdline =
+			tcg ? "console=ttyS0 pci=lastbus=1" : "console=ttyS0";
+	else if (tcg)
+		a->bo.default_cmdline =
+			"console=ttyS0 quiet loglevel=1 pci=lastbus=1";
 	else
 		a->bo.default_cmdline = "console=ttyS0 quiet";
 }

@@ -121,9 +121,20 @@ static void say(const char *fmt, ...)
  */
 static void leave(int status)
 {
+	int fd;
+
 	if (console_fd >= 0)
 		tcdrain(console_fd);
 	sync();
+	/* The reset's own line ("reboot: Restarting system") is an
+	 * emergency, printed at any loglevel but 0: under tcg it would
+	 * follow CMD's output on ttyS0.  A panic still prints (panic()
+	 * raises the level again). */
+	fd = open("/proc/sys/kernel/printk", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0 && !cfg.debug && write(fd, "0", 1) < 0)
+		(void)0;
+	if (fd >= 0)
+		close(fd);
 	if (cfg.status_port && !ioperm(cfg.status_port, 1, 1))
 		outb((unsigned char)status, (unsigned short)cfg.status_port);
 	reboot(RB_AUTOBOOT);

@@ -78,6 +78,7 @@ struct runner {
 	uint8_t port_seen[65536 / 8];
 	uint64_t mmio_seen[MMIO_SEEN_MAX];
 	unsigned nr_mmio_seen;
+	bool devloop_status; /* the loop's init wrote DEVLOOP_STATUS_PORT */
 };
 
 /* For the signal handlers, which can reach nothing else. */
@@ -218,6 +219,7 @@ static void pio_byte(struct runner *r, uint16_t port, bool out, bool wide,
 		return;
 	}
 	if (port == DEVLOOP_STATUS_PORT && out && r->cfg->devloop) {
+		r->devloop_status = true;
 		runner_stop(r, *val); /* CMD's exit status (guest/devinit.c) */
 		return;
 	}
@@ -632,6 +634,20 @@ static int serial_out_fd(const struct accel_config *cfg)
 	return null_fd >= 0 ? null_fd : STDERR_FILENO;
 }
 
+/* The loop's status: a clean end without the init's word is a guest
+ * whose init never got CMD to run. */
+static int devloop_status(struct runner *r)
+{
+	int status = atomic_load(&r->status);
+
+	if (!r->cfg->devloop || r->devloop_status || status != EXIT_GUEST_OK)
+		return status;
+	accel_note(r->cfg, "the guest reset without reporting a status: its "
+			   "init did not finish (--debug shows the kernel's "
+			   "console)");
+	return EXIT_GUEST_CRASH;
+}
+
 /* The VM kvm_prepare() starts; see kvm.h. */
 #define PREPARE_SLOT_SIZE 0x100000
 
@@ -809,5 +825,5 @@ int kvm_run_plan(const struct plan *plan, const struct accel_config *cfg,
 		report_timings(r, &st, t0, t_setup);
 	runner_teardown(r);
 	serial_destroy(&r->serial);
-	return atomic_load(&r->status);
+	return devloop_status(r);
 }
