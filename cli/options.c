@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../devices/virtio_fs.h"
 #include "../vmm/sandbox.h"
 #include "cli.h"
 #include "options.h"
@@ -397,6 +398,34 @@ static int set_rng(struct cli_args *a, const struct cli_option *o,
 	return 0;
 }
 
+static int set_share(struct cli_args *a, const struct cli_option *o,
+		     const char *val)
+{
+	struct accel_devices *d = &a->run.devices;
+	struct accel_share *sh = &d->shares[d->nr_shares];
+	struct virtio_fs_share s;
+	struct db_error err = {0};
+
+	_Static_assert(ACCEL_SHARE_TAG_MAX == VIRTIO_FS_TAG_MAX,
+		       "accel.h's tag is virtio-fs's");
+	if (d->nr_shares == ACCEL_SHARES_MAX)
+		return bad(a, o, val, "too many shares (8 at most)");
+	if (virtio_fs_parse_share(val, &s, &err)) {
+		cli_usage_error(a->name, "%s", err.msg);
+		return -1;
+	}
+	for (unsigned i = 0; i < d->nr_shares; i++)
+		if (!strcmp(d->shares[i].tag, s.tag))
+			return bad(a, o, val,
+				   "two shares with one tag (give another "
+				   "as HOSTDIR:TAG)");
+	sh->dir = s.dir;
+	memcpy(sh->tag, s.tag, sizeof(sh->tag));
+	sh->ro = s.ro;
+	d->nr_shares++;
+	return 0;
+}
+
 /* ---- setters: sandbox --------------------------------------------------- */
 
 static int set_user(struct cli_args *a, const struct cli_option *o,
@@ -676,6 +705,14 @@ static const struct cli_option options[] = {
 	 .group = GROUP_DEVICES,
 	 .help = "virtio-rng from getrandom(), at most RATE bytes/s",
 	 .set = set_rng},
+	{.name = "share",
+	 .arg = ARG_REQUIRED,
+	 .metavar = "HOSTDIR[:TAG][,ro]",
+	 .cmds = CMD_RUN,
+	 .group = GROUP_DEVICES,
+	 .help = "virtio-fs on HOSTDIR through virtiofsd, mount tag TAG\n"
+		 "(default: its base name); repeatable, up to 8",
+	 .set = set_share},
 
 	/* Sandbox. */
 	{.name = "no-sandbox",

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "../accel/accel.h"
+#include "../devices/virtiofsd.h"
 #include "../tcg/tcg.h"
 #include "../vmm/kvm.h"
 #include "bootopts.h"
@@ -155,6 +156,21 @@ static int check_qemu(const char *qemu, struct db_error *err)
 		       "--qemu %s: no executable of that name in $PATH", qemu);
 }
 
+/* --share: each HOSTDIR a directory (2), virtiofsd there and the right
+ * to start it (3). */
+static int check_shares(const struct accel_devices *d, struct db_error *err)
+{
+	char bin[VIRTIOFSD_PATH_MAX];
+
+	for (unsigned i = 0; i < d->nr_shares; i++)
+		if (virtiofsd_check_dir(d->shares[i].dir, err))
+			return err->status;
+	if (d->nr_shares &&
+	    (virtiofsd_find(bin, err) || virtiofsd_check_privilege(err)))
+		return err->status;
+	return DB_OK;
+}
+
 static int check_run_files(const struct accel_config *cfg, struct db_error *err)
 {
 	const struct accel_devices *d = &cfg->devices;
@@ -165,13 +181,13 @@ static int check_run_files(const struct accel_config *cfg, struct db_error *err)
 			return err->status;
 	if (cfg->qemu && check_qemu(cfg->qemu, err))
 		return err->status;
-	return DB_OK;
+	return check_shares(d, err);
 }
 
 /* "--disk, --net, --console virtio, --rng": the device options given. */
 static void device_words(const struct accel_devices *d, char *buf, size_t n)
 {
-	const char *w[4];
+	const char *w[5];
 	unsigned k = 0;
 	size_t pos = 0;
 
@@ -183,6 +199,8 @@ static void device_words(const struct accel_devices *d, char *buf, size_t n)
 		w[k++] = "--console virtio";
 	if (d->rng)
 		w[k++] = "--rng";
+	if (d->nr_shares)
+		w[k++] = "--share";
 	buf[0] = '\0';
 	for (unsigned i = 0; i < k && pos < n; i++)
 		pos += snprintf(buf + pos, n - pos, "%s%s", i ? ", " : "",

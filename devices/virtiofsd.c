@@ -74,7 +74,9 @@ int virtiofsd_find(char *path, struct db_error *err)
 		if (executable(env) && copy_path(path, env))
 			return DB_OK;
 		return db_fail(err, DB_ERR_HOST,
-			       "--share: %s=%s: no executable virtiofsd there",
+			       "--share: %s=%s: no executable virtiofsd there "
+			       "(Debian's package virtiofsd, or "
+			       "qemu-system-common on Debian 12)",
 			       VIRTIOFSD_ENV, env);
 	}
 	for (size_t i = 0; i < sizeof(known_paths) / sizeof(*known_paths); i++)
@@ -272,14 +274,21 @@ void virtiofsd_stop(struct virtiofsd *d)
 	/*
 	 * SIGTERM first and the hang-up after, which it would report as
 	 * an error: the daemon's sandboxed child gets its SIGTERM from
-	 * its own PR_SET_PDEATHSIG as the daemon ends.
+	 * its own PR_SET_PDEATHSIG as the daemon ends.  Where the signal
+	 * cannot be sent (directboot dropped to --user), the hang-up
+	 * alone ends it.  The socket is closed before any wait that
+	 * cannot time out.
 	 */
-	if (d->pid > 0) {
-		kill(d->pid, SIGTERM);
-		if (!reaped(d, STOP_GRACE_MS)) {
-			kill(d->pid, SIGKILL);
-			waitpid(d->pid, NULL, 0);
-		}
+	if (d->pid > 0 && kill(d->pid, SIGTERM) < 0 && d->sock >= 0) {
+		close(d->sock);
+		d->sock = -1;
+	}
+	if (d->pid > 0 && !reaped(d, STOP_GRACE_MS)) {
+		kill(d->pid, SIGKILL);
+		if (d->sock >= 0)
+			close(d->sock);
+		d->sock = -1;
+		waitpid(d->pid, NULL, 0);
 	}
 	if (d->sock >= 0)
 		close(d->sock);

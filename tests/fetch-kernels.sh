@@ -7,7 +7,8 @@
 #   cloud    linux-image-cloud-amd64's kernel (6.1, lz4 payload): boot/vmlinuz-*
 #   cloud-virtio  the same package's virtio modules (virtio, virtio_ring,
 #            virtio_mmio, virtio_blk, virtio_net, virtio_console,
-#            virtio-rng): the directory lib/modules/<release>/kernel
+#            virtio-rng, and for virtio-fs fuse, virtiofs and overlay):
+#            the directory lib/modules/<release>/kernel
 #   cloud-modules  the same package's lib/modules/<release> tree as
 #            `directboot run --modules` reads it (docs/devloop.md): its
 #            modules.* index files and the modules of the kernel
@@ -164,7 +165,8 @@ want_path() { # kind dir
 		;;
 	cloud-virtio)
 		set -- "$2"/lib/modules/*/kernel
-		[ -f "$1/drivers/virtio/virtio_mmio.ko" ] && echo "$1"
+		[ -f "$1/drivers/virtio/virtio_mmio.ko" ] &&
+			[ -f "$1/fs/fuse/virtiofs.ko" ] && echo "$1"
 		;;
 	generic-kvm)
 		set -- "$2"/lib/modules/*/kernel
@@ -191,8 +193,9 @@ unpack() { # kind deb dest
 		dpkg-deb --fsys-tarfile "$2" | tar -x -C "$3" ./boot
 		;;
 	cloud-virtio)
-		# The modules a virtio-mmio disk, network and console need,
-		# not the package's other 2,000.
+		# The modules a virtio-mmio disk, network, console and
+		# virtio-fs share (with an overlay on it) need, not the
+		# package's other 2,000.
 		dpkg-deb --fsys-tarfile "$2" | tar -x -C "$3" --wildcards \
 			'./lib/modules/*/kernel/drivers/virtio/virtio.ko' \
 			'./lib/modules/*/kernel/drivers/virtio/virtio_ring.ko' \
@@ -202,7 +205,10 @@ unpack() { # kind deb dest
 			'./lib/modules/*/kernel/drivers/net/net_failover.ko' \
 			'./lib/modules/*/kernel/net/core/failover.ko' \
 			'./lib/modules/*/kernel/drivers/char/virtio_console.ko' \
-			'./lib/modules/*/kernel/drivers/char/hw_random/virtio-rng.ko'
+			'./lib/modules/*/kernel/drivers/char/hw_random/virtio-rng.ko' \
+			'./lib/modules/*/kernel/fs/fuse/fuse.ko' \
+			'./lib/modules/*/kernel/fs/fuse/virtiofs.ko' \
+			'./lib/modules/*/kernel/fs/overlayfs/overlay.ko'
 		;;
 	generic-kvm)
 		# kvm-amd needs ccp (SEV) and kvm, kvm needs irqbypass.

@@ -29,6 +29,10 @@
  *       - memory: mmap and mprotect never with PROT_EXEC, munmap,
  *         mremap, madvise, brk, mincore (malloc, teardown, --timings);
  *       - getrandom (virtio-rng), tgkill/getpid/gettid (the vCPU kicks);
+ *       - for each --share: sendmsg and recvfrom on its vhost-user
+ *         socket only (the ring start and stop messages that the
+ *         guest's DRIVER_OK and reset cause), and kill and wait4 of its
+ *         virtiofsd only (the stop at exit);
  *       - one openat: /proc/self/status read-only, through the one
  *         string sandbox_proc_status, for --timings' peak RSS; the
  *         filter compares the pointer, which lives in read-only memory
@@ -71,6 +75,7 @@
 
 #include "../devices/term.h"
 #include "sandbox.h"
+#include "virtio_host.h"
 
 #ifdef __SANITIZE_ADDRESS__
 #include <sanitizer/lsan_interface.h>
@@ -264,6 +269,37 @@ static int allow_ioctls(scmp_filter_ctx ctx, int fd,
 	return ret;
 }
 
+/* The --share devices' sockets and virtiofsd processes, by value. */
+static int allow_backends(scmp_filter_ctx ctx)
+{
+	int socks[ACCEL_SHARES_MAX], pids[ACCEL_SHARES_MAX], ret = 0;
+	unsigned n = virtio_host_backends(socks, pids, ACCEL_SHARES_MAX);
+
+	for (unsigned i = 0; i < n && !ret; i++) {
+		uint64_t fd = (uint32_t)socks[i], pid = (uint32_t)pids[i];
+
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg),
+				       1, SCMP_A0(SCMP_CMP_MASKED_EQ,
+						  0xffffffffu, fd));
+		if (!ret)
+			ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
+					       SCMP_SYS(recvfrom), 1,
+					       SCMP_A0(SCMP_CMP_MASKED_EQ,
+						       0xffffffffu, fd));
+		if (!ret)
+			ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
+					       SCMP_SYS(kill), 1,
+					       SCMP_A0(SCMP_CMP_MASKED_EQ,
+						       0xffffffffu, pid));
+		if (!ret)
+			ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
+					       SCMP_SYS(wait4), 1,
+					       SCMP_A0(SCMP_CMP_MASKED_EQ,
+						       0xffffffffu, pid));
+	}
+	return ret;
+}
+
 static int add_rules(scmp_filter_ctx ctx, int vm_fd,
 		     const struct vcpu *vcpus, unsigned nr_vcpus)
 {
@@ -311,6 +347,8 @@ static int add_rules(scmp_filter_ctx ctx, int vm_fd,
 				   ARRAY_SIZE(vm_ioctls));
 	for (int fd = 0; fd <= 2 && !ret; fd++)
 		ret = allow_ioctls(ctx, fd, tty_ioctls, ARRAY_SIZE(tty_ioctls));
+	if (!ret)
+		ret = allow_backends(ctx);
 	return ret;
 }
 

@@ -22,6 +22,12 @@
  * an edge with one write(); where KVM_IRQFD is missing, KVM_IRQ_LINE
  * 1 then 0 does the same.  virtio-mmio's interrupt is edge-like for the
  * driver: it reads InterruptStatus and processes every queue on each.
+ *
+ * A --share (virtio-fs) is the exception on both counts: its queues are
+ * virtiofsd's (vhost-user), so its ioeventfds are virtiofsd's kick fds,
+ * which this thread never reads, and its interrupts come from
+ * virtiofsd's call fds, which this thread reads to set InterruptStatus
+ * before it raises the line (devices/virtio_fs.h).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -38,6 +44,7 @@
 
 #include "../devices/term.h"
 #include "../devices/virtio_console.h"
+#include "../devices/virtio_fs.h"
 #include "../devices/virtio_net.h"
 #include "../devices/virtio_rng.h"
 #include "virtio_host.h"
@@ -46,15 +53,16 @@
 #define EVENTS_MAX 16
 
 /* What an epoll event is about. */
-enum { EV_STOP, EV_QUEUE, EV_TAP };
+enum { EV_STOP, EV_QUEUE, EV_TAP, EV_CALL };
 #define EV(kind, dev, q)                                                       \
 	((uint64_t)(kind) | (uint64_t)(dev) << 8 | (uint64_t)(q) << 16)
 
 struct host_dev {
 	struct virtio_mmio *mmio;
 	int irqfd;
-	int ioeventfd[VIRTIO_MMIO_QUEUES_MAX];
+	int ioeventfd[VIRTIO_MMIO_QUEUES_MAX]; /* ours to read and close */
 	unsigned gsi;
+	struct virtio_fs *fs; /* a share: virtiofsd's kick and call fds */
 };
 
 static struct {
@@ -71,6 +79,8 @@ static struct {
 	int console_dev;
 	struct virtio_rng rng;
 	int rng_dev;
+	struct virtio_fs fs[ACCEL_SHARES_MAX];
+	unsigned nr_fs;
 	int epfd, stopfd;
 	pthread_t thread;
 } h = {.net_dev = -1,
@@ -135,9 +145,11 @@ static int wire(struct vm *vm, unsigned i, struct db_error *err)
 			.len = 4,
 			.flags = KVM_IOEVENTFD_FLAG_DATAMATCH,
 		};
-		int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		int fd = d->fs ? d->fs->kick[q]
+			       : eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 
-		d->ioeventfd[q] = fd;
+		if (!d->fs)
+			d->ioeventfd[q] = fd;
 		if (fd < 0)
 			return db_fail(err, DB_ERR_HOST, "virtio: eventfd: %s",
 				       strerror(errno));
@@ -147,7 +159,9 @@ static int wire(struct vm *vm, unsigned i, struct db_error *err)
 				       "virtio: "
 				       "KVM_IOEVENTFD at 0x%" PRIx64 ": %s",
 				       (uint64_t)io.addr, strerror(errno));
-		if (epoll_add(fd, EPOLLIN, EV(EV_QUEUE, i, q)) < 0)
+		if (d->fs ? epoll_add(d->fs->call[q], EPOLLIN,
+				      EV(EV_CALL, i, q)) < 0
+			  : epoll_add(fd, EPOLLIN, EV(EV_QUEUE, i, q)) < 0)
 			return db_fail(err, DB_ERR_HOST, "virtio: epoll: %s",
 				       strerror(errno));
 	}
@@ -170,6 +184,7 @@ static struct host_dev *next_dev(const struct plan *plan, uint64_t *base,
 	struct host_dev *d = &h.dev[h.nr];
 
 	d->irqfd = -1;
+	d->fs = NULL;
 	for (unsigned q = 0; q < VIRTIO_MMIO_QUEUES_MAX; q++)
 		d->ioeventfd[q] = -1;
 	*base = plan->virtio[h.nr].gpa;
@@ -205,6 +220,68 @@ static int attach_net(const struct accel_config *cfg, const struct plan *plan,
 		       ? db_fail(err, DB_ERR_HOST, "virtio: epoll: %s",
 				 strerror(errno))
 		       : DB_OK;
+}
+
+/* Guest RAM as virtiofsd maps it: every slot a memfd (vm_share_ram()). */
+static int ram_regions(struct vhost_user_region *r, unsigned *n,
+		       struct db_error *err)
+{
+	const struct vm *vm = h.vm;
+
+	if (vm->nr_slots > VHOST_USER_MEM_REGIONS_MAX)
+		return db_fail(err, DB_ERR_HOST,
+			       "--share: %u RAM slots, vhost-user takes %d",
+			       vm->nr_slots, VHOST_USER_MEM_REGIONS_MAX);
+	for (unsigned i = 0; i < vm->nr_slots; i++) {
+		const struct vm_slot *s = &vm->slots[i];
+
+		if (s->memfd < 0)
+			return db_fail(err, DB_ERR_HOST,
+				       "--share: guest RAM at 0x%" PRIx64
+				       " is not shareable (no memfd)",
+				       s->gpa);
+		r[i] = (struct vhost_user_region){.gpa = s->gpa,
+						  .size = s->size,
+						  .uaddr = (uintptr_t)s->hva,
+						  .offset = 0,
+						  .fd = s->memfd};
+	}
+	*n = vm->nr_slots;
+	return DB_OK;
+}
+
+static int attach_shares(const struct accel_config *cfg,
+			 const struct plan *plan, struct db_error *err)
+{
+	const struct accel_devices *c = &cfg->devices;
+	struct vhost_user_region ram[VHOST_USER_MEM_REGIONS_MAX];
+	char bin[VIRTIOFSD_PATH_MAX];
+	unsigned nr_ram = 0;
+	uint64_t base;
+	unsigned irq;
+	int ret = virtiofsd_find(bin, err);
+
+	if (!ret)
+		ret = ram_regions(ram, &nr_ram, err);
+	for (unsigned i = 0; !ret && i < c->nr_shares; i++) {
+		const struct accel_share *a = &c->shares[i];
+		struct virtio_fs_share s = {.dir = a->dir, .ro = a->ro};
+		struct virtio_fs *fs = &h.fs[h.nr_fs++];
+		struct host_dev *d;
+
+		snprintf(s.tag, sizeof(s.tag), "%s", a->tag);
+		ret = virtio_fs_open(fs, bin, &s, ram, nr_ram, err);
+		if (ret)
+			break;
+		d = next_dev(plan, &base, &irq);
+		virtio_fs_attach(fs, &h.mem, base, irq, irq_raise, d);
+		d->mmio = &fs->mmio;
+		d->fs = fs;
+		accel_note(cfg, "virtio-fs '%s' on %s%s (virtiofsd %d)", s.tag,
+			   s.dir, s.ro ? ", read-only" : "",
+			   (int)fs->daemon.pid);
+	}
+	return ret;
 }
 
 static int attach_all(const struct accel_config *cfg,
@@ -245,7 +322,7 @@ static int attach_all(const struct accel_config *cfg,
 				irq, irq_raise, d);
 		d->mmio = &h.rng.mmio;
 	}
-	return DB_OK;
+	return c->nr_shares ? attach_shares(cfg, plan, err) : DB_OK;
 }
 
 /* The I/O thread. */
@@ -330,6 +407,10 @@ static void *io_thread(void *arg)
 			case EV_TAP:
 				on_tap();
 				break;
+			case EV_CALL:
+				virtio_fs_call(h.dev[(tag >> 8) & 0xff].fs,
+					       (tag >> 16) & 0xff);
+				break;
 			}
 		}
 	}
@@ -397,6 +478,17 @@ bool virtio_host_mmio(uint64_t addr, uint8_t *data, unsigned len, bool is_write)
 	return false;
 }
 
+unsigned virtio_host_backends(int *socks, int *pids, unsigned max)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < h.nr_fs && n < max; i++, n++) {
+		socks[n] = h.fs[i].daemon.sock;
+		pids[n] = (int)h.fs[i].daemon.pid;
+	}
+	return n;
+}
+
 void virtio_host_stop(void)
 {
 	uint64_t one = 1;
@@ -418,13 +510,15 @@ void virtio_host_stop(void)
 		term_attach(NULL, NULL);
 	for (unsigned i = 0; i < h.nr_blk; i++)
 		virtio_blk_close(&h.blk[i]);
+	for (unsigned i = 0; i < h.nr_fs; i++)
+		virtio_fs_close(&h.fs[i]);
 	if (h.net_dev >= 0)
 		close(h.net.tap_fd);
 	if (h.epfd >= 0)
 		close(h.epfd);
 	if (h.stopfd >= 0)
 		close(h.stopfd);
-	h.nr = h.nr_blk = 0;
+	h.nr = h.nr_blk = h.nr_fs = 0;
 	h.epfd = h.stopfd = -1;
 	h.net_dev = h.console_dev = h.rng_dev = -1;
 }

@@ -28,6 +28,11 @@ int virtio_host_start(const struct accel_config *cfg, struct vm *vm,
 bool virtio_host_mmio(uint64_t addr, uint8_t *data, unsigned len,
 		      bool is_write);
 
+/* The vhost-user sockets and virtiofsd processes of the --share
+ * devices, for the sandbox's filter (sendmsg/recvfrom on those sockets,
+ * kill and wait4 of those processes at stop).  Returns how many. */
+unsigned virtio_host_backends(int *socks, int *pids, unsigned max);
+
 /* Stop the I/O thread and close everything. */
 void virtio_host_stop(void);
 

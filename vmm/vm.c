@@ -28,6 +28,50 @@
 #include "vm.h"
 
 #define PAGE_SIZE 4096ull
+
+static bool ram_shared;
+
+void vm_share_ram(bool on)
+{
+	ram_shared = on;
+}
+
+/* Guest RAM: an anonymous mapping, or a memfd (*memfd) when shared. */
+static void *map_ram(uint64_t size, int *memfd)
+{
+	void *p;
+
+	*memfd = -1;
+	if (!ram_shared)
+		return mmap(NULL, size, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	*memfd = memfd_create("directboot-guest-ram", MFD_CLOEXEC);
+	if (*memfd < 0)
+		return MAP_FAILED;
+	if (ftruncate(*memfd, (off_t)size) < 0) {
+		close(*memfd);
+		*memfd = -1;
+		return MAP_FAILED;
+	}
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE,
+		 *memfd, 0);
+	if (p == MAP_FAILED) {
+		int e = errno;
+
+		close(*memfd);
+		*memfd = -1;
+		errno = e;
+	}
+	return p;
+}
+
+static void unmap_ram(struct vm_slot *s)
+{
+	munmap(s->hva, s->size);
+	if (s->memfd >= 0)
+		close(s->memfd);
+	s->memfd = -1;
+}
 #define LOW_MEM_END 0x100000ull
 
 static int kvm_open(struct vm *vm, struct db_error *err)
@@ -133,6 +177,7 @@ int vm_add_ram(struct vm *vm, uint64_t gpa, uint64_t size, struct db_error *err)
 	struct kvm_userspace_memory_region mr;
 	struct vm_slot *s;
 	void *p;
+	int memfd;
 
 	if (vm->nr_slots == VM_SLOTS_MAX)
 		return db_fail(err, DB_ERR_INPUT,
@@ -142,8 +187,7 @@ int vm_add_ram(struct vm *vm, uint64_t gpa, uint64_t size, struct db_error *err)
 			err, DB_ERR_INPUT,
 			"kvm: RAM range 0x%llx+0x%llx is not page aligned",
 			(unsigned long long)gpa, (unsigned long long)size);
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	p = map_ram(size, &memfd);
 	if (p == MAP_FAILED)
 		return db_fail(err, DB_ERR_HOST,
 			       "kvm: cannot map %llu MiB of guest RAM: %s",
@@ -153,7 +197,8 @@ int vm_add_ram(struct vm *vm, uint64_t gpa, uint64_t size, struct db_error *err)
 	madvise(p, size, MADV_DONTDUMP);
 	madvise(p, size, MADV_DONTFORK);
 	s = &vm->slots[vm->nr_slots];
-	*s = (struct vm_slot){.gpa = gpa, .size = size, .hva = p};
+	*s = (struct vm_slot){
+		.gpa = gpa, .size = size, .hva = p, .memfd = memfd};
 	mr = (struct kvm_userspace_memory_region){
 		.slot = vm->nr_slots,
 		.guest_phys_addr = gpa,
@@ -163,7 +208,7 @@ int vm_add_ram(struct vm *vm, uint64_t gpa, uint64_t size, struct db_error *err)
 	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &mr) < 0) {
 		int e = errno;
 
-		munmap(p, size);
+		unmap_ram(s);
 		return db_fail(
 			err, DB_ERR_HOST,
 			"kvm: KVM_SET_USER_MEMORY_REGION 0x%llx+0x%llx: %s",
@@ -251,7 +296,7 @@ static void drop_slot(struct vm *vm, unsigned i)
 	};
 
 	ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &mr);
-	munmap(vm->slots[i].hva, vm->slots[i].size);
+	unmap_ram(&vm->slots[i]);
 	vm->slots[i] = (struct vm_slot){0};
 }
 
@@ -264,7 +309,8 @@ int vm_load_plan(struct vm *vm, const struct plan *plan, struct db_error *err)
 
 	if (!n)
 		return db_fail(err, DB_ERR_INPUT, "kvm: the plan has no RAM");
-	if (early && keep_early_slot(vm, &r[0]) == r[0].start) {
+	if (early && (keep_early_slot(vm, &r[0]) == r[0].start ||
+		      (ram_shared && vm->slots[0].memfd < 0))) {
 		drop_slot(vm, 0);
 		vm->nr_slots = 0;
 		early = false;
@@ -331,7 +377,7 @@ int vm_irq_line(const struct vm *vm, unsigned irq, int level)
 void vm_destroy(struct vm *vm)
 {
 	for (unsigned i = 0; i < vm->nr_slots; i++)
-		munmap(vm->slots[i].hva, vm->slots[i].size);
+		unmap_ram(&vm->slots[i]);
 	vm->nr_slots = 0;
 	if (vm->fd >= 0)
 		close(vm->fd);

@@ -25,6 +25,7 @@ struct vm_slot {
 	uint64_t gpa;
 	uint64_t size;
 	uint8_t *hva;
+	int memfd; /* -1: anonymous memory (see vm_share_ram()) */
 };
 
 struct vm {
@@ -51,6 +52,10 @@ int vm_create(struct vm *vm, bool irqchip, struct db_error *err);
  * whole VM set-up then 0.5 ms instead of 8.
  */
 int vm_add_irqchip(struct vm *vm, struct db_error *err);
+
+/* From now on, back guest RAM with memfds mapped MAP_SHARED, which a
+ * vhost-user back-end can map too (--share); else anonymous memory. */
+void vm_share_ram(bool on);
 
 /* Back [gpa, gpa + size) (page-aligned) with fresh anonymous memory. */
 int vm_add_ram(struct vm *vm, uint64_t gpa, uint64_t size,

@@ -41,8 +41,22 @@ nt_payloads() {
 	done >>"$d/env"
 }
 
+# nt_l1_virtiofsd ROOT: the host's virtiofsd (--share), and the shared
+# libraries ldd says it loads, at their own paths under ROOT: L1 has no
+# other libraries.  Nothing when the host has none (nt_share says so).
+nt_l1_virtiofsd() {
+	for v in /usr/libexec/virtiofsd /usr/lib/qemu/virtiofsd ""; do
+		[ -x "$v" ] && break
+	done
+	[ -n "$v" ] || return 0
+	for f in "$v" $(ldd "$v" | sed -n 's|.*=> \(/[^ ]*\) .*|\1|p; s|^[[:space:]]*\(/[^ ]*\) (.*|\1|p'); do
+		mkdir -p "$1${f%/*}" && cp -L "$f" "$1$f" || return 1
+	done
+}
+
 # nt_l2_initramfs OUT BUSYBOX MODULES: tests/nested/l2-init as /init,
-# busybox, and the cloud package's virtio modules.
+# busybox, and the cloud package's virtio modules (and fuse, virtiofs
+# and overlay).
 nt_l2_initramfs() {
 	l2r=$(mktemp -d) || return 1
 	mkdir -p "$l2r/bin" "$l2r/proc" "$l2r/sys" "$l2r/dev" "$l2r/tmp" "$l2r/lib/modules"
@@ -52,7 +66,8 @@ nt_l2_initramfs() {
 			drivers/virtio/virtio_mmio drivers/block/virtio_blk \
 			net/core/failover drivers/net/net_failover \
 			drivers/net/virtio_net drivers/char/virtio_console \
-			drivers/char/hw_random/virtio-rng; do
+			drivers/char/hw_random/virtio-rng fs/fuse/fuse \
+			fs/fuse/virtiofs fs/overlayfs/overlay; do
 			cp "$3/$m.ko" "$l2r/lib/modules/" || return 1
 		done &&
 		(cd "$l2r" && find . | LC_ALL=C sort |

@@ -66,6 +66,7 @@ l1_initramfs() {
 		drivers/block/virtio_blk; do
 		cp "$kvm/$m.ko" "$r/nt/mods/" || return 1
 	done
+	nt_l1_virtiofsd "$r" || return 1
 	cp "$(tests/fetch-kernels.sh busybox)" "$r/bin/busybox" &&
 		ln -s busybox "$r/bin/sh" &&
 		cp tests/nested/l1-init "$r/init" && chmod 755 "$r/init" ||

@@ -477,6 +477,128 @@ nt_names() {
 		nt_panic) echo panic ;;
 		nt_interactive) echo interactive ;;
 		nt_auto) echo accel-auto-kvm ;;
+		nt_share) echo share-rw share-ro ;;
+		nt_share_kill) echo share-kill ;;
 		esac
 	done | tr ' ' '\n'
+}
+
+# ---- virtio-fs (--share) -----------------------------------------------
+# nt_fsroot CMD...: CMD in a mount namespace whose root is a bind of /.
+# L1's root is its initramfs, which pivot_root(2) refuses to move, and
+# virtiofsd's sandbox (-o sandbox=namespace) pivots into the share; a
+# bind of / is a mount like any other, so under it the sandbox works as
+# on a disk-rooted host.  The paths stay the same.
+nt_fsroot() {
+	mkdir -p /nt/fsroot
+	unshare -m sh -c 'mount --rbind / /nt/fsroot && cd /nt/fsroot &&
+		exec chroot . "$@"' sh "$@"
+}
+
+# nt_tree_sum DIR: one checksum of DIR's names and contents.
+nt_tree_sum() {
+	(cd "$1" && find . | LC_ALL=C sort &&
+		find . -type f | LC_ALL=C sort | xargs sha256sum) | sha256sum |
+		cut -d' ' -f1
+}
+
+# nt_virtiofsd_why: why L1 cannot serve a share, or nothing.
+nt_virtiofsd_why() {
+	[ -x /usr/lib/qemu/virtiofsd ] || [ -x /usr/libexec/virtiofsd ] ||
+		echo "no virtiofsd in L1 (the host has neither qemu-system-common's nor virtiofsd's)"
+}
+
+# Two shares of the cloud kernel's virtio-fs, served by virtiofsd over
+# vhost-user: rw (the guest reads 1 MiB L1 wrote, by checksum, and
+# writes a file L1 reads back) and ro (writes fail with EROFS, and the
+# tree's checksum in L1 is the same before and after).  Both show in
+# /proc/mounts with their tag as the source.
+nt_share() {
+	t0=$(nt_now)
+	why=$(nt_virtiofsd_why)
+	rw=$W/share-rw ro=$W/share-ro
+	rm -rf "$rw" "$ro"
+	mkdir -p "$rw" "$ro/sub"
+	head -c 1048576 /dev/urandom >"$rw/in.bin"
+	sum=$(sha256sum "$rw/in.bin" | cut -d' ' -f1)
+	echo one >"$ro/a.txt"
+	head -c 65536 /dev/urandom >"$ro/sub/b.bin"
+	before=$(nt_tree_sum "$ro")
+	rel=${K_cloud##*/vmlinuz-}
+	[ -n "$why" ] || {
+		: >"$W/out"
+		nt_fsroot timeout -s KILL 200 "$DB" run "$K_cloud" --accel kvm \
+			-m 256M --timeout 120 --entry 64 -i "$RD" \
+			--share "$rw:rw" --share "$ro:ro,ro" \
+			-a "console=ttyS0 quiet nt=fs nt.share=rw,ro" \
+			</dev/null >"$W/out" 2>"$W/err"
+		st=$?
+		out=$(tr -d '\r' <"$W/out")
+		if [ "$st" != 0 ]; then why="exit $st: $(nt_tail)"
+		elif ! echo "$out" | grep -q '^NT-FS-MOUNT rw /mnt/rw virtiofs '; then
+			why="no 'rw /mnt/rw virtiofs' in /proc/mounts: $(echo "$out" | grep '^NT-FS' | tr '\n' ' ')"
+		elif ! echo "$out" | grep -q '^NT-FS-MOUNT ro /mnt/ro virtiofs '; then
+			why="no 'ro /mnt/ro virtiofs' in /proc/mounts: $(echo "$out" | grep '^NT-FS' | tr '\n' ' ')"
+		elif ! echo "$out" | grep -qx "NT-FS-READ $sum"; then
+			why="guest read $(echo "$out" | grep '^NT-FS-READ'), want $sum"
+		elif ! echo "$out" | grep -qx 'NT-FS-WRITE ok' ||
+			[ "$(cat "$rw/out.txt" 2>/dev/null)" != "from-l2 $rel" ]; then
+			why="L1 read '$(cat "$rw/out.txt" 2>&1)', want 'from-l2 $rel'"
+		fi
+	}
+	nt_judge share-rw "$why"
+
+	t0=$(nt_now)
+	why=$(nt_virtiofsd_why)
+	[ -n "$why" ] || {
+		after=$(nt_tree_sum "$ro")
+		if [ "$st" != 0 ]; then why="exit $st: $(nt_tail)"
+		elif ! echo "$out" | grep -q '^NT-FS-RO .*Read-only file system'; then
+			why="creating a file: '$(echo "$out" | grep '^NT-FS-RO ')', want EROFS"
+		elif ! echo "$out" | grep -q '^NT-FS-RO-APPEND .*Read-only file system'; then
+			why="appending: '$(echo "$out" | grep '^NT-FS-RO-APPEND')', want EROFS"
+		elif [ "$before" != "$after" ] || [ -e "$ro/new.txt" ]; then
+			why="the read-only tree changed: $before, then $after"
+		fi
+		note share "ro tree sha256 $before before and $after after"
+	}
+	nt_judge share-ro "$why"
+}
+
+# SIGKILL of directboot leaves no virtiofsd behind (PR_SET_PDEATHSIG:
+# the daemon, then its sandboxed child).
+nt_share_kill() {
+	t0=$(nt_now)
+	why=$(nt_virtiofsd_why)
+	[ -n "$why" ] || {
+		mkdir -p "$W/share-k"
+		: >"$W/out"
+		# nt_fsroot's command, inline, so that $! is the process that
+		# becomes directboot (unshare, sh and chroot each exec the next).
+		mkdir -p /nt/fsroot
+		unshare -m sh -c 'mount --rbind / /nt/fsroot && cd /nt/fsroot &&
+			exec chroot . "$@"' sh "$DB" run "$K_cloud" --accel kvm \
+			-m 256M --timeout 120 --entry 64 -i "$RD" \
+			--share "$W/share-k:k" -a "console=ttyS0 quiet nt=sleep" \
+			</dev/null >"$W/out" 2>"$W/err" &
+		pid=$!
+		nt_wait_for NT-MARK 90
+		n_before=$(pidof virtiofsd | wc -w)
+		kill -KILL $pid
+		wait $pid
+		st=$?
+		n=0
+		while [ -n "$(pidof virtiofsd)" ] && [ $n -lt 50 ]; do
+			sleep 0.1
+			n=$((n + 1))
+		done
+		left=$(pidof virtiofsd)
+		if ! grep -aq NT-MARK "$W/out"; then why="init never ran: $(nt_tail)"
+		elif [ "$n_before" -lt 1 ]; then why="no virtiofsd ran"
+		elif [ "$st" != 137 ]; then why="exit $st, want 137"
+		elif [ -n "$left" ]; then why="virtiofsd $left still running 5 s after SIGKILL"
+		else note share-kill "$n_before virtiofsd processes, none left $((n / 10)).$((n % 10)) s after SIGKILL"
+		fi
+	}
+	nt_judge share-kill "$why"
 }
