@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -90,14 +92,64 @@ static void devloop_accel(struct accel_config *cfg)
 	cfg->accel = ACCEL_TCG;
 }
 
+/*
+ * --rootfs /: virtiofsd's sandbox binds the share onto itself and
+ * pivot_root()s into it, which cannot be done into the process's own
+ * root (EBUSY: a mount stacked on / is not entered by a chdir to /).
+ * So / is shared as a recursive bind of itself at a fresh directory, in
+ * a mount namespace of directboot's own (its children, virtiofsd and
+ * QEMU, inherit it): the host sees only an empty directory, removed at
+ * exit (SIGKILL leaves it behind).
+ */
+static char root_bind[64];
+
+static void devloop_root_unbind(void)
+{
+	umount2(root_bind, MNT_DETACH);
+	rmdir(root_bind);
+}
+
+static const char *devloop_root_bind(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(root_bind, sizeof(root_bind), "%s/directboot-rootfs.XXXXXX",
+		 tmp && *tmp && strlen(tmp) < 30 ? tmp : "/tmp");
+	if (!mkdtemp(root_bind)) {
+		fprintf(stderr, "directboot: --rootfs /: mkdtemp %s: %s\n",
+			root_bind, strerror(errno));
+		return NULL;
+	}
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("/", root_bind, NULL, MS_BIND | MS_REC, NULL)) {
+		fprintf(stderr,
+			"directboot: --rootfs /: cannot bind / at %s in a "
+			"mount namespace of our own: %s (virtiofsd needs root "
+			"too)\n",
+			root_bind, strerror(errno));
+		rmdir(root_bind);
+		return NULL;
+	}
+	atexit(devloop_root_unbind);
+	return root_bind;
+}
+
 /* The rootfs as the first share, read-only on the host too. */
 static int devloop_rootfs(struct cli_args *a)
 {
 	struct accel_devices *d = &a->run.devices;
 	const char *dir = a->loop.rootfs;
+	char *real;
 
 	if (!is_dir(dir))
 		return devloop_fail("--rootfs %s: not a directory", dir);
+	real = realpath(dir, NULL);
+	if (real && !strcmp(real, "/") && !(dir = devloop_root_bind())) {
+		free(real);
+		return EXIT_HOST;
+	}
+	free(real);
 	for (unsigned i = 0; i < d->nr_shares; i++)
 		if (!strcmp(d->shares[i].tag, DEVLOOP_ROOTFS_TAG))
 			return devloop_fail(

@@ -36,9 +36,13 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: directboot run IMAGE [OPTIONS]\n"
+	fprintf(f, "Usage: directboot run IMAGE [OPTIONS] [-- CMD ARGS...]\n"
 		   "Boot a kernel image (bzImage or ELF vmlinux) with COM1 on "
-		   "stdin/stdout.\n\n");
+		   "stdin/stdout.\n"
+		   "With -- CMD (or --rootfs): boot on the host's files "
+		   "(/ by default) and\n"
+		   "run CMD on the console; exit with its status "
+		   "(docs/devloop.md).\n\n");
 	cli_options_usage(f, CMD_RUN);
 	fprintf(f, "\n"
 		   "On the console, Ctrl-A x quits and Ctrl-A Ctrl-A sends "

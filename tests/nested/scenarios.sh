@@ -479,6 +479,8 @@ nt_names() {
 		nt_auto) echo accel-auto-kvm ;;
 		nt_share) echo share-rw share-ro ;;
 		nt_share_kill) echo share-kill ;;
+		nt_loop) echo loop-cmd loop-rootfs loop-stdin loop-panic \
+			loop-timeout ;;
 		esac
 	done | tr ' ' '\n'
 }
@@ -601,4 +603,89 @@ nt_share_kill() {
 		fi
 	}
 	nt_judge share-kill "$why"
+}
+
+# ---- the kernel developer's loop (run --rootfs / -- CMD) ------------------
+# nt_loop_run ARGS...: directboot run K_cloud --rootfs / --modules
+# MODS_cloud ARGS... in nt_fsroot (virtiofsd pivots into /), stdin from
+# $loop_in (default /dev/null); status in $st, output in $W/out, $W/err.
+nt_loop_run() {
+	: >"$W/out"
+	nt_fsroot timeout -s KILL 200 "$DB" run "$K_cloud" --accel kvm \
+		-m 256M --timeout 120 --rootfs / --modules "$MODS_cloud" "$@" \
+		<"${loop_in:-/dev/null}" >"$W/out" 2>"$W/err"
+	st=$?
+}
+
+# docs/devloop.md: L1's own root (its initramfs, busybox) as L2's root,
+# read-only under a tmpfs overlay, the cloud kernel's virtio modules
+# loaded by our init, CMD on hvc0 and its status out through the status
+# port.  loop-cmd: issue 16's command prints the release alone and exits
+# 7.  loop-rootfs: a --share at /mnt/TAG (source TAG), and a write to
+# the rootfs stays in L2 (L1's file unchanged).  loop-stdin: CMD reads
+# the launcher's stdin.  loop-panic, loop-timeout: 4 and 124, each with
+# its message.
+nt_loop() {
+	t0=$(nt_now)
+	why=$(nt_virtiofsd_why)
+	rel=${K_cloud##*/vmlinuz-}
+	[ -n "$why" ] || {
+		nt_loop_run -- sh -c 'uname -r; exit 7'
+		out=$(tr -d '\r' <"$W/out")
+		if [ "$st" != 7 ] || [ "$out" != "$rel" ]; then
+			why="exit $st (want 7), stdout '$out' (want '$rel'): $(tail -c 300 "$W/err" | tr '\n' ' ')"
+		fi
+		note loop-cmd "exit $st in $(nt_secs "$t0") s, stdout '$out'"
+	}
+	nt_judge loop-cmd "$why"
+
+	t0=$(nt_now)
+	why=$(nt_virtiofsd_why)
+	[ -n "$why" ] || {
+		mkdir -p "$W/loop-share"
+		echo from-l1 >"$W/loop-share/f"
+		echo l1 >/nt/loop-file
+		nt_loop_run --share "$W/loop-share:data" -- sh -c \
+			'cat /mnt/data/f; grep -c "^data /mnt/data virtiofs" /proc/mounts; echo l2 >/nt/loop-file; cat /nt/loop-file; hostname'
+		out=$(tr -d '\r' <"$W/out" | tr '\n' ' ')
+		if [ "$st" != 0 ] || [ "$out" != "from-l1 1 l2 directboot " ]; then
+			why="exit $st, stdout '$out' (want 'from-l1 1 l2 directboot '): $(tail -c 300 "$W/err" | tr '\n' ' ')"
+		elif [ "$(cat /nt/loop-file)" != l1 ]; then
+			why="L1's /nt/loop-file is '$(cat /nt/loop-file)' after L2 wrote it, want l1"
+		fi
+	}
+	nt_judge loop-rootfs "$why"
+
+	t0=$(nt_now)
+	why=$(nt_virtiofsd_why)
+	[ -n "$why" ] || {
+		printf 'typed-in\n' >"$W/loop-in"
+		loop_in=$W/loop-in nt_loop_run -- sh -c 'read l; echo "got $l"'
+		out=$(tr -d '\r' <"$W/out")
+		[ "$st" = 0 ] && [ "$out" = "got typed-in" ] ||
+			why="exit $st, stdout '$out' (want 'got typed-in'): $(tail -c 300 "$W/err" | tr '\n' ' ')"
+	}
+	nt_judge loop-stdin "$why"
+
+	t0=$(nt_now)
+	why=$(nt_virtiofsd_why)
+	[ -n "$why" ] || {
+		nt_loop_run -- sh -c 'echo c >/proc/sysrq-trigger'
+		[ "$st" = 4 ] && grep -q 'guest panicked: sysrq triggered crash' "$W/err" ||
+			why="exit $st (want 4 and 'guest panicked: sysrq ...'): $(tail -c 300 "$W/err" | tr '\n' ' ')"
+	}
+	nt_judge loop-panic "$why"
+
+	t0=$(nt_now)
+	why=$(nt_virtiofsd_why)
+	[ -n "$why" ] || {
+		: >"$W/out"
+		nt_fsroot timeout -s KILL 200 "$DB" run "$K_cloud" --accel kvm \
+			-m 256M --timeout 20 --rootfs / --modules "$MODS_cloud" \
+			-- sleep 600 </dev/null >"$W/out" 2>"$W/err"
+		st=$?
+		[ "$st" = 124 ] && grep -q 'timeout 20 s reached' "$W/err" ||
+			why="exit $st (want 124 and the --timeout line): $(tail -c 300 "$W/err" | tr '\n' ' ')"
+	}
+	nt_judge loop-timeout "$why"
 }
