@@ -98,15 +98,36 @@ static void devloop_accel(struct accel_config *cfg)
  * root (EBUSY: a mount stacked on / is not entered by a chdir to /).
  * So / is shared as a recursive bind of itself at a fresh directory, in
  * a mount namespace of directboot's own (its children, virtiofsd and
- * QEMU, inherit it): the host sees only an empty directory, removed at
- * exit (SIGKILL leaves it behind).
+ * QEMU, inherit it): the host sees only an empty directory.  A small
+ * child, forked before the namespace and so still in the host's,
+ * removes it once directboot is gone, however it ends (SIGKILL too): it
+ * waits for the end of a pipe whose other end only directboot holds.
+ * directboot itself could not: its seccomp sandbox allows no umount2
+ * or rmdir, and in its own namespace the directory is busy.
  */
 static char root_bind[64];
 
-static void devloop_root_unbind(void)
+static void devloop_root_reaper(void)
 {
-	umount2(root_bind, MNT_DETACH);
-	rmdir(root_bind);
+	int p[2];
+	char c;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		dup2(p[0], STDIN_FILENO);
+		close_range(STDOUT_FILENO, ~0u, 0);
+		setsid();
+		while (read(STDIN_FILENO, &c, 1) < 0 && errno == EINTR)
+			;
+		rmdir(root_bind);
+		_exit(0);
+	}
+	close(p[0]);
+	if (pid < 0)
+		close(p[1]); /* the directory stays behind; nothing worse */
 }
 
 static const char *devloop_root_bind(void)
@@ -120,6 +141,7 @@ static const char *devloop_root_bind(void)
 			root_bind, strerror(errno));
 		return NULL;
 	}
+	devloop_root_reaper();
 	if (unshare(CLONE_NEWNS) ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
 	    mount("/", root_bind, NULL, MS_BIND | MS_REC, NULL)) {
@@ -131,7 +153,6 @@ static const char *devloop_root_bind(void)
 		rmdir(root_bind);
 		return NULL;
 	}
-	atexit(devloop_root_unbind);
 	return root_bind;
 }
 

@@ -689,3 +689,12 @@ nt_loop() {
 	}
 	nt_judge loop-timeout "$why"
 }
+
+# A debugging aid for nt_loop, not in any list: the loop with --debug,
+# the guest's virtio and init lines as notes.
+nt_loop_debug() {
+	nt_loop_run --debug -- sh -c 'uname -r; exit 7'
+	note loop-debug "exit $st, stdout '$(tr -d '\r' <"$W/out" | tr '\n' ' ')'"
+	tr -d '\r' <"$W/err" | grep -ai 'virtio\|fuse\|init\|directboot\|mmio\|LNRO\|overlay' | head -40 |
+		while read -r l; do note loop-debug "$l"; done
+}
