@@ -206,10 +206,8 @@ static int make_eventfds(struct virtio_fs *fs, struct db_error *err)
 	return DB_OK;
 }
 
-int virtio_fs_open(struct virtio_fs *fs, const char *bin,
-		   const struct virtio_fs_share *s,
-		   const struct vhost_user_region *ram, unsigned nr_ram,
-		   struct db_error *err)
+int virtio_fs_spawn(struct virtio_fs *fs, const char *bin,
+		    const struct virtio_fs_share *s, struct db_error *err)
 {
 	int ret;
 
@@ -219,21 +217,41 @@ int virtio_fs_open(struct virtio_fs *fs, const char *bin,
 	for (unsigned q = 0; q < VIRTIO_FS_QUEUES; q++)
 		fs->kick[q] = fs->call[q] = -1;
 	snprintf(fs->tag, sizeof(fs->tag), "%s", s->tag);
+	snprintf(fs->dir, sizeof(fs->dir), "%s", s->dir);
 	ret = make_eventfds(fs, err);
 	if (!ret)
 		ret = virtiofsd_start(&fs->daemon, bin, s->dir, s->ro, err);
-	if (!ret)
-		ret = vhost_user_connect(&fs->vu, fs->daemon.sock, err);
-	if (!ret && (fs->vu.features & FS_NEEDED) != FS_NEEDED)
-		ret = db_fail(err, DB_ERR_HOST,
-			      "virtio-fs: %s offers features 0x%llx, without "
-			      "all of VERSION_1, EVENT_IDX and INDIRECT_DESC",
-			      bin, (unsigned long long)fs->vu.features);
-	if (!ret)
-		ret = vhost_user_set_mem_table(&fs->vu, ram, nr_ram, err);
 	if (ret)
 		db_error_prefix(err, "--share %s", s->dir);
 	return ret;
+}
+
+int virtio_fs_connect(struct virtio_fs *fs, const struct vhost_user_region *ram,
+		      unsigned nr_ram, struct db_error *err)
+{
+	int ret = vhost_user_connect(&fs->vu, fs->daemon.sock, err);
+
+	if (!ret && (fs->vu.features & FS_NEEDED) != FS_NEEDED)
+		ret = db_fail(err, DB_ERR_HOST,
+			      "virtio-fs: virtiofsd offers features 0x%llx, "
+			      "without all of VERSION_1, EVENT_IDX and "
+			      "INDIRECT_DESC",
+			      (unsigned long long)fs->vu.features);
+	if (!ret)
+		ret = vhost_user_set_mem_table(&fs->vu, ram, nr_ram, err);
+	if (ret)
+		db_error_prefix(err, "--share %s", fs->dir);
+	return ret;
+}
+
+int virtio_fs_open(struct virtio_fs *fs, const char *bin,
+		   const struct virtio_fs_share *s,
+		   const struct vhost_user_region *ram, unsigned nr_ram,
+		   struct db_error *err)
+{
+	int ret = virtio_fs_spawn(fs, bin, s, err);
+
+	return ret ? ret : virtio_fs_connect(fs, ram, nr_ram, err);
 }
 
 void virtio_fs_attach(struct virtio_fs *fs, const struct virtio_mem *mem,

@@ -48,6 +48,7 @@ struct virtio_fs {
 	struct virtiofsd daemon;
 	struct vhost_user vu;
 	char tag[VIRTIO_FS_TAG_MAX + 1];
+	char dir[256];		    /* for messages */
 	int kick[VIRTIO_FS_QUEUES]; /* the KVM ioeventfds, virtiofsd's */
 	int call[VIRTIO_FS_QUEUES]; /* virtiofsd's, the I/O thread's */
 	bool started[VIRTIO_FS_QUEUES];
@@ -64,7 +65,21 @@ int virtio_fs_parse_share(const char *arg, struct virtio_fs_share *s,
 			  struct db_error *err);
 
 /*
- * Start virtiofsd (bin, from virtiofsd_find()) on dir, connect over
+ * Start virtiofsd (bin, from virtiofsd_find()) on s->dir and make the
+ * kick and call eventfds: fork and exec, so before the sandbox, from the
+ * thread that lives as long as the run.  It needs no guest RAM yet, so
+ * it can start while the VM is set up.
+ */
+int virtio_fs_spawn(struct virtio_fs *fs, const char *bin,
+		    const struct virtio_fs_share *s, struct db_error *err);
+
+/* Then connect over vhost-user and give it guest RAM (ram[0..nr_ram),
+ * memfds); waits for virtiofsd to answer. */
+int virtio_fs_connect(struct virtio_fs *fs, const struct vhost_user_region *ram,
+		      unsigned nr_ram, struct db_error *err);
+
+/*
+ * Both: start virtiofsd (bin, from virtiofsd_find()) on dir, connect over
  * vhost-user, give it guest RAM (ram[0..nr_ram), memfds) and make the
  * kick and call eventfds.  Before the sandbox: it forks and execs.
  */

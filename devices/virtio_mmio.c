@@ -151,6 +151,14 @@ static uint32_t reg_read(struct virtio_mmio *d, uint64_t off)
 		return d->status;
 	case VIRTIO_MMIO_CONFIG_GENERATION:
 		return d->config_generation;
+	/* No shared memory region: length (and base) -1.  A 0 would be a
+	 * region of 0 bytes at 0, which virtio-fs's DAX set-up then fails
+	 * to reserve, failing the whole probe. */
+	case VIRTIO_MMIO_SHM_LEN_LOW:
+	case VIRTIO_MMIO_SHM_LEN_HIGH:
+	case VIRTIO_MMIO_SHM_BASE_LOW:
+	case VIRTIO_MMIO_SHM_BASE_HIGH:
+		return 0xffffffffu;
 	case VIRTIO_MMIO_QUEUE_DESC_LOW:
 		return q ? (uint32_t)q->desc_gpa : 0;
 	case VIRTIO_MMIO_QUEUE_DESC_HIGH:

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/mount.h>
 #include <poll.h>
 #include <sched.h>
@@ -164,14 +165,19 @@ fail:
 	return -1;
 }
 
-/* In the child: HOSTDIR read-only in a mount namespace of its own. */
-static int bind_read_only(const char *dir)
+/*
+ * In the child: HOSTDIR read-only in a mount namespace of its own.  The
+ * root needs no bind (the namespace's copy of it is ours to change), and
+ * a bind stacked on / would not even be seen: a path walk starts from
+ * the root beneath it.
+ */
+static int bind_read_only(const char *dir, bool is_root)
 {
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
 
 	if (unshare(CLONE_NEWNS) < 0 ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-	    mount(dir, dir, NULL, MS_BIND | MS_REC, NULL) < 0)
+	    (!is_root && mount(dir, dir, NULL, MS_BIND | MS_REC, NULL) < 0))
 		return -1;
 	return (int)syscall(SYS_mount_setattr, AT_FDCWD, dir, AT_RECURSIVE,
 			    &attr, sizeof(attr));
@@ -195,7 +201,8 @@ static void child_say(const char *what, const char *dir)
 }
 
 static void __attribute__((noreturn))
-child(char *const argv[], int listen_fd, const char *dir, bool ro, pid_t parent)
+child(char *const argv[], int listen_fd, const char *dir, bool ro, bool is_root,
+      pid_t parent)
 {
 	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
@@ -204,7 +211,7 @@ child(char *const argv[], int listen_fd, const char *dir, bool ro, pid_t parent)
 		_exit(127);
 	if (null >= 0)
 		dup2(null, STDIN_FILENO);
-	if (ro && bind_read_only(dir) < 0) {
+	if (ro && bind_read_only(dir, is_root) < 0) {
 		child_say("cannot make a read-only bind of", dir);
 		_exit(127);
 	}
@@ -219,11 +226,12 @@ int virtiofsd_start(struct virtiofsd *d, const char *bin, const char *dir,
 		    bool ro, struct db_error *err)
 {
 	char fd_arg[32], *source = NULL;
-	char *argv[] = {
-		(char *)bin, fd_arg,	       "-o", NULL,
-		"-o",	     "cache=auto",     "-o", "sandbox=namespace",
-		"-o",	     "log_level=warn", "-f", NULL};
+	char *argv[] = {(char *)bin, fd_arg,	       "-o", NULL,
+			"-o",	     "cache=auto",     "-o", NULL,
+			"-o",	     "log_level=warn", "-f", NULL};
 	pid_t parent = getpid();
+	char real[PATH_MAX];
+	bool is_root = realpath(dir, real) && !strcmp(real, "/");
 	int listen_fd, e;
 
 	d->pid = 0;
@@ -231,6 +239,10 @@ int virtiofsd_start(struct virtiofsd *d, const char *bin, const char *dir,
 	if (asprintf(&source, "source=%s", dir) < 0)
 		return db_fail(err, DB_ERR_HOST, "virtiofsd: out of memory");
 	argv[3] = source;
+	/* The namespace sandbox pivots into HOSTDIR, which fails for /
+	 * itself (EBUSY): there, chroot and seccomp, the only sandbox
+	 * that means anything for a share of the whole tree. */
+	argv[7] = is_root ? "sandbox=chroot" : "sandbox=namespace";
 	if (socket_pair_listening(&listen_fd, &d->sock) < 0) {
 		e = errno;
 		free(source);
@@ -240,7 +252,7 @@ int virtiofsd_start(struct virtiofsd *d, const char *bin, const char *dir,
 	snprintf(fd_arg, sizeof(fd_arg), "--fd=%d", listen_fd);
 	d->pid = fork();
 	if (d->pid == 0)
-		child(argv, listen_fd, dir, ro, parent);
+		child(argv, listen_fd, dir, ro, is_root, parent);
 	e = errno;
 	close(listen_fd);
 	free(source);

@@ -790,8 +790,10 @@ int kvm_run_plan(const struct plan *plan, const struct accel_config *cfg,
 		ret = db_fail(err, DB_ERR_HOST,
 			      "cannot start the console thread: %s",
 			      strerror(-ret));
-	/* virtiofsd maps guest RAM: memfds (vm.h). */
+	/* virtiofsd maps guest RAM: memfds (vm.h); it starts meanwhile. */
 	vm_share_ram(cfg->devices.nr_shares > 0);
+	if (!ret)
+		ret = virtio_host_prepare(cfg, err);
 	if (!ret)
 		ret = runner_setup(r, plan, err);
 	if (!ret)

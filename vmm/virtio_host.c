@@ -250,37 +250,55 @@ static int ram_regions(struct vhost_user_region *r, unsigned *n,
 	return DB_OK;
 }
 
+/* Start every share's virtiofsd, once (virtio_host_prepare()). */
+static int spawn_shares(const struct accel_config *cfg, struct db_error *err)
+{
+	const struct accel_devices *c = &cfg->devices;
+	char bin[VIRTIOFSD_PATH_MAX];
+	int ret = h.nr_fs ? DB_OK : virtiofsd_find(bin, err);
+
+	for (unsigned i = h.nr_fs; !ret && i < c->nr_shares; i++) {
+		const struct accel_share *a = &c->shares[i];
+		struct virtio_fs_share s = {.dir = a->dir, .ro = a->ro};
+
+		snprintf(s.tag, sizeof(s.tag), "%s", a->tag);
+		ret = virtio_fs_spawn(&h.fs[h.nr_fs++], bin, &s, err);
+	}
+	return ret;
+}
+
 static int attach_shares(const struct accel_config *cfg,
 			 const struct plan *plan, struct db_error *err)
 {
 	const struct accel_devices *c = &cfg->devices;
 	struct vhost_user_region ram[VHOST_USER_MEM_REGIONS_MAX];
-	char bin[VIRTIOFSD_PATH_MAX];
 	unsigned nr_ram = 0;
-	uint64_t base;
+	uint64_t base, t0 = accel_now_ns();
 	unsigned irq;
-	int ret = virtiofsd_find(bin, err);
+	int ret = spawn_shares(cfg, err);
 
 	if (!ret)
 		ret = ram_regions(ram, &nr_ram, err);
 	for (unsigned i = 0; !ret && i < c->nr_shares; i++) {
 		const struct accel_share *a = &c->shares[i];
-		struct virtio_fs_share s = {.dir = a->dir, .ro = a->ro};
-		struct virtio_fs *fs = &h.fs[h.nr_fs++];
+		struct virtio_fs *fs = &h.fs[i];
 		struct host_dev *d;
 
-		snprintf(s.tag, sizeof(s.tag), "%s", a->tag);
-		ret = virtio_fs_open(fs, bin, &s, ram, nr_ram, err);
+		ret = virtio_fs_connect(fs, ram, nr_ram, err);
 		if (ret)
 			break;
 		d = next_dev(plan, &base, &irq);
 		virtio_fs_attach(fs, &h.mem, base, irq, irq_raise, d);
 		d->mmio = &fs->mmio;
 		d->fs = fs;
-		accel_note(cfg, "virtio-fs '%s' on %s%s (virtiofsd %d)", s.tag,
-			   s.dir, s.ro ? ", read-only" : "",
+		accel_note(cfg, "virtio-fs '%s' on %s%s (virtiofsd %d)", a->tag,
+			   a->dir, a->ro ? ", read-only" : "",
 			   (int)fs->daemon.pid);
 	}
+	/* What the VM's set-up did not hide of virtiofsd's start-up. */
+	if (!ret)
+		accel_timing(cfg, " virtio-fs: virtiofsd connected",
+			     accel_now_ns() - t0);
 	return ret;
 }
 
@@ -415,6 +433,11 @@ static void *io_thread(void *arg)
 		}
 	}
 	return arg;
+}
+
+int virtio_host_prepare(const struct accel_config *cfg, struct db_error *err)
+{
+	return cfg->devices.nr_shares ? spawn_shares(cfg, err) : DB_OK;
 }
 
 int virtio_host_start(const struct accel_config *cfg, struct vm *vm,

@@ -18,6 +18,12 @@
 #include "directboot/plan.h"
 #include "vm.h"
 
+/* Start what can start before the VM exists, so that it overlaps the
+ * VM's set-up: each --share's virtiofsd (some 35 ms each).  Optional:
+ * virtio_host_start() does whatever this did not.  On failure, call
+ * virtio_host_stop(). */
+int virtio_host_prepare(const struct accel_config *cfg, struct db_error *err);
+
 /* Open the backends, attach each device to its plan window, register
  * the ioeventfds and irqfds, start the I/O thread.  The console becomes
  * the terminal's (devices/term.h). */

@@ -426,6 +426,8 @@ nt_all() {
 	nt_poweroff
 	nt_panic
 	nt_interactive
+	nt_share
+	nt_share_kill
 }
 
 # A guest panic ends the run with 4 and the kernel's reason on stderr
@@ -456,7 +458,7 @@ nt_names() {
 		case $fn in
 		nt_all) nt_names nt_auto nt_entries nt_cpu nt_smp nt_disk nt_net \
 			nt_hvc nt_rng nt_reboot nt_status nt_poweroff nt_panic \
-			nt_interactive ;;
+			nt_interactive nt_share nt_share_kill ;;
 		nt_extra) ;;
 		nt_entries)
 			for k in cloud generic; do
@@ -477,7 +479,7 @@ nt_names() {
 		nt_panic) echo panic ;;
 		nt_interactive) echo interactive ;;
 		nt_auto) echo accel-auto-kvm ;;
-		nt_share) echo share-rw share-ro ;;
+		nt_share) echo share-rw share-ro share-root-ro ;;
 		nt_share_kill) echo share-kill ;;
 		nt_loop) echo loop-cmd loop-rootfs loop-stdin loop-panic \
 			loop-timeout ;;
@@ -492,9 +494,13 @@ nt_names() {
 # bind of / is a mount like any other, so under it the sandbox works as
 # on a disk-rooted host.  The paths stay the same.
 nt_fsroot() {
-	mkdir -p /nt/fsroot
-	unshare -m sh -c 'mount --rbind / /nt/fsroot && cd /nt/fsroot &&
-		exec chroot . "$@"' sh "$@"
+	if [ "$(awk '$2 == "/" { print $3; exit }' /proc/mounts)" != rootfs ]; then
+		"$@"
+		return
+	fi
+	mkdir -p "$W/fsroot"
+	unshare -m sh -c 'mount --rbind / "$0" && cd "$0" &&
+		exec chroot . "$@"' "$W/fsroot" "$@"
 }
 
 # nt_tree_sum DIR: one checksum of DIR's names and contents.
@@ -510,11 +516,13 @@ nt_virtiofsd_why() {
 		echo "no virtiofsd in L1 (the host has neither qemu-system-common's nor virtiofsd's)"
 }
 
-# Two shares of the cloud kernel's virtio-fs, served by virtiofsd over
+# Three shares of the cloud kernel's virtio-fs, served by virtiofsd over
 # vhost-user: rw (the guest reads 1 MiB L1 wrote, by checksum, and
-# writes a file L1 reads back) and ro (writes fail with EROFS, and the
-# tree's checksum in L1 is the same before and after).  Both show in
-# /proc/mounts with their tag as the source.
+# writes a file L1 reads back), ro (writes fail with EROFS, and the
+# tree's checksum in L1 is the same before and after), and L1's / as
+# root,ro (virtiofsd's chroot sandbox: the guest lists L1's top
+# directory, and cannot write there).  They show in /proc/mounts with
+# their tag as the source.
 nt_share() {
 	t0=$(nt_now)
 	why=$(nt_virtiofsd_why)
@@ -531,14 +539,14 @@ nt_share() {
 		: >"$W/out"
 		nt_fsroot timeout -s KILL 200 "$DB" run "$K_cloud" --accel kvm \
 			-m 256M --timeout 120 --entry 64 -i "$RD" \
-			--share "$rw:rw" --share "$ro:ro,ro" \
-			-a "console=ttyS0 quiet nt=fs nt.share=rw,ro" \
+			--share "$rw:rw" --share "$ro:ro,ro" --share /:root,ro --timings \
+			-a "console=ttyS0 quiet nt=fs nt.share=rw,ro,root" \
 			</dev/null >"$W/out" 2>"$W/err"
 		st=$?
 		out=$(tr -d '\r' <"$W/out")
 		if [ "$st" != 0 ]; then why="exit $st: $(nt_tail)"
 		elif ! echo "$out" | grep -q '^NT-FS-MOUNT rw /mnt/rw virtiofs '; then
-			why="no 'rw /mnt/rw virtiofs' in /proc/mounts: $(echo "$out" | grep '^NT-FS' | tr '\n' ' ')"
+			why="no 'rw /mnt/rw virtiofs' in /proc/mounts: $(echo "$out" | grep '^NT-FS' | tr '\n' ' ') $(tail -n 4 "$W/err" | tr '\n' ' ')"
 		elif ! echo "$out" | grep -q '^NT-FS-MOUNT ro /mnt/ro virtiofs '; then
 			why="no 'ro /mnt/ro virtiofs' in /proc/mounts: $(echo "$out" | grep '^NT-FS' | tr '\n' ' ')"
 		elif ! echo "$out" | grep -qx "NT-FS-READ $sum"; then
@@ -549,6 +557,7 @@ nt_share() {
 		fi
 	}
 	nt_judge share-rw "$why"
+	note share-timings "$(grep -a -e 'virtiofsd connected' -e 'vm setup' -e 'exec to first KVM_RUN' "$W/err" | tr -s ' ' | tr '\n' ';')"
 
 	t0=$(nt_now)
 	why=$(nt_virtiofsd_why)
@@ -565,6 +574,22 @@ nt_share() {
 		note share "ro tree sha256 $before before and $after after"
 	}
 	nt_judge share-ro "$why"
+
+	t0=$(nt_now)
+	why=$(nt_virtiofsd_why)
+	[ -n "$why" ] || {
+		want="$(ls / | tr '\n' ' ')"
+		if [ "$st" != 0 ]; then why="exit $st: $(nt_tail)"
+		elif ! echo "$out" | grep -q '^NT-FS-MOUNT root /mnt/root virtiofs '; then
+			why="no 'root /mnt/root virtiofs' in /proc/mounts: $(echo "$out" | grep '^NT-FS' | tr '\n' ' ')"
+		elif ! echo "$out" | grep -qxF "NT-FS-ROOT $want"; then
+			why="guest listed '$(echo "$out" | grep '^NT-FS-ROOT ')', want '$want'"
+		elif ! echo "$out" | grep -q '^NT-FS-ROOT-RO .*Read-only file system' ||
+			[ -e /nt-new.txt ]; then
+			why="writing to / : '$(echo "$out" | grep '^NT-FS-ROOT-RO')', want EROFS"
+		fi
+	}
+	nt_judge share-root-ro "$why"
 }
 
 # SIGKILL of directboot leaves no virtiofsd behind (PR_SET_PDEATHSIG:
@@ -576,10 +601,11 @@ nt_share_kill() {
 		mkdir -p "$W/share-k"
 		: >"$W/out"
 		# nt_fsroot's command, inline, so that $! is the process that
-		# becomes directboot (unshare, sh and chroot each exec the next).
-		mkdir -p /nt/fsroot
-		unshare -m sh -c 'mount --rbind / /nt/fsroot && cd /nt/fsroot &&
-			exec chroot . "$@"' sh "$DB" run "$K_cloud" --accel kvm \
+		# becomes directboot (unshare, sh and chroot each exec the next;
+		# where / is a real mount, the bind changes nothing).
+		mkdir -p "$W/fsroot"
+		unshare -m sh -c 'mount --rbind / "$0" && cd "$0" &&
+			exec chroot . "$@"' "$W/fsroot" "$DB" run "$K_cloud" --accel kvm \
 			-m 256M --timeout 120 --entry 64 -i "$RD" \
 			--share "$W/share-k:k" -a "console=ttyS0 quiet nt=sleep" \
 			</dev/null >"$W/out" 2>"$W/err" &

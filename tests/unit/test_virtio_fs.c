@@ -182,6 +182,41 @@ static void test_config_space(void **state)
 			 VIRTIO_FS_QUEUE_SIZE);
 	wr(&g, VIRTIO_MMIO_QUEUE_SEL, 2);
 	assert_int_equal(rd(&g, VIRTIO_MMIO_QUEUE_NUM_MAX), 0);
+	/* No shared memory region (no DAX window): length -1, which
+	 * Linux's virtio-fs probe needs (a 0 fails it). */
+	wr(&g, VIRTIO_MMIO_SHM_SEL, 0);
+	assert_int_equal(rd(&g, VIRTIO_MMIO_SHM_LEN_LOW), 0xffffffffu);
+	assert_int_equal(rd(&g, VIRTIO_MMIO_SHM_LEN_HIGH), 0xffffffffu);
+}
+
+/* ---- finding virtiofsd ---- */
+
+static void test_find_override(void **state)
+{
+	char path[VIRTIOFSD_PATH_MAX];
+	struct db_error err = {0};
+
+	(void)state;
+	setenv(VIRTIOFSD_ENV, "/bin/sh", 1);
+	assert_int_equal(virtiofsd_find(path, &err), DB_OK);
+	assert_string_equal(path, "/bin/sh");
+	setenv(VIRTIOFSD_ENV, "/nonexistent/virtiofsd", 1);
+	assert_int_equal(virtiofsd_find(path, &err), DB_ERR_HOST);
+	assert_non_null(strstr(err.msg, "package virtiofsd"));
+	assert_non_null(strstr(err.msg, "qemu-system-common"));
+	unsetenv(VIRTIOFSD_ENV);
+}
+
+static void test_check_dir(void **state)
+{
+	struct db_error err = {0};
+
+	(void)state;
+	assert_int_equal(virtiofsd_check_dir("/", &err), DB_OK);
+	assert_int_equal(virtiofsd_check_dir("/nonexistent/dir", &err),
+			 DB_ERR_INPUT);
+	assert_int_equal(virtiofsd_check_dir("/dev/null", &err), DB_ERR_INPUT);
+	assert_non_null(strstr(err.msg, "not a directory"));
 }
 
 /* ---- through a real virtiofsd ---- */
@@ -284,6 +319,8 @@ int main(void)
 		cmocka_unit_test(test_mem_payload),
 		cmocka_unit_test(test_addr_payload),
 		cmocka_unit_test(test_config_space),
+		cmocka_unit_test(test_find_override),
+		cmocka_unit_test(test_check_dir),
 		cmocka_unit_test(test_virtiofsd_fuse_init),
 	};
 
