@@ -428,6 +428,7 @@ nt_all() {
 	nt_interactive
 	nt_share
 	nt_share_kill
+	nt_loop
 }
 
 # A guest panic ends the run with 4 and the kernel's reason on stderr
@@ -446,9 +447,9 @@ nt_panic() {
 	nt_judge panic "$why"
 }
 
-# The ones that fail for a directboot bug not fixed yet: none today.
+# The ones that fail for a directboot bug not fixed yet.
 nt_extra() {
-	:
+	nt_loop_stdin
 }
 
 # nt_names FN...: the results the scenario functions FN give, so that a
@@ -458,8 +459,8 @@ nt_names() {
 		case $fn in
 		nt_all) nt_names nt_auto nt_entries nt_cpu nt_smp nt_disk nt_net \
 			nt_hvc nt_rng nt_reboot nt_status nt_poweroff nt_panic \
-			nt_interactive nt_share nt_share_kill ;;
-		nt_extra) ;;
+			nt_interactive nt_share nt_share_kill nt_loop ;;
+		nt_extra) nt_names nt_loop_stdin ;;
 		nt_entries)
 			for k in cloud generic; do
 				for p in 64 32 pvh host64; do echo "$k-$p"; done
@@ -481,8 +482,8 @@ nt_names() {
 		nt_auto) echo accel-auto-kvm ;;
 		nt_share) echo share-rw share-ro share-root-ro ;;
 		nt_share_kill) echo share-kill ;;
-		nt_loop) echo loop-cmd loop-rootfs loop-stdin loop-panic \
-			loop-timeout ;;
+		nt_loop) echo loop-cmd loop-rootfs loop-panic loop-timeout ;;
+		nt_loop_stdin) echo loop-stdin ;;
 		esac
 	done | tr ' ' '\n'
 }
@@ -648,9 +649,8 @@ nt_loop_run() {
 # loaded by our init, CMD on hvc0 and its status out through the status
 # port.  loop-cmd: issue 16's command prints the release alone and exits
 # 7.  loop-rootfs: a --share at /mnt/TAG (source TAG), and a write to
-# the rootfs stays in L2 (L1's file unchanged).  loop-stdin: CMD reads
-# the launcher's stdin.  loop-panic, loop-timeout: 4 and 124, each with
-# its message.
+# the rootfs stays in L2 (L1's file unchanged).  loop-panic,
+# loop-timeout: 4 and 124, each with its message.
 nt_loop() {
 	t0=$(nt_now)
 	why=$(nt_virtiofsd_why)
@@ -682,16 +682,6 @@ nt_loop() {
 	}
 	nt_judge loop-rootfs "$why"
 
-	t0=$(nt_now)
-	why=$(nt_virtiofsd_why)
-	[ -n "$why" ] || {
-		printf 'typed-in\n' >"$W/loop-in"
-		loop_in=$W/loop-in nt_loop_run -- sh -c 'read l; echo "got $l"'
-		out=$(tr -d '\r' <"$W/out")
-		[ "$st" = 0 ] && [ "$out" = "got typed-in" ] ||
-			why="exit $st, stdout '$out' (want 'got typed-in'): $(tail -c 300 "$W/err" | tr '\n' ' ')"
-	}
-	nt_judge loop-stdin "$why"
 
 	t0=$(nt_now)
 	why=$(nt_virtiofsd_why)
@@ -723,4 +713,21 @@ nt_loop_debug() {
 	note loop-debug "exit $st, stdout '$(tr -d '\r' <"$W/out" | tr '\n' ' ')'"
 	tr -d '\r' <"$W/err" | grep -ai 'virtio\|fuse\|init\|directboot\|mmio\|LNRO\|overlay' | head -40 |
 		while read -r l; do note loop-debug "$l"; done
+}
+
+# loop-stdin: CMD reads the launcher's stdin (a file here).  Fails
+# today: CMD's read gets nothing and --timeout ends the run (124),
+# though the same bytes reach a shell typed at hvc0 (nt_hvc).  Not
+# understood yet; docs/devloop.md, Limits.
+nt_loop_stdin() {
+	t0=$(nt_now)
+	why=$(nt_virtiofsd_why)
+	[ -n "$why" ] || {
+		printf 'typed-in\n' >"$W/loop-in"
+		loop_in=$W/loop-in nt_loop_run -- sh -c 'read l; echo "got $l"'
+		out=$(tr -d '\r' <"$W/out")
+		[ "$st" = 0 ] && [ "$out" = "got typed-in" ] ||
+			why="exit $st, stdout '$out' (want 'got typed-in'): $(tail -c 300 "$W/err" | tr '\n' ' ')"
+	}
+	nt_judge loop-stdin "$why"
 }
