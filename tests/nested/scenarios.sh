@@ -716,9 +716,11 @@ nt_loop_debug() {
 }
 
 # loop-stdin: CMD reads the launcher's stdin (a file here).  Fails
-# today: CMD's read gets nothing and --timeout ends the run (124),
-# though the same bytes reach a shell typed at hvc0 (nt_hvc).  Not
-# understood yet; docs/devloop.md, Limits.
+# today: CMD's read gets nothing and --timeout ends the run (124).
+# The likely cause (docs/devloop.md, Limits): directboot hands held
+# input to the guest as soon as virtio_console posts its receive
+# buffers, and Linux's non-multiport console port discards what comes
+# before init_port_console() sets guest_connected.
 nt_loop_stdin() {
 	t0=$(nt_now)
 	why=$(nt_virtiofsd_why)
