@@ -101,6 +101,10 @@ struct accel_config {
 	uint64_t t_start_ns; /* accel_now_ns() at exec, for --timings */
 	struct accel_devices devices;
 	struct accel_sandbox sandbox;
+	/* run -- CMD (docs/devloop.md): the guest's init reports CMD's
+	 * status on DEVLOOP_STATUS_PORT (directboot/pc.h), and COM1, the
+	 * kernel's console, stays off stdout (stderr with --debug). */
+	bool devloop;
 	struct accel_hooks hooks;
 };
 

@@ -22,6 +22,7 @@ enum opt_group {
 	GROUP_RUN,
 	GROUP_DEVICES,
 	GROUP_SANDBOX,
+	GROUP_LOOP, /* --rootfs, --modules (cli/devloop.c) */
 	NR_GROUPS
 };
 
@@ -447,6 +448,26 @@ static int set_chroot(struct cli_args *a, const struct cli_option *o,
 	return 0;
 }
 
+/* ---- setters: the kernel developer's loop (cli/devloop.c) ------------- */
+
+static int set_rootfs(struct cli_args *a, const struct cli_option *o,
+		      const char *val)
+{
+	if (!*val)
+		return bad(a, o, val, "want a directory");
+	a->loop.rootfs = val;
+	return 0;
+}
+
+static int set_modules(struct cli_args *a, const struct cli_option *o,
+		       const char *val)
+{
+	if (!*val)
+		return bad(a, o, val, "want a lib/modules/RELEASE directory");
+	a->loop.modules = val;
+	return 0;
+}
+
 static int set_help(struct cli_args *a, const struct cli_option *o,
 		    const char *val)
 {
@@ -714,6 +735,24 @@ static const struct cli_option options[] = {
 	 .group = GROUP_SANDBOX,
 	 .help = "once set up, with DIR as the root directory",
 	 .set = set_chroot},
+
+	/* The kernel developer's loop (run IMAGE [...] -- CMD ARGS...). */
+	{.name = "rootfs",
+	 .arg = ARG_REQUIRED,
+	 .metavar = "DIR",
+	 .cmds = CMD_RUN,
+	 .group = GROUP_LOOP,
+	 .help = "boot on DIR, read-only under a tmpfs overlay\n(virtio-fs; "
+		 "/ when a -- CMD is given); without\n-- CMD: a shell",
+	 .set = set_rootfs},
+	{.name = "modules",
+	 .arg = ARG_REQUIRED,
+	 .metavar = "DIR",
+	 .cmds = CMD_RUN,
+	 .group = GROUP_LOOP,
+	 .help = "the lib/modules/RELEASE tree of the modules\nthe kernel "
+		 "lacks (default: /lib/modules/RELEASE)",
+	 .set = set_modules},
 };
 
 #define NR_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -725,6 +764,8 @@ static const char *const group_titles[NR_GROUPS] = {
 	[GROUP_DEVICES] =
 		"Devices (virtio-mmio, --accel kvm only; tcg refuses them):",
 	[GROUP_SANDBOX] = "Sandbox (--accel kvm; on unless --no-sandbox):",
+	[GROUP_LOOP] = "The kernel developer's loop (run IMAGE [OPTIONS] -- "
+		       "CMD ARGS...):",
 };
 
 /* ---- QEMU's spellings --------------------------------------------------- */
@@ -873,6 +914,18 @@ static int operand(struct cli_args *a, const char *arg)
 	return 0;
 }
 
+/* run IMAGE [OPTIONS] -- CMD ARGS...: the words after "--" once IMAGE
+ * is known are the guest's command, every one as it is (docs/devloop.md). */
+static int command_words(struct cli_args *a, int argc, char **argv)
+{
+	if (!argc)
+		return cli_usage_error(a->name, "'--' after IMAGE wants a "
+						"command: -- CMD ARGS...");
+	a->loop.argv = argv;
+	a->loop.argc = argc;
+	return 0;
+}
+
 void cli_args_init(struct cli_args *a, unsigned cmd, const char *name)
 {
 	memset(a, 0, sizeof(*a));
@@ -890,6 +943,8 @@ int cli_parse(struct cli_args *a, int argc, char **argv)
 		const char *arg = argv[i];
 		int r;
 
+		if (a->cmd == CMD_RUN && a->image && !strcmp(arg, "--"))
+			return command_words(a, argc - i - 1, argv + i + 1);
 		if (options_end || arg[0] != '-' || !arg[1])
 			r = operand(a, arg);
 		else if (!strcmp(arg, "--"))

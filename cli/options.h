@@ -24,6 +24,7 @@
 
 #include "../accel/accel.h"
 #include "bootopts.h"
+#include "devloop.h"
 
 /* The subcommands, as a mask: which commands take an option. */
 enum {
@@ -43,6 +44,7 @@ struct cli_args {
 	bool with_relocs;	 /* extract: --with-relocs */
 	struct bootopts bo;	 /* plan, run: the boot options */
 	struct accel_config run; /* run: accelerator, devices, sandbox */
+	struct devloop_opts loop; /* run: --rootfs, --modules, -- CMD */
 };
 
 /* Fill a with each command's defaults. */

@@ -24,6 +24,7 @@
 #include "../vmm/kvm.h"
 #include "bootopts.h"
 #include "cli.h"
+#include "devloop.h"
 #include "options.h"
 
 /* Guest instructions per microsecond below which KVM is deemed to be
@@ -35,9 +36,13 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: directboot run IMAGE [OPTIONS]\n"
+	fprintf(f, "Usage: directboot run IMAGE [OPTIONS] [-- CMD ARGS...]\n"
 		   "Boot a kernel image (bzImage or ELF vmlinux) with COM1 on "
-		   "stdin/stdout.\n\n");
+		   "stdin/stdout.\n"
+		   "With -- CMD (or --rootfs): boot on the host's files "
+		   "(/ by default) and\n"
+		   "run CMD on the console; exit with its status "
+		   "(docs/devloop.md).\n\n");
 	cli_options_usage(f, CMD_RUN);
 	fprintf(f, "\n"
 		   "On the console, Ctrl-A x quits and Ctrl-A Ctrl-A sends "
@@ -217,7 +222,11 @@ static int devices_accel(struct accel_config *cfg)
 	char words[64];
 	int fd;
 
-	if (!accel_devices_count(&cfg->devices) || cfg->accel == ACCEL_KVM)
+	unsigned n = accel_devices_count(&cfg->devices);
+
+	if (cfg->devloop && cfg->accel == ACCEL_TCG)
+		n -= cfg->devices.nr_shares; /* served by QEMU there */
+	if (!n || cfg->accel == ACCEL_KVM)
 		return 0;
 	device_words(&cfg->devices, words, sizeof(words));
 	if (cfg->accel == ACCEL_TCG) {
@@ -312,7 +321,7 @@ static enum accel_kind choose_accel(const struct accel_config *cfg)
 }
 
 static void print_plan_timings(const struct accel_config *cfg,
-			      const struct bootopts *bo)
+			       const struct bootopts *bo)
 {
 	accel_timing(cfg, "parse (image and initrds read)", bo->t_read_ns);
 	if (bo->plan.decompress_host)
@@ -356,7 +365,18 @@ int cmd_run(int argc, char **argv)
 	ret = cli_parse_command(&a, argc, argv, usage);
 	if (ret >= 0)
 		return ret;
+	if (devloop_wanted(&a)) {
+		ret = devloop_prepare(&a);
+		if (ret) {
+			bootopts_free(&a.bo);
+			return ret;
+		}
+	}
 	a.bo.plan.nr_virtio = accel_devices_count(&a.run.devices);
+	/* The loop's shares are PCI devices under tcg (tcg/tcg.c), not
+	 * virtio-mmio windows of the plan. */
+	if (a.run.devloop && a.run.accel == ACCEL_TCG)
+		a.bo.plan.nr_virtio -= a.run.devices.nr_shares;
 	if (check_run_files(&a.run, &err)) {
 		bootopts_free(&a.bo);
 		return cli_report(&err);
@@ -366,7 +386,8 @@ int cmd_run(int argc, char **argv)
 		bootopts_free(&a.bo);
 		return ret;
 	}
-	run_cmdline(&a);
+	if (!a.run.devloop)
+		run_cmdline(&a);
 	/* For auto too, when KVM is there at all: on a host where the
 	 * calibration picks kvm, the VM is then ready sooner. */
 	if (a.run.accel == ACCEL_KVM ||

@@ -47,6 +47,8 @@
 #include "directboot/acpi.h"
 #include "directboot/bootparam.h"
 #include "../accel/panic.h"
+#include "../devices/virtiofsd.h"
+#include "directboot/pc.h"
 #include "tcg.h"
 #include "trampoline.h"
 
@@ -65,7 +67,7 @@ extern const uint8_t tcg_trampoline[], tcg_trampoline_end[];
 #define TCG_CR4_PAE (1ull << 5)
 #define TCG_EFER_LME (1ull << 8)
 #define TCG_EFER_LMA (1ull << 10) /* read-only to wrmsr; paging sets it */
-#define TCG_ARGS_MAX (64 + 2 * PLAN_PLACEMENTS_MAX)
+#define TCG_ARGS_MAX (64 + 2 * PLAN_PLACEMENTS_MAX + 4 * ACCEL_SHARES_MAX + 8)
 #define TCG_ARG_LEN 96
 #define TCG_LOG_TAIL_LINES 8
 
@@ -81,6 +83,9 @@ struct tcg_run {
 	unsigned argc;
 	pid_t pid;
 	struct accel_panic panic; /* watching COM1 for the guest's panic */
+	/* The kernel developer's loop (cfg->devloop; tcg_devloop_*()). */
+	int status_fd; /* isa-debugcon's file: CMD's status */
+	struct virtiofsd fsd[ACCEL_SHARES_MAX];
 };
 
 static volatile sig_atomic_t tcg_signal, tcg_alarm;
@@ -276,6 +281,94 @@ static void tcg_arg_mem(struct tcg_run *r, uint64_t mem)
 		tcg_arg(r, "%" PRIu64 "K", mem >> 10);
 }
 
+/* ---- the kernel developer's loop (docs/devloop.md) --------------------- */
+
+/*
+ * Under QEMU the loop's shares are vhost-user-fs-pci devices on the same
+ * virtiofsd as under KVM (devices/virtiofsd.c), each on its own
+ * pre-connected socket, passed as fd=; vhost-user needs the guest's RAM
+ * in shared memory, so it comes from a memfd backend.  CMD's status
+ * comes back through isa-debugcon at DEVLOOP_STATUS_PORT, one byte
+ * written to a memfd, which keeps all 8 bits (isa-debug-exit's exit
+ * code, (v << 1) | 1, would lose the top one); the reset that follows
+ * ends QEMU (-no-reboot).
+ */
+static int tcg_devloop_setup(struct tcg_run *r)
+{
+	const struct accel_devices *d = &r->cfg->devices;
+	char bin[VIRTIOFSD_PATH_MAX];
+
+	if (!r->cfg->devloop)
+		return 0;
+	r->status_fd = tcg_memfd("directboot-status", NULL, 0);
+	if (r->status_fd < 0)
+		return EXIT_HOST;
+	if (!d->nr_shares)
+		return 0;
+	if (virtiofsd_find(bin, tcg_err) || virtiofsd_check_privilege(tcg_err))
+		return accel_error_status(tcg_err);
+	for (unsigned i = 0; i < d->nr_shares; i++) {
+		if (virtiofsd_start(&r->fsd[i], bin, d->shares[i].dir,
+				    d->shares[i].ro, tcg_err))
+			return accel_error_status(tcg_err);
+		/* QEMU inherits it: the one fd it must not lose at exec. */
+		fcntl(r->fsd[i].sock, F_SETFD, 0);
+	}
+	return 0;
+}
+
+static void tcg_devloop_args(struct tcg_run *r)
+{
+	const struct accel_devices *d = &r->cfg->devices;
+
+	if (!r->cfg->devloop)
+		return;
+	if (d->nr_shares) {
+		tcg_arg(r, "-object");
+		tcg_arg(r,
+			"memory-backend-memfd,id=ram,size=%" PRIu64 ",share=on",
+			r->plan->mem_size);
+		tcg_arg(r, "-machine");
+		tcg_arg(r, "memory-backend=ram");
+	}
+	for (unsigned i = 0; i < d->nr_shares; i++) {
+		tcg_arg(r, "-chardev");
+		tcg_arg(r, "socket,id=fs%u,fd=%d", i, r->fsd[i].sock);
+		tcg_arg(r, "-device");
+		tcg_arg(r, "vhost-user-fs-pci,chardev=fs%u,tag=%s", i,
+			d->shares[i].tag);
+	}
+	tcg_arg(r, "-chardev");
+	tcg_arg(r, "file,id=status,path=/proc/self/fd/%d", r->status_fd);
+	tcg_arg(r, "-device");
+	tcg_arg(r, "isa-debugcon,iobase=%#x,chardev=status",
+		DEVLOOP_STATUS_PORT);
+}
+
+/* A clean end (the guest's reset) is CMD's status when the init wrote
+ * one, else a guest that never got CMD to run. */
+static int tcg_devloop_status(struct tcg_run *r, int ret)
+{
+	uint8_t status;
+
+	if (!r->cfg->devloop || ret != EXIT_GUEST_OK)
+		return ret;
+	if (pread(r->status_fd, &status, 1, 0) == 1)
+		return status;
+	accel_note(r->cfg, "the guest reset without reporting a status: its "
+			   "init did not finish (--debug shows the kernel's "
+			   "console)");
+	return EXIT_GUEST_CRASH;
+}
+
+static void tcg_devloop_stop(struct tcg_run *r)
+{
+	for (unsigned i = 0; i < ACCEL_SHARES_MAX; i++)
+		virtiofsd_stop(&r->fsd[i]);
+	if (r->status_fd >= 0)
+		close(r->status_fd);
+}
+
 static void tcg_build_argv(struct tcg_run *r)
 {
 	const struct plan *plan = r->plan;
@@ -315,6 +408,7 @@ static void tcg_build_argv(struct tcg_run *r)
 	tcg_arg(r, "/proc/self/fd/%d", r->log_fd);
 	tcg_arg(r, "-bios");
 	tcg_arg(r, "/proc/self/fd/%d", r->bios_fd);
+	tcg_devloop_args(r);
 	for (unsigned i = 0; i < plan->nr_placements; i++) {
 		if (r->blob_fd[i] < 0)
 			continue;
@@ -661,12 +755,16 @@ int tcg_run_plan(const struct plan *plan, const struct accel_config *cfg,
 		return tcg_fail("no memory");
 	r->plan = plan;
 	r->cfg = cfg;
-	r->bios_fd = r->log_fd = r->err_fd = r->out_fd = -1;
+	r->bios_fd = r->log_fd = r->err_fd = r->out_fd = r->status_fd = -1;
+	for (unsigned i = 0; i < ACCEL_SHARES_MAX; i++)
+		r->fsd[i].sock = r->fsd[i].pidfd = -1;
 	for (unsigned i = 0; i < PLAN_PLACEMENTS_MAX; i++)
 		r->blob_fd[i] = -1;
 	ret = tcg_check_plan(plan);
 	if (!ret)
 		ret = tcg_write_blobs(r);
+	if (!ret)
+		ret = tcg_devloop_setup(r);
 	if (ret)
 		goto out;
 	tcg_build_argv(r);
@@ -678,13 +776,14 @@ int tcg_run_plan(const struct plan *plan, const struct accel_config *cfg,
 	ret = tcg_spawn(r);
 	if (ret)
 		goto out;
-	ret = tcg_wait(r);
+	ret = tcg_devloop_status(r, tcg_wait(r));
 	accel_timing(cfg, "tcg blobs written", t1 - t0);
 	accel_timing(cfg, "qemu run (start to exit)", accel_now_ns() - t1);
 	if (cfg->t_start_ns)
 		accel_timing(cfg, "total (exec to exit)",
 			     accel_now_ns() - cfg->t_start_ns);
 out:
+	tcg_devloop_stop(r);
 	tcg_close_all(r);
 	free(r);
 	return ret;

@@ -9,6 +9,11 @@
 #            virtio_mmio, virtio_blk, virtio_net, virtio_console,
 #            virtio-rng, and for virtio-fs fuse, virtiofs and overlay):
 #            the directory lib/modules/<release>/kernel
+#   cloud-modules  the same package's lib/modules/<release> tree as
+#            `directboot run --modules` reads it (docs/devloop.md): its
+#            modules.* index files and the modules of the kernel
+#            developer's loop (virtio, virtio-mmio, virtio-pci,
+#            virtio_console, fuse, virtiofs, overlay): lib/modules/<release>
 #   generic  linux-image-amd64's kernel (6.1, xz payload):        boot/vmlinuz-*
 #   generic-kvm  the same package's modules that the nested harness's L1
 #            needs (tests/nested): irqbypass, kvm, ccp and kvm-amd for a
@@ -36,7 +41,7 @@
 # `apt-get update` under a private APT_CONFIG, refreshed daily, root not
 # needed), so the system's apt state is never touched.
 #
-# Usage: tests/fetch-kernels.sh [--list] cloud|cloud-virtio|generic|generic-kvm|i386|busybox|source|memtest|ipxe...
+# Usage: tests/fetch-kernels.sh [--list] cloud|cloud-virtio|cloud-modules|generic|generic-kvm|i386|busybox|source|memtest|ipxe...
 #   --list  print the package name and version each would use, fetch nothing
 set -u
 
@@ -59,7 +64,7 @@ usage() {
 # The metapackage or package behind each name, and the file we want.
 meta_of() {
 	case $1 in
-	cloud | cloud-virtio) echo linux-image-cloud-amd64 ;;
+	cloud | cloud-virtio | cloud-modules) echo linux-image-cloud-amd64 ;;
 	generic | generic-kvm) echo linux-image-amd64 ;;
 	i386) echo linux-image-686 ;;
 	busybox) echo busybox-static ;;
@@ -75,7 +80,7 @@ meta_of() {
 concrete() { # kind
 	meta=$(meta_of "$1") || return 1
 	case $1 in
-	cloud | cloud-virtio | generic | generic-kvm | i386)
+	cloud | cloud-virtio | cloud-modules | generic | generic-kvm | i386)
 		apt_for "$1" apt-cache depends "$meta" 2>/dev/null |
 			sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' |
 			head -n 1
@@ -167,6 +172,11 @@ want_path() { # kind dir
 		set -- "$2"/lib/modules/*/kernel
 		[ -f "$1/arch/x86/kvm/kvm-amd.ko" ] && echo "$1"
 		;;
+	cloud-modules)
+		set -- "$2"/lib/modules/*
+		[ -f "$1/modules.builtin" ] &&
+			[ -f "$1/kernel/fs/fuse/virtiofs.ko" ] && echo "$1"
+		;;
 	busybox) [ -x "$2/bin/busybox" ] && echo "$2/bin/busybox" ;;
 	source) [ -f "$2/scripts/extract-vmlinux" ] &&
 		echo "$2/scripts/extract-vmlinux" ;;
@@ -213,6 +223,16 @@ unpack() { # kind deb dest
 			'./lib/modules/*/kernel/drivers/virtio/virtio_pci*.ko' \
 			'./lib/modules/*/kernel/drivers/block/virtio_blk.ko'
 		;;
+	cloud-modules)
+		# Debian ships no modules.dep (depmod writes it at install):
+		# directboot then reads each module's own depends=.
+		dpkg-deb --fsys-tarfile "$2" | tar -x -C "$3" --wildcards \
+			'./lib/modules/*/modules.*' \
+			'./lib/modules/*/kernel/drivers/virtio/*' \
+			'./lib/modules/*/kernel/drivers/char/virtio_console.ko' \
+			'./lib/modules/*/kernel/fs/fuse/*' \
+			'./lib/modules/*/kernel/fs/overlayfs/*'
+		;;
 	busybox)
 		dpkg-deb -x "$2" "$3"
 		;;
@@ -251,6 +271,7 @@ fetch() { # kind
 	dir=$TEST_CACHE/${pkg}_${ver#*:}
 	[ "$kind" = cloud-virtio ] && dir=$dir+virtio
 	[ "$kind" = generic-kvm ] && dir=$dir+kvm
+	[ "$kind" = cloud-modules ] && dir=$dir+modules
 	path=$(want_path "$kind" "$dir")
 	if [ -z "$path" ]; then
 		say "fetching $pkg $ver"
@@ -289,6 +310,7 @@ want_path_name() {
 	cloud | generic | i386) echo 'boot/vmlinuz-*' ;;
 	cloud-virtio) echo 'lib/modules/*/kernel/drivers/virtio/virtio_mmio.ko' ;;
 	generic-kvm) echo 'lib/modules/*/kernel/arch/x86/kvm/kvm-amd.ko' ;;
+	cloud-modules) echo 'lib/modules/*/kernel/fs/fuse/virtiofs.ko' ;;
 	busybox) echo bin/busybox ;;
 	source) echo scripts/extract-vmlinux ;;
 	memtest) echo boot/memtest86+x64.bin ;;

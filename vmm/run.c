@@ -28,6 +28,7 @@
  * immediate_exit; the loop does the rest outside the handler.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <pthread.h>
 #include <signal.h>
@@ -80,6 +81,7 @@ struct runner {
 	uint8_t port_seen[65536 / 8];
 	uint64_t mmio_seen[MMIO_SEEN_MAX];
 	unsigned nr_mmio_seen;
+	bool devloop_status; /* the loop's init wrote DEVLOOP_STATUS_PORT */
 };
 
 /* For the signal handlers, which can reach nothing else. */
@@ -219,6 +221,11 @@ static void pio_byte(struct runner *r, uint16_t port, bool out, bool wide,
 			*val = rtc_cmos_read(&r->rtc, port);
 		return;
 	}
+	if (port == DEVLOOP_STATUS_PORT && out && r->cfg->devloop) {
+		r->devloop_status = true;
+		runner_stop(r, *val); /* CMD's exit status (guest/devinit.c) */
+		return;
+	}
 	if (port == RST_CNT_PORT && out && !wide && (*val & RST_CNT_RST_CPU)) {
 		runner_stop(r, EXIT_GUEST_OK);
 		return;
@@ -293,9 +300,9 @@ static void handle_mmio(struct runner *r, struct kvm_run *run)
 		accel_note(r->cfg,
 			   "unknown MMIO 0x%llx: %s of %u bytes (%s; "
 			   "reported once)",
-			(unsigned long long)addr,
-			run->mmio.is_write ? "write" : "read", run->mmio.len,
-			run->mmio.is_write ? "ignored" : "all ones");
+			   (unsigned long long)addr,
+			   run->mmio.is_write ? "write" : "read", run->mmio.len,
+			   run->mmio.is_write ? "ignored" : "all ones");
 	}
 	pthread_mutex_unlock(&r->io_lock);
 }
@@ -636,9 +643,9 @@ static void print_memory(const struct runner *r)
 	accel_note(r->cfg,
 		   "memory: peak RSS %llu KiB, guest RAM touched %llu KiB, "
 		   "launcher overhead %lld KiB",
-		(unsigned long long)(peak >> 10),
-		(unsigned long long)(guest >> 10),
-		(long long)(peak - guest) / 1024);
+		   (unsigned long long)(peak >> 10),
+		   (unsigned long long)(guest >> 10),
+		   (long long)(peak - guest) / 1024);
 }
 
 static void runner_teardown(struct runner *r)
@@ -651,6 +658,39 @@ static void runner_teardown(struct runner *r)
 	pthread_mutex_destroy(&r->io_lock);
 	term_watch(NULL, NULL);
 	pthread_mutex_destroy(&r->panic_lock);
+}
+
+/*
+ * COM1's output: stdout, but in the kernel developer's loop, where
+ * stdout is CMD's (hvc0), the kernel's console goes to stderr with
+ * --debug and else nowhere; the panic watch sees it either way
+ * (term_write() shows it every byte first).
+ */
+static int serial_out_fd(const struct accel_config *cfg)
+{
+	static int null_fd = -1;
+
+	if (!cfg->devloop)
+		return STDOUT_FILENO;
+	if (cfg->debug)
+		return STDERR_FILENO;
+	if (null_fd < 0)
+		null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	return null_fd >= 0 ? null_fd : STDERR_FILENO;
+}
+
+/* The loop's status: a clean end without the init's word is a guest
+ * whose init never got CMD to run. */
+static int devloop_status(struct runner *r)
+{
+	int status = atomic_load(&r->status);
+
+	if (!r->cfg->devloop || r->devloop_status || status != EXIT_GUEST_OK)
+		return status;
+	accel_note(r->cfg, "the guest reset without reporting a status: its "
+			   "init did not finish (--debug shows the kernel's "
+			   "console)");
+	return EXIT_GUEST_CRASH;
 }
 
 /* The VM kvm_prepare() starts; see kvm.h. */
@@ -788,7 +828,7 @@ int kvm_run_plan(const struct plan *plan, const struct accel_config *cfg,
 	acpi_pm_init(&r->pm, accel_now_ns);
 	pthread_mutex_init(&r->panic_lock, NULL);
 	term_watch(on_console_output, r);
-	serial_init(&r->serial, STDOUT_FILENO, on_serial_irq, r);
+	serial_init(&r->serial, serial_out_fd(cfg), on_serial_irq, r);
 	if (!cfg->devices.console)
 		term_attach(serial_input, &r->serial);
 	/* The console thread starts first and gets going while the VM is
@@ -842,5 +882,5 @@ int kvm_run_plan(const struct plan *plan, const struct accel_config *cfg,
 		report_timings(r, &st, t0, t_setup);
 	runner_teardown(r);
 	serial_destroy(&r->serial);
-	return atomic_load(&r->status);
+	return devloop_status(r);
 }

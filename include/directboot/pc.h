@@ -23,4 +23,14 @@
 #define RST_CNT_SYS_RST 0x02 /* with RST_CPU: a hard reset, not an INIT */
 #define RST_CNT_RST_CPU 0x04 /* set: reset the CPU */
 
+/*
+ * The status port of `directboot run ... -- CMD` (docs/devloop.md): the
+ * guest's init (guest/devinit.c) writes CMD's exit status there as one
+ * byte, then resets.  The KVM run loop stops the VM with that status;
+ * under --accel tcg, QEMU's isa-debugcon at this port keeps the byte in
+ * a file that directboot reads when QEMU is gone.  Answered only in that
+ * mode.  0x501 is QEMU's isa-debug-exit default, free on a PC.
+ */
+#define DEVLOOP_STATUS_PORT 0x501
+
 #endif

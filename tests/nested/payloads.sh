@@ -30,6 +30,12 @@ nt_payloads() {
 		echo "RD=\$NT/l2.gz RD_SHELL=\$NT/shell.gz TINY_UD2=\$NT/ud2.bz"
 		echo "DB=\$NT/directboot"
 	} >"$d/env"
+	# The kernel developer's loop (nt_loop): the cloud kernel's
+	# lib/modules tree, for run --modules.
+	loopmods=$(tests/fetch-kernels.sh cloud-modules) &&
+		mkdir -p "$d/modules" && cp -R "$loopmods" "$d/modules/" &&
+		echo "MODS_cloud=\$NT/modules/${loopmods##*/}" >>"$d/env" ||
+		return 1
 	for tag in 64 pvh nocache ro; do
 		tok=$tag-$$-$(date +%s)
 		sh scripts/mkinitramfs.sh "$diskinit" "$d/disk-$tag.gz" disk \
