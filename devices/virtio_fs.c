@@ -220,7 +220,8 @@ int virtio_fs_spawn(struct virtio_fs *fs, const char *bin,
 	snprintf(fs->dir, sizeof(fs->dir), "%s", s->dir);
 	ret = make_eventfds(fs, err);
 	if (!ret)
-		ret = virtiofsd_start(&fs->daemon, bin, s->dir, s->ro, err);
+		ret = virtiofsd_start(&fs->daemon, bin, s->dir, s->ro, s->quiet,
+				      err);
 	if (ret)
 		db_error_prefix(err, "--share %s", s->dir);
 	return ret;

@@ -40,6 +40,7 @@ struct virtio_fs_share {
 	const char *dir;
 	char tag[VIRTIO_FS_TAG_MAX + 1];
 	bool ro;
+	bool quiet; /* virtiofsd's stderr to /dev/null (not --debug) */
 };
 
 struct virtio_fs {

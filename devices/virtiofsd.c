@@ -183,6 +183,10 @@ static int bind_read_only(const char *dir, bool is_root)
 			    &attr, sizeof(attr));
 }
 
+/* The child's words go here: stderr, or its copy from before a quiet
+ * daemon's stderr became /dev/null. */
+static int child_say_fd = STDERR_FILENO;
+
 static void child_say(const char *what, const char *dir)
 {
 	const char *e = strerror(errno);
@@ -196,15 +200,15 @@ static void child_say(const char *what, const char *dir)
 		{(void *)"\r\n", 2},
 	};
 
-	if (writev(STDERR_FILENO, v, 7) < 0)
+	if (writev(child_say_fd, v, 7) < 0)
 		_exit(127);
 }
 
 static void __attribute__((noreturn))
 child(char *const argv[], int listen_fd, const char *dir, bool ro, bool is_root,
-      pid_t parent)
+      bool quiet, pid_t parent)
 {
-	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (getppid() != parent) /* the parent died before the prctl */
@@ -217,13 +221,20 @@ child(char *const argv[], int listen_fd, const char *dir, bool ro, bool is_root,
 	}
 	if (fcntl(listen_fd, F_SETFD, 0) < 0)
 		_exit(127);
+	if (quiet && null >= 0) {
+		child_say_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+		if (child_say_fd < 0)
+			child_say_fd = STDERR_FILENO;
+		else
+			dup2(null, STDERR_FILENO);
+	}
 	execv(argv[0], argv);
 	child_say("cannot run", argv[0]);
 	_exit(127);
 }
 
 int virtiofsd_start(struct virtiofsd *d, const char *bin, const char *dir,
-		    bool ro, struct db_error *err)
+		    bool ro, bool quiet, struct db_error *err)
 {
 	char fd_arg[32], *source = NULL;
 	char *argv[] = {(char *)bin, fd_arg,	       "-o", NULL,
@@ -252,7 +263,7 @@ int virtiofsd_start(struct virtiofsd *d, const char *bin, const char *dir,
 	snprintf(fd_arg, sizeof(fd_arg), "--fd=%d", listen_fd);
 	d->pid = fork();
 	if (d->pid == 0)
-		child(argv, listen_fd, dir, ro, is_root, parent);
+		child(argv, listen_fd, dir, ro, is_root, quiet, parent);
 	e = errno;
 	close(listen_fd);
 	free(source);

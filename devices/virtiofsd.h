@@ -63,10 +63,13 @@ int virtiofsd_check_privilege(struct db_error *err);
  * Start bin serving dir (read-only when ro) and connect to it: d->sock
  * is then our end of the vhost-user connection.  Call it from the thread
  * that lives until the run ends (PR_SET_PDEATHSIG follows the thread
- * that forked).  On failure nothing is left running.
+ * that forked).  quiet: the daemon's own stderr goes to /dev/null (its
+ * warnings, such as "fv_remove_watch: TODO!" at every device reset, are
+ * not the user's business unless --debug); our own words about starting
+ * it still reach stderr.  On failure nothing is left running.
  */
 int virtiofsd_start(struct virtiofsd *d, const char *bin, const char *dir,
-		    bool ro, struct db_error *err);
+		    bool ro, bool quiet, struct db_error *err);
 
 /* Close the connection, end the daemon (SIGTERM, then SIGKILL after
  * 500 ms) and reap it.  Safe on a struct that never started. */

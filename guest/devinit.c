@@ -382,6 +382,9 @@ static int run(char **argv)
 	pid_t pid, w;
 
 	console_mode(argv != NULL);
+	/* Now stdin may come (include/directboot/pc.h, DEVLOOP_READY_PORT). */
+	if (cfg.status_port && !ioperm(cfg.status_port, 2, 1))
+		outb(0, (unsigned short)(cfg.status_port + 1));
 	pid = fork();
 	if (pid < 0)
 		fail("fork: %s", strerror(errno));

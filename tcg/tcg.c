@@ -309,7 +309,7 @@ static int tcg_devloop_setup(struct tcg_run *r)
 		return accel_error_status(tcg_err);
 	for (unsigned i = 0; i < d->nr_shares; i++) {
 		if (virtiofsd_start(&r->fsd[i], bin, d->shares[i].dir,
-				    d->shares[i].ro, tcg_err))
+				    d->shares[i].ro, !r->cfg->debug, tcg_err))
 			return accel_error_status(tcg_err);
 		/* QEMU inherits it: the one fd it must not lose at exec. */
 		fcntl(r->fsd[i].sock, F_SETFD, 0);

@@ -221,6 +221,10 @@ static void pio_byte(struct runner *r, uint16_t port, bool out, bool wide,
 			*val = rtc_cmos_read(&r->rtc, port);
 		return;
 	}
+	if (port == DEVLOOP_READY_PORT && out && r->cfg->devloop) {
+		virtio_host_console_ready();
+		return;
+	}
 	if (port == DEVLOOP_STATUS_PORT && out && r->cfg->devloop) {
 		r->devloop_status = true;
 		runner_stop(r, *val); /* CMD's exit status (guest/devinit.c) */

@@ -91,6 +91,12 @@ static struct {
 
 /* Wiring. */
 
+void virtio_host_console_ready(void)
+{
+	if (h.console_dev >= 0)
+		term_attach(virtio_console_input, &h.console);
+}
+
 static void irq_raise(void *opaque)
 {
 	struct host_dev *d = opaque;
@@ -214,7 +220,8 @@ static int attach_net(const struct accel_config *cfg, const struct plan *plan,
 	d = next_dev(plan, &base, &irq);
 	virtio_net_init(&h.net, fd, mac, &h.mem, base, irq, irq_raise, d);
 	d->mmio = &h.net.mmio;
-	accel_note(cfg, "virtio-net on TAP %s, MAC %02x:%02x:%02x:%02x:%02x:%02x",
+	accel_note(cfg,
+		   "virtio-net on TAP %s, MAC %02x:%02x:%02x:%02x:%02x:%02x",
 		   ifname, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 	return epoll_add(fd, EPOLLIN, EV(EV_TAP, 0, 0)) < 0
 		       ? db_fail(err, DB_ERR_HOST, "virtio: epoll: %s",
@@ -259,7 +266,8 @@ static int spawn_shares(const struct accel_config *cfg, struct db_error *err)
 
 	for (unsigned i = h.nr_fs; !ret && i < c->nr_shares; i++) {
 		const struct accel_share *a = &c->shares[i];
-		struct virtio_fs_share s = {.dir = a->dir, .ro = a->ro};
+		struct virtio_fs_share s = {
+			.dir = a->dir, .ro = a->ro, .quiet = !cfg->debug};
 
 		snprintf(s.tag, sizeof(s.tag), "%s", a->tag);
 		ret = virtio_fs_spawn(&h.fs[h.nr_fs++], bin, &s, err);
@@ -302,8 +310,8 @@ static int attach_shares(const struct accel_config *cfg,
 	return ret;
 }
 
-static int attach_all(const struct accel_config *cfg,
-		      const struct plan *plan, struct db_error *err)
+static int attach_all(const struct accel_config *cfg, const struct plan *plan,
+		      struct db_error *err)
 {
 	const struct accel_devices *c = &cfg->devices;
 	struct host_dev *d;
@@ -331,7 +339,10 @@ static int attach_all(const struct accel_config *cfg,
 		virtio_console_init(&h.console, STDOUT_FILENO, &h.mem, base,
 				    irq, irq_raise, d);
 		d->mmio = &h.console.mmio;
-		term_attach(virtio_console_input, &h.console);
+		/* The loop's init says when its console may take stdin
+		 * (virtio_host_console_ready()). */
+		if (!cfg->devloop)
+			term_attach(virtio_console_input, &h.console);
 	}
 	if (c->rng) {
 		h.rng_dev = (int)h.nr;

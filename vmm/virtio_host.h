@@ -39,6 +39,10 @@ bool virtio_host_mmio(uint64_t addr, uint8_t *data, unsigned len,
  * kill and wait4 of those processes at stop).  Returns how many. */
 unsigned virtio_host_backends(int *socks, int *pids, unsigned max);
 
+/* `run -- CMD`: the guest's init has its console open and set
+ * (DEVLOOP_READY_PORT); hand the virtio console stdin from now on. */
+void virtio_host_console_ready(void);
+
 /* Stop the I/O thread and close everything. */
 void virtio_host_stop(void);
 

@@ -33,4 +33,14 @@
  */
 #define DEVLOOP_STATUS_PORT 0x501
 
+/*
+ * The init writes here once its console is open and in the mode CMD
+ * gets (raw, or cooked for the shell): only then does the KVM run hand
+ * it stdin.  Linux's virtio_console drops input that arrives between
+ * posting its receive buffers and marking the port connected, and a
+ * tty still in its default mode would echo it onto CMD's stdout.
+ * Under tcg nothing answers it (QEMU ignores the write).
+ */
+#define DEVLOOP_READY_PORT (DEVLOOP_STATUS_PORT + 1)
+
 #endif

@@ -471,6 +471,7 @@ nt_all() {
 	nt_share
 	nt_share_kill
 	nt_loop
+	nt_loop_stdin
 }
 
 # A guest panic ends the run with 4 and the kernel's reason on stderr
@@ -489,9 +490,9 @@ nt_panic() {
 	nt_judge panic "$why"
 }
 
-# The ones that fail for a directboot bug not fixed yet.
+# The ones that fail for a directboot bug not fixed yet (none now).
 nt_extra() {
-	nt_loop_stdin
+	:
 }
 
 # nt_names FN...: the results the scenario functions FN give, so that a
@@ -501,8 +502,9 @@ nt_names() {
 		case $fn in
 		nt_all) nt_names nt_auto nt_entries nt_cpu nt_smp nt_disk nt_net \
 			nt_hvc nt_rng nt_reboot nt_status nt_poweroff nt_panic \
-			nt_interactive nt_mem nt_share nt_share_kill nt_loop ;;
-		nt_extra) nt_names nt_loop_stdin ;;
+			nt_interactive nt_mem nt_share nt_share_kill nt_loop \
+			nt_loop_stdin ;;
+		nt_extra) ;;
 		nt_entries)
 			for k in cloud generic; do
 				for p in 64 32 pvh host64; do echo "$k-$p"; done
@@ -758,12 +760,13 @@ nt_loop_debug() {
 		while read -r l; do note loop-debug "$l"; done
 }
 
-# loop-stdin: CMD reads the launcher's stdin (a file here).  Fails
-# today: CMD's read gets nothing and --timeout ends the run (124).
-# The likely cause (docs/devloop.md, Limits): directboot hands held
-# input to the guest as soon as virtio_console posts its receive
-# buffers, and Linux's non-multiport console port discards what comes
-# before init_port_console() sets guest_connected.
+# loop-stdin: CMD reads the launcher's stdin (a file here).  It failed
+# (CMD's read got nothing, --timeout ended the run): directboot handed
+# held input over as soon as virtio_console posted its receive buffers,
+# and Linux's non-multiport console port discards what comes before
+# init_port_console() sets guest_connected.  Now the init says when its
+# console is open and set (DEVLOOP_READY_PORT), and only then does the
+# launcher hand stdin over.
 nt_loop_stdin() {
 	t0=$(nt_now)
 	why=$(nt_virtiofsd_why)

@@ -229,7 +229,7 @@ static void test_virtiofsd_fuse_init(void **state)
 {
 	char bin[VIRTIOFSD_PATH_MAX], dir[] = "/tmp/directboot-vfs-XXXXXX";
 	struct db_error err = {0};
-	struct virtio_fs_share s = {.tag = "t"};
+	struct virtio_fs_share s = {.tag = "t", .quiet = true};
 	struct vhost_user_region ram[2];
 	struct virtio_fs fs;
 	struct guest *g;
