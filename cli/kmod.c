@@ -34,6 +34,9 @@ struct kmod_tree {
 	char *dep_text;	    /* modules.dep, split in place */
 	char *builtin_text; /* modules.builtin, or NULL */
 	char missing[512];
+	/* The modules being visited, outermost first: one met again is a
+	 * cycle (each waits for the other). */
+	const char *visiting[KMOD_DEPTH_MAX + 1];
 	struct db_error *err;
 };
 
@@ -134,12 +137,16 @@ static struct kmod_tree *walking;
 static int kmod_walk_one(const char *path, const struct stat *st, int type,
 			 struct FTW *ftw)
 {
+	size_t k = strlen(walking->dir);
 	char *rel;
 
 	(void)st, (void)ftw;
 	if (type != FTW_F || !kmod_is_module(path))
 		return 0;
-	rel = strdup(path + strlen(walking->dir) + 1);
+	/* nftw() drops the dir's trailing '/'s ("tree/" walks "tree/k/a.ko"). */
+	while (k > 1 && walking->dir[k - 1] == '/')
+		k--;
+	rel = strdup(path + k + strspn(path + k, "/"));
 	if (!rel || !kmod_add(walking, rel, NULL)) {
 		free(rel);
 		return 1;
@@ -387,10 +394,32 @@ static int kmod_visit_deps(struct kmod_tree *t, const char *deps,
 
 static void kmod_missing(struct kmod_tree *t, const char *name)
 {
-	size_t n = strlen(t->missing);
+	size_t n = strlen(t->missing), k = strlen(name);
+
+	/* Named once, however many modules need it. */
+	for (const char *p = t->missing; (p = strstr(p, name)); p += k)
+		if ((p == t->missing || p[-1] == ' ') &&
+		    (p[k] == ',' || p[k] == '\0'))
+			return;
 
 	snprintf(t->missing + n, sizeof(t->missing) - n, "%s%s", n ? ", " : "",
 		 name);
+}
+
+/* "a -> b -> a": no order loads it. */
+static int kmod_cycle(struct kmod_tree *t, unsigned from, unsigned depth,
+		      const char *name)
+{
+	char chain[200] = "";
+	size_t n = 0;
+
+	for (unsigned i = from; i < depth; i++)
+		n += (size_t)snprintf(chain + n,
+				      n < sizeof(chain) ? sizeof(chain) - n : 0,
+				      "%s -> ", t->visiting[i]);
+	return db_fail(t->err, DB_ERR_INPUT,
+		       "--modules %s: the modules depend on each other: %s%s",
+		       t->dir, chain, name);
 }
 
 static int kmod_visit(struct kmod_tree *t, const char *name,
@@ -400,8 +429,16 @@ static int kmod_visit(struct kmod_tree *t, const char *name,
 	struct kmod m = {0};
 	int r;
 
-	if (kmod_have(l, name) || depth > KMOD_DEPTH_MAX)
+	if (kmod_have(l, name))
 		return DB_OK;
+	for (unsigned i = 0; i < depth && i <= KMOD_DEPTH_MAX; i++)
+		if (!strcmp(t->visiting[i], name))
+			return kmod_cycle(t, i, depth, name);
+	if (depth > KMOD_DEPTH_MAX)
+		return db_fail(t->err, DB_ERR_INPUT,
+			       "--modules %s: %s: dependencies nested deeper "
+			       "than %d",
+			       t->dir, name, KMOD_DEPTH_MAX);
 	if (kmod_builtin(t, name)) {
 		l->nr_builtin += !depth;
 		return DB_OK;
@@ -411,6 +448,7 @@ static int kmod_visit(struct kmod_tree *t, const char *name,
 		kmod_missing(t, name);
 		return DB_OK;
 	}
+	t->visiting[depth] = name;
 	if (e->deps)
 		r = kmod_visit_deps(t, e->deps, l, depth);
 	else

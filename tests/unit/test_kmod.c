@@ -386,6 +386,7 @@ static void test_cycle(void **state)
 {
 	struct kmod_list l;
 	struct db_error err;
+	char want[256];
 
 	(void)state;
 	put_text("modules.dep", "k/a.ko: k/b.ko\n"
@@ -397,7 +398,11 @@ static void test_cycle(void **state)
 	put_stub("k/c.ko");
 	put_stub("k/d.ko");
 	assert_int_equal(resolve(tree, "d a", &l, &err), DB_ERR_INPUT);
-	assert_non_null(strstr(err.msg, "a -> b -> c -> a"));
+	snprintf(want, sizeof(want),
+		 "--modules %s: the modules depend on each other: "
+		 "a -> b -> c -> a",
+		 tree);
+	assert_string_equal(err.msg, want);
 	for (unsigned i = 0; i < l.n; i++)
 		for (unsigned j = 0; j < i; j++)
 			assert_string_not_equal(l.mods[i].name, l.mods[j].name);
@@ -408,6 +413,40 @@ static void test_cycle(void **state)
 	put("k/a.ko", "\177ELF\0depends=a", 15);
 	assert_int_equal(resolve(tree, "a", &l, &err), DB_ERR_INPUT);
 	assert_non_null(strstr(err.msg, "a -> a"));
+	kmod_list_free(&l);
+}
+
+/* A chain of dependencies 17 deep (the wanted one and 16 below) loads
+ * bottom up; one deeper is an error, not a module left out. */
+static void test_depth(void **state)
+{
+	char dep[2048], rel[32];
+	size_t n = 0;
+	struct kmod_list l;
+	struct db_error err;
+	char want[256];
+
+	(void)state;
+	for (unsigned i = 0; i <= 17; i++) {
+		snprintf(rel, sizeof(rel), "c%u.ko", i);
+		put_stub(rel);
+		n += (size_t)snprintf(dep + n, sizeof(dep) - n, "%s:", rel);
+		if (i < 17)
+			n += (size_t)snprintf(dep + n, sizeof(dep) - n,
+					      " c%u.ko", i + 1);
+		n += (size_t)snprintf(dep + n, sizeof(dep) - n, "\n");
+	}
+	put_text("modules.dep", dep);
+	assert_int_equal(resolve(tree, "c1", &l, &err), DB_OK);
+	check_order(&l, "c17 c16 c15 c14 c13 c12 c11 c10 c9 c8 c7 c6 c5 c4 "
+			"c3 c2 c1");
+	check_mod(&l, 0, "c17", "c17.ko");
+	kmod_list_free(&l);
+	assert_int_equal(resolve(tree, "c0", &l, &err), DB_ERR_INPUT);
+	snprintf(want, sizeof(want),
+		 "--modules %s: c17: dependencies nested deeper than 16", tree);
+	assert_string_equal(err.msg, want);
+	assert_int_equal(l.n, 0);
 	kmod_list_free(&l);
 }
 
@@ -505,11 +544,12 @@ static void test_trailing_slash(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		TREE_TEST(test_dep_order),  TREE_TEST(test_builtin),
-		TREE_TEST(test_modinfo),    TREE_TEST(test_modinfo_key),
-		TREE_TEST(test_compressed), TREE_TEST(test_missing),
-		TREE_TEST(test_cycle),	    TREE_TEST(test_not_elf),
-		TREE_TEST(test_too_many),   TREE_TEST(test_trailing_slash),
+		TREE_TEST(test_dep_order),	TREE_TEST(test_builtin),
+		TREE_TEST(test_modinfo),	TREE_TEST(test_modinfo_key),
+		TREE_TEST(test_compressed),	TREE_TEST(test_missing),
+		TREE_TEST(test_cycle),		TREE_TEST(test_depth),
+		TREE_TEST(test_not_elf),	TREE_TEST(test_too_many),
+		TREE_TEST(test_trailing_slash),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
