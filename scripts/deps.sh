@@ -3,7 +3,7 @@
 # Debian's archive.  Run as root (or with sudo available).  Nothing else
 # in the build installs anything.
 set -e
-PKGS="gcc make binutils pkg-config
+PKGS="gcc libc6-dev make binutils pkg-config
 zlib1g-dev libbz2-dev liblzma-dev liblzo2-dev liblz4-dev libzstd-dev
 libcmocka-dev libseccomp-dev nettle-dev
 clang libclang-rt-dev
