@@ -41,8 +41,9 @@ static void usage(FILE *f)
 	fprintf(f, "\n"
 		   "On the console, Ctrl-A x quits and Ctrl-A Ctrl-A sends "
 		   "Ctrl-A.\n"
-		   "Exit status: 0 the guest reset or powered off (or Ctrl-A "
-		   "x); 1 it crashed\n"
+		   "Exit status: 0 the guest reset, powered off or halted "
+		   "for good (every CPU\n"
+		   "in HLT with interrupts off; or Ctrl-A x); 1 it crashed\n"
 		   "(triple fault, KVM internal error: registers on stderr); 2 "
 		   "bad usage, a bad\n"
 		   "image, or a file argument (IMAGE, -i, --disk, --qemu) that "
@@ -294,7 +295,7 @@ static enum accel_kind choose_accel(const struct accel_config *cfg)
 }
 
 static void print_plan_timings(const struct accel_config *cfg,
-			      const struct bootopts *bo)
+			       const struct bootopts *bo)
 {
 	accel_timing(cfg, "parse (image and initrds read)", bo->t_read_ns);
 	if (bo->plan.decompress_host)

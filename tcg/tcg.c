@@ -47,6 +47,7 @@
 #include "directboot/acpi.h"
 #include "directboot/bootparam.h"
 #include "../accel/panic.h"
+#include "halt.h"
 #include "tcg.h"
 #include "trampoline.h"
 
@@ -81,6 +82,8 @@ struct tcg_run {
 	unsigned argc;
 	pid_t pid;
 	struct accel_panic panic; /* watching COM1 for the guest's panic */
+	struct tcg_halt halt;	  /* QMP: does any CPU still run? */
+	bool halted;		  /* the guest halted for good */
 };
 
 static volatile sig_atomic_t tcg_signal, tcg_alarm;
@@ -276,6 +279,36 @@ static void tcg_arg_mem(struct tcg_run *r, uint64_t mem)
 		tcg_arg(r, "%" PRIu64 "K", mem >> 10);
 }
 
+/* A second monitor, QMP on the halt watch's socket (tcg/halt.c). */
+static void tcg_halt_args(struct tcg_run *r)
+{
+	if (r->halt.qemu_fd < 0)
+		return;
+	tcg_arg(r, "-chardev");
+	tcg_arg(r, "socket,id=dbqmp,fd=%d", r->halt.qemu_fd);
+	tcg_arg(r, "-mon");
+	tcg_arg(r, "chardev=dbqmp,mode=control");
+}
+
+/* In tcg_pump()'s loop: a guest that halted for good ends the run as a
+ * power-off would (status 0), said in one line by tcg_wait(). */
+static void tcg_halt_check(struct tcg_run *r, bool stopping)
+{
+	if (stopping || r->halted || r->panic.seen)
+		return;
+	if (tcg_halt_tick(&r->halt, r->plan->cpus ? r->plan->cpus : 1)) {
+		r->halted = true;
+		kill(r->pid, SIGTERM);
+	}
+}
+
+static int tcg_halt_start(struct tcg_run *r)
+{
+	int e = tcg_halt_open(&r->halt);
+
+	return e ? tcg_fail("socketpair for QEMU's QMP: %s", strerror(-e)) : 0;
+}
+
 static void tcg_build_argv(struct tcg_run *r)
 {
 	const struct plan *plan = r->plan;
@@ -308,6 +341,7 @@ static void tcg_build_argv(struct tcg_run *r)
 	tcg_arg(r, "chardev:con");
 	tcg_arg(r, "-mon");
 	tcg_arg(r, "chardev=con,mode=readline");
+	tcg_halt_args(r);
 	tcg_arg(r, "-d");
 	tcg_arg(r,
 		r->cfg->debug ? "cpu_reset,guest_errors,unimp" : "cpu_reset");
@@ -419,6 +453,7 @@ static int tcg_spawn(struct tcg_run *r)
 	}
 	close(pfd[1]);
 	close(ofd[1]);
+	tcg_halt_spawned(&r->halt);
 	r->out_fd = ofd[0];
 	do
 		n = read(pfd[0], &err, sizeof(err));
@@ -542,6 +577,7 @@ static void tcg_pump(struct tcg_run *r, bool *timed_out, int *stop_sig)
 		struct pollfd p = {.fd = r->out_fd, .events = POLLIN};
 		size_t len, k;
 		ssize_t n;
+		int ready;
 
 		if (tcg_alarm && !*timed_out) {
 			*timed_out = true;
@@ -551,13 +587,16 @@ static void tcg_pump(struct tcg_run *r, bool *timed_out, int *stop_sig)
 			*stop_sig = tcg_signal;
 			kill(r->pid, SIGTERM);
 		}
-		if (poll(&p, 1, 100) <= 0)
+		ready = poll(&p, 1, 100);
+		tcg_halt_check(r, *timed_out || *stop_sig);
+		if (ready <= 0)
 			continue;
 		n = read(r->out_fd, buf + held, sizeof(buf) - qlen - 1);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n <= 0)
 			break;
+		tcg_halt_output(&r->halt);
 		/* A panic ends the run as on KVM: QEMU is stopped, and what
 		 * it wrote until then still drains. */
 		if (!r->panic.seen &&
@@ -613,6 +652,10 @@ static int tcg_wait(struct tcg_run *r)
 		accel_note(r->cfg, "guest panicked: %s", r->panic.reason);
 		return EXIT_GUEST_PANIC;
 	}
+	if (r->halted) {
+		accel_note(r->cfg, ACCEL_HALT_NOTE);
+		return EXIT_GUEST_OK;
+	}
 	if (timed_out) {
 		accel_note(r->cfg, ACCEL_TIMEOUT_NOTE, r->cfg->timeout_s);
 		return EXIT_TIMEOUT;
@@ -662,11 +705,14 @@ int tcg_run_plan(const struct plan *plan, const struct accel_config *cfg,
 	r->plan = plan;
 	r->cfg = cfg;
 	r->bios_fd = r->log_fd = r->err_fd = r->out_fd = -1;
+	r->halt.fd = r->halt.qemu_fd = -1;
 	for (unsigned i = 0; i < PLAN_PLACEMENTS_MAX; i++)
 		r->blob_fd[i] = -1;
 	ret = tcg_check_plan(plan);
 	if (!ret)
 		ret = tcg_write_blobs(r);
+	if (!ret)
+		ret = tcg_halt_start(r);
 	if (ret)
 		goto out;
 	tcg_build_argv(r);
@@ -685,6 +731,7 @@ int tcg_run_plan(const struct plan *plan, const struct accel_config *cfg,
 		accel_timing(cfg, "total (exec to exit)",
 			     accel_now_ns() - cfg->t_start_ns);
 out:
+	tcg_halt_close(&r->halt);
 	tcg_close_all(r);
 	free(r);
 	return ret;

@@ -240,6 +240,7 @@ static const int plain_calls[] = {
 static const unsigned long vcpu_ioctls[] = {
 	KVM_RUN, KVM_GET_REGS, KVM_GET_SREGS,
 	KVM_SET_REGS, KVM_GET_FPU, KVM_GET_VCPU_EVENTS, KVM_SET_VCPU_EVENTS,
+	KVM_GET_MP_STATE, KVM_GET_LAPIC, /* the halt watch, vcpu_halt_state() */
 };
 
 static const unsigned long vm_ioctls[] = {
