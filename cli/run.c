@@ -295,7 +295,7 @@ static enum accel_kind choose_accel(const struct accel_config *cfg)
 }
 
 static void print_plan_timings(const struct accel_config *cfg,
-			       const struct bootopts *bo)
+			      const struct bootopts *bo)
 {
 	accel_timing(cfg, "parse (image and initrds read)", bo->t_read_ns);
 	if (bo->plan.decompress_host)

@@ -309,9 +309,9 @@ static void handle_mmio(struct runner *r, struct kvm_run *run)
 		accel_note(r->cfg,
 			   "unknown MMIO 0x%llx: %s of %u bytes (%s; "
 			   "reported once)",
-			   (unsigned long long)addr,
-			   run->mmio.is_write ? "write" : "read", run->mmio.len,
-			   run->mmio.is_write ? "ignored" : "all ones");
+			(unsigned long long)addr,
+			run->mmio.is_write ? "write" : "read", run->mmio.len,
+			run->mmio.is_write ? "ignored" : "all ones");
 	}
 	pthread_mutex_unlock(&r->io_lock);
 }
@@ -795,9 +795,9 @@ static void print_memory(const struct runner *r)
 	accel_note(r->cfg,
 		   "memory: peak RSS %llu KiB, guest RAM touched %llu KiB, "
 		   "launcher overhead %lld KiB",
-		   (unsigned long long)(peak >> 10),
-		   (unsigned long long)(guest >> 10),
-		   (long long)(peak - guest) / 1024);
+		(unsigned long long)(peak >> 10),
+		(unsigned long long)(guest >> 10),
+		(long long)(peak - guest) / 1024);
 }
 
 static void runner_teardown(struct runner *r)
