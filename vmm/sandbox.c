@@ -21,7 +21,9 @@
  *         (virtio-blk's FLUSH and DISCARD);
  *       - ioctl only on the vCPU fds (KVM_RUN, the register reads a
  *         crash report makes, and the register, FPU and event calls
- *         that complete an INT3 or FWAIT, vmm/emulate.c), on the VM fd
+ *         that complete an INT3 or FWAIT, vmm/emulate.c, and the
+ *         MP state, registers, events and LAPIC the halt watch reads,
+ *         vmm/vcpu.c's vcpu_halt_state()), on the VM fd
  *         (the interrupt lines) and on
  *         fds 0-2 (the terminal's modes, which the console restores);
  *       - poll, ppoll and epoll_* (the console and I/O threads), futex,
