@@ -12,11 +12,12 @@
 #include <stdint.h>
 
 struct tcg_halt {
-	int fd;	      /* our end of QEMU's QMP socket; -1: none */
-	int qemu_fd;  /* QEMU's end, until QEMU has it */
-	bool greeted; /* qmp_capabilities sent and answered */
-	bool broken;  /* QMP failed once: no more looks */
-	uint64_t last_output_ns, seen_output_ns;
+	int fd;			 /* our end of QEMU's QMP socket; -1: none */
+	int qemu_fd;		 /* QEMU's end, until QEMU has it */
+	bool greeted;		 /* qmp_capabilities sent and answered */
+	bool broken;		 /* QMP failed once: no more looks */
+	uint64_t last_output_ns; /* 0: no console byte yet, no look */
+	uint64_t seen_output_ns;
 	uint64_t next_ns, every_ns;
 	unsigned final_looks; /* looks in a row that found every CPU halted */
 	char *buf;	      /* one QMP reply */
