@@ -28,7 +28,8 @@
 
 /* Exit statuses (DESIGN.md, "Errors"; directboot(1), EXIT STATUS). */
 enum {
-	EXIT_GUEST_OK = 0,    /* guest shut down or reset cleanly */
+	EXIT_GUEST_OK = 0,    /* guest reset, powered off, or halted for
+				 good (ACCEL_HALT_NOTE) */
 	EXIT_GUEST_CRASH = 1, /* triple fault, KVM internal error */
 	EXIT_USAGE = 2,	      /* bad usage or bad image */
 	EXIT_HOST = 3,	      /* host resources: /dev/kvm, memory */
@@ -42,6 +43,14 @@ enum accel_kind { ACCEL_AUTO, ACCEL_KVM, ACCEL_TCG };
 /* What both accelerators say when --timeout stops the guest, one
  * wording (its argument: the seconds). */
 #define ACCEL_TIMEOUT_NOTE "--timeout %u s reached, guest stopped"
+
+/* What both say when the guest halted with nothing left to wake it
+ * (every CPU in HLT with interrupts off, or never started), which ends
+ * the run with EXIT_GUEST_OK: Linux's halt, and its poweroff when there
+ * is no ACPI to power off with.  See vmm/run.c and tcg/tcg.c. */
+#define ACCEL_HALT_NOTE                                                        \
+	"guest halted: every CPU stopped with interrupts off, nothing can "    \
+	"wake it"
 
 #define ACCEL_DISKS_MAX 4
 

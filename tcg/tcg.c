@@ -49,6 +49,7 @@
 #include "../accel/panic.h"
 #include "../devices/virtiofsd.h"
 #include "directboot/pc.h"
+#include "halt.h"
 #include "tcg.h"
 #include "trampoline.h"
 
@@ -86,6 +87,8 @@ struct tcg_run {
 	/* The kernel developer's loop (cfg->devloop; tcg_devloop_*()). */
 	int status_fd; /* isa-debugcon's file: CMD's status */
 	struct virtiofsd fsd[ACCEL_SHARES_MAX];
+	struct tcg_halt halt; /* QMP: does any CPU still run? */
+	bool halted;	      /* the guest halted for good */
 };
 
 static volatile sig_atomic_t tcg_signal, tcg_alarm;
@@ -369,6 +372,36 @@ static void tcg_devloop_stop(struct tcg_run *r)
 		close(r->status_fd);
 }
 
+/* A second monitor, QMP on the halt watch's socket (tcg/halt.c). */
+static void tcg_halt_args(struct tcg_run *r)
+{
+	if (r->halt.qemu_fd < 0)
+		return;
+	tcg_arg(r, "-chardev");
+	tcg_arg(r, "socket,id=dbqmp,fd=%d", r->halt.qemu_fd);
+	tcg_arg(r, "-mon");
+	tcg_arg(r, "chardev=dbqmp,mode=control");
+}
+
+/* In tcg_pump()'s loop: a guest that halted for good ends the run as a
+ * power-off would (status 0), said in one line by tcg_wait(). */
+static void tcg_halt_check(struct tcg_run *r, bool stopping)
+{
+	if (stopping || r->halted || r->panic.seen)
+		return;
+	if (tcg_halt_tick(&r->halt, r->plan->cpus ? r->plan->cpus : 1)) {
+		r->halted = true;
+		kill(r->pid, SIGTERM);
+	}
+}
+
+static int tcg_halt_start(struct tcg_run *r)
+{
+	int e = tcg_halt_open(&r->halt);
+
+	return e ? tcg_fail("socketpair for QEMU's QMP: %s", strerror(-e)) : 0;
+}
+
 static void tcg_build_argv(struct tcg_run *r)
 {
 	const struct plan *plan = r->plan;
@@ -401,6 +434,7 @@ static void tcg_build_argv(struct tcg_run *r)
 	tcg_arg(r, "chardev:con");
 	tcg_arg(r, "-mon");
 	tcg_arg(r, "chardev=con,mode=readline");
+	tcg_halt_args(r);
 	tcg_arg(r, "-d");
 	tcg_arg(r,
 		r->cfg->debug ? "cpu_reset,guest_errors,unimp" : "cpu_reset");
@@ -513,6 +547,7 @@ static int tcg_spawn(struct tcg_run *r)
 	}
 	close(pfd[1]);
 	close(ofd[1]);
+	tcg_halt_spawned(&r->halt);
 	r->out_fd = ofd[0];
 	do
 		n = read(pfd[0], &err, sizeof(err));
@@ -636,6 +671,7 @@ static void tcg_pump(struct tcg_run *r, bool *timed_out, int *stop_sig)
 		struct pollfd p = {.fd = r->out_fd, .events = POLLIN};
 		size_t len, k;
 		ssize_t n;
+		int ready;
 
 		if (tcg_alarm && !*timed_out) {
 			*timed_out = true;
@@ -645,13 +681,16 @@ static void tcg_pump(struct tcg_run *r, bool *timed_out, int *stop_sig)
 			*stop_sig = tcg_signal;
 			kill(r->pid, SIGTERM);
 		}
-		if (poll(&p, 1, 100) <= 0)
+		ready = poll(&p, 1, 100);
+		tcg_halt_check(r, *timed_out || *stop_sig);
+		if (ready <= 0)
 			continue;
 		n = read(r->out_fd, buf + held, sizeof(buf) - qlen - 1);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n <= 0)
 			break;
+		tcg_halt_output(&r->halt);
 		/* A panic ends the run as on KVM: QEMU is stopped, and what
 		 * it wrote until then still drains. */
 		if (!r->panic.seen &&
@@ -707,6 +746,10 @@ static int tcg_wait(struct tcg_run *r)
 		accel_note(r->cfg, "guest panicked: %s", r->panic.reason);
 		return EXIT_GUEST_PANIC;
 	}
+	if (r->halted) {
+		accel_note(r->cfg, ACCEL_HALT_NOTE);
+		return EXIT_GUEST_OK;
+	}
 	if (timed_out) {
 		accel_note(r->cfg, ACCEL_TIMEOUT_NOTE, r->cfg->timeout_s);
 		return EXIT_TIMEOUT;
@@ -758,6 +801,7 @@ int tcg_run_plan(const struct plan *plan, const struct accel_config *cfg,
 	r->bios_fd = r->log_fd = r->err_fd = r->out_fd = r->status_fd = -1;
 	for (unsigned i = 0; i < ACCEL_SHARES_MAX; i++)
 		r->fsd[i].sock = r->fsd[i].pidfd = -1;
+	r->halt.fd = r->halt.qemu_fd = -1;
 	for (unsigned i = 0; i < PLAN_PLACEMENTS_MAX; i++)
 		r->blob_fd[i] = -1;
 	ret = tcg_check_plan(plan);
@@ -765,6 +809,8 @@ int tcg_run_plan(const struct plan *plan, const struct accel_config *cfg,
 		ret = tcg_write_blobs(r);
 	if (!ret)
 		ret = tcg_devloop_setup(r);
+	if (!ret)
+		ret = tcg_halt_start(r);
 	if (ret)
 		goto out;
 	tcg_build_argv(r);
@@ -784,6 +830,7 @@ int tcg_run_plan(const struct plan *plan, const struct accel_config *cfg,
 			     accel_now_ns() - cfg->t_start_ns);
 out:
 	tcg_devloop_stop(r);
+	tcg_halt_close(&r->halt);
 	tcg_close_all(r);
 	free(r);
 	return ret;

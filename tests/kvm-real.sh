@@ -85,7 +85,7 @@ mkdir -p "$W" "$T/bb"
 ln -s "$(tests/fetch-kernels.sh busybox)" "$T/bb/httpd"
 PATH=$PATH:$T/bb
 fns="nt_entries nt_cpu nt_smp nt_disk nt_hvc nt_rng nt_reboot nt_status
-	nt_interactive nt_poweroff"
+	nt_interactive nt_poweroff nt_halt"
 [ "$(id -u)" = 0 ] && fns="$fns nt_net"
 for fn in ${KR_FNS:-$fns}; do
 	$fn

@@ -36,6 +36,10 @@ rb_mkbz() {
 # out %al,$0x64; hlt: says R on COM1, then resets through the i8042.
 rb_mkbz_reset() { rb_mkbz "$1" 66 ba f8 03 b0 52 ee b0 fe e6 64 f4; }
 
+# mov $0x3f8,%dx; mov $'H',%al; out %al,(%dx); mov $'\n',%al;
+# out %al,(%dx); cli; 1: hlt; jmp 1b: says H, then halts for good.
+rb_mkbz_halt() { rb_mkbz "$1" 66 ba f8 03 b0 48 ee b0 0a ee fa f4 eb fd; }
+
 # ---- real kernels ------------------------------------------------------
 # rb_fetch: sets busybox, cloud and generic (empty when a fetch failed).
 # shellcheck disable=SC2034 # rb_real reads cloud and generic by eval

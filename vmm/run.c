@@ -14,13 +14,15 @@
  * ignored quietly; everything else reads as all ones, like an ISA bus
  * with nothing on it, and --debug names it once.
  *
- * Halting: with the in-kernel irqchip a HLT never exits to us, so a guest
- * that halts with interrupts off (the probe after its reset request, if
- * the reset failed) just sleeps, as on hardware.  Only the guest's reset,
- * a triple fault, a signal or --timeout end the run.
+ * Halting: with the in-kernel irqchip a HLT never exits to us, so a
+ * guest that halts for good (with interrupts off on every CPU) would
+ * sleep as on hardware; the halt watch (below) sees it and ends the run
+ * with 0.  Otherwise only the guest's reset or power-off, a panic, a
+ * triple fault, a signal or --timeout end the run.
  *
  * Threads: vCPU 0 runs on the calling thread, other vCPUs on their own,
- * and the console input on one more (devices/term.c).  Any of them
+ * the console input on one more (devices/term.c), and the halt watch on
+ * one more, which takes no signals.  Any of them
  * can end the run: it records the exit status once and kicks every vCPU
  * out of KVM_RUN with immediate_exit and SIGUSR1.  Process signals
  * (SIGALRM for --timeout, SIGINT/SIGTERM/SIGHUP) are left unblocked on
@@ -37,6 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../accel/panic.h"
@@ -57,6 +60,19 @@
 
 #define STATUS_RUNNING (-1)
 #define MMIO_SEEN_MAX 64
+
+/* The halt watch's state (halt_watch_thread()). */
+struct halt_watch {
+	pthread_t thread;
+	bool started;
+	bool stopping; /* under lock: the run is over */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	atomic_uint gen;		  /* the probe the vCPUs must answer */
+	unsigned open;			  /* under lock: the gen still parked */
+	unsigned answers, final, waiting; /* under lock, for open */
+	_Atomic uint64_t last_output_ns;  /* the consoles' last byte */
+};
 
 struct runner {
 	struct vm vm;
@@ -82,6 +98,7 @@ struct runner {
 	uint64_t mmio_seen[MMIO_SEEN_MAX];
 	unsigned nr_mmio_seen;
 	bool devloop_status; /* the loop's init wrote DEVLOOP_STATUS_PORT */
+	struct halt_watch watch;
 };
 
 /* For the signal handlers, which can reach nothing else. */
@@ -121,6 +138,8 @@ static void on_console_output(void *opaque, const void *buf, size_t len)
 {
 	struct runner *r = opaque;
 	bool seen;
+
+	atomic_store(&r->watch.last_output_ns, accel_now_ns());
 
 	pthread_mutex_lock(&r->panic_lock);
 	seen = !r->panic.seen && accel_panic_feed(&r->panic, buf, len);
@@ -437,6 +456,187 @@ static void check_signals(struct runner *r)
 	}
 }
 
+/*
+ * The halt watch.  A guest that halts for good (Linux's halt, and its
+ * poweroff with no ACPI, which falls back to halt: "reboot: System
+ * halted"; any guest doing cli; hlt on every CPU) would sleep until
+ * --timeout: with the in-kernel irqchip a HLT never leaves KVM_RUN.  So
+ * a thread of its own looks now and then.  It kicks every vCPU out of
+ * KVM_RUN; each reads its own state (vcpu_halt_state()) and parks until
+ * all have answered, so that the answers are one snapshot: no vCPU can
+ * send another an NMI or an INIT between two answers.  When every vCPU
+ * is halted for good, or is an AP that never started (with at least one
+ * halted), nothing can wake the guest: the run ends with EXIT_GUEST_OK,
+ * what a user who typed poweroff expects.  A halt with IF=1 is only an
+ * idle guest and never ends a run.
+ *
+ * What an idle guest pays: nothing while a console writes.  After
+ * HALT_QUIET_NS of quiet, one look every HALT_EVERY_NS, the interval
+ * doubling after each look that found a vCPU awake, up to
+ * HALT_EVERY_MAX_NS; console output starts it over.  A look costs each
+ * vCPU one exit from KVM_RUN and at most four ioctls.  A halt that
+ * prints its last line first (Linux always does) ends the run about
+ * 0.2 s after that line.
+ */
+#define HALT_QUIET_NS 100000000ull	/* 100 ms */
+#define HALT_EVERY_NS 100000000ull	/* 100 ms */
+#define HALT_EVERY_MAX_NS 1600000000ull /* 1.6 s */
+#define HALT_ANSWER_NS 500000000ull	/* vCPUs slower: no verdict */
+#define HALT_SLICE_NS 10000000ull	/* how often a wait looks up */
+#define HALT_TICK_NS 50000000ull	/* how often the watch wakes */
+
+/* On a vCPU's thread, out of KVM_RUN: answer the watch's open look, if
+ * this vCPU has not yet, and park until every vCPU has. */
+static void halt_watch_answer(struct runner *r, struct vcpu *v, unsigned *seen)
+{
+	struct halt_watch *w = &r->watch;
+	enum vcpu_halt h;
+	unsigned gen;
+
+	/* After the loop's immediate_exit = 0: a kick that set it again
+	 * before this load is seen here (halt_watch_look()). */
+	atomic_thread_fence(memory_order_seq_cst);
+	gen = atomic_load(&w->gen);
+	if (gen == *seen)
+		return;
+	*seen = gen;
+	h = vcpu_halt_state(v);
+	pthread_mutex_lock(&w->lock);
+	if (w->open == gen) {
+		w->answers++;
+		w->final += h == VCPU_HALTED_FOR_GOOD;
+		w->waiting += h == VCPU_WAITING_SIPI;
+		pthread_cond_broadcast(&w->cond);
+		while (w->open == gen)
+			pthread_cond_wait(&w->cond, &w->lock);
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Under the lock: wait ns or until the run ends; false when it did. */
+static bool halt_watch_sleep(struct halt_watch *w, uint64_t ns)
+{
+	uint64_t until = accel_now_ns() + ns;
+	struct timespec ts = {.tv_sec = (time_t)(until / 1000000000u),
+			      .tv_nsec = (long)(until % 1000000000u)};
+
+	while (!w->stopping &&
+	       pthread_cond_timedwait(&w->cond, &w->lock, &ts) != ETIMEDOUT)
+		;
+	return !w->stopping;
+}
+
+/* Under the lock: one look at every vCPU; true when none can run again. */
+static bool halt_watch_look(struct runner *r)
+{
+	struct halt_watch *w = &r->watch;
+	uint64_t until = accel_now_ns() + HALT_ANSWER_NS;
+	unsigned gen = atomic_load(&w->gen) + 1;
+	bool none;
+
+	if (!gen) /* 0 is what a vCPU has seen before the first look */
+		gen = 1;
+	w->answers = w->final = w->waiting = 0;
+	w->open = gen;
+	atomic_store(&w->gen, gen);
+	atomic_thread_fence(memory_order_seq_cst);
+	runner_kick_all(r);
+	while (w->answers < r->nr_vcpus && !w->stopping &&
+	       atomic_load(&r->status) == STATUS_RUNNING &&
+	       accel_now_ns() < until)
+		halt_watch_sleep(w, HALT_SLICE_NS);
+	none = w->answers == r->nr_vcpus && w->final &&
+	       w->final + w->waiting == r->nr_vcpus;
+	w->open = 0;
+	pthread_cond_broadcast(&w->cond);
+	return none;
+}
+
+/* The watch wakes every HALT_TICK_NS (a futex wait, no vCPU touched) so
+ * that the guest's last line starts the quiet at once, whatever
+ * interval the looks have grown to. */
+static void *halt_watch_thread(void *arg)
+{
+	struct runner *r = arg;
+	struct halt_watch *w = &r->watch;
+	uint64_t every = HALT_EVERY_NS, seen_output = 0, next = 0;
+	bool halted = false;
+
+	pthread_mutex_lock(&w->lock);
+	while (!halted && halt_watch_sleep(w, HALT_TICK_NS)) {
+		uint64_t out = atomic_load(&w->last_output_ns);
+
+		if (out != seen_output) {
+			seen_output = out;
+			every = HALT_EVERY_NS;
+			next = out + HALT_QUIET_NS;
+		}
+		if (accel_now_ns() < next)
+			continue;
+		halted = halt_watch_look(r);
+		if (every < HALT_EVERY_MAX_NS)
+			every *= 2;
+		next = accel_now_ns() + every;
+	}
+	pthread_mutex_unlock(&w->lock);
+	if (halted) {
+		serial_flush(&r->serial);
+		term_restore();
+		accel_note(r->cfg, ACCEL_HALT_NOTE);
+		runner_stop(r, EXIT_GUEST_OK);
+	}
+	return NULL;
+}
+
+/* Before the sandbox, which refuses new threads; the watch takes no
+ * signal but the sandbox's trap. */
+static int halt_watch_start(struct runner *r, struct db_error *err)
+{
+	struct halt_watch *w = &r->watch;
+	pthread_condattr_t ca;
+	sigset_t block, old;
+	int e;
+
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	atomic_store(&w->last_output_ns, accel_now_ns());
+	sigfillset(&block);
+	sigdelset(&block, SIGSYS);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	e = pthread_create(&w->thread, NULL, halt_watch_thread, r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (e) {
+		pthread_cond_destroy(&w->cond);
+		pthread_mutex_destroy(&w->lock);
+		return db_fail(err, DB_ERR_HOST,
+			       "kvm: cannot start the halt watch: %s",
+			       strerror(e));
+	}
+	w->started = true;
+	return DB_OK;
+}
+
+/* The run is over: release any parked vCPU and end the thread. */
+static void halt_watch_stop(struct runner *r)
+{
+	struct halt_watch *w = &r->watch;
+
+	if (!w->started)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stopping = true;
+	w->open = 0;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	pthread_cond_destroy(&w->cond);
+	pthread_mutex_destroy(&w->lock);
+	w->started = false;
+}
+
 struct loop_stats {
 	uint64_t t_first_exit;
 };
@@ -470,6 +670,7 @@ static void vcpu_loop(struct runner *r, struct vcpu *v, struct loop_stats *st)
 {
 	struct exitstats *es = r->cfg->timings ? exitstats_for(v->id) : NULL;
 	uint64_t t_in = 0, t_out = 0;
+	unsigned watch_seen = 0;
 
 	while (atomic_load(&r->status) == STATUS_RUNNING) {
 		int ret;
@@ -496,6 +697,7 @@ static void vcpu_loop(struct runner *r, struct vcpu *v, struct loop_stats *st)
 			v->run->immediate_exit = 0;
 			if (st)
 				check_signals(r);
+			halt_watch_answer(r, v, &watch_seen);
 			continue;
 		}
 		handle_exit(r, v);
@@ -866,6 +1068,8 @@ int kvm_run_plan(const struct plan *plan, const struct accel_config *cfg,
 	term_wait();
 	ret = start_aps(r, err);
 	if (!ret)
+		ret = halt_watch_start(r, err);
+	if (!ret)
 		ret = sandbox_enter(&cfg->sandbox, r->vm.fd, r->vcpus,
 				    r->nr_vcpus, err);
 	if (ret)
@@ -875,6 +1079,7 @@ int kvm_run_plan(const struct plan *plan, const struct accel_config *cfg,
 	t_setup = accel_now_ns();
 	vcpu_loop(r, &r->vcpus[0], &st);
 	alarm(0);
+	halt_watch_stop(r);
 	for (unsigned i = 1; i < r->nr_threads; i++)
 		pthread_join(r->threads[i], NULL);
 	drain_thr(r, NULL);

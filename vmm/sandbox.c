@@ -21,7 +21,9 @@
  *         (virtio-blk's FLUSH and DISCARD);
  *       - ioctl only on the vCPU fds (KVM_RUN, the register reads a
  *         crash report makes, and the register, FPU and event calls
- *         that complete an INT3 or FWAIT, vmm/emulate.c), on the VM fd
+ *         that complete an INT3 or FWAIT, vmm/emulate.c, and the
+ *         MP state, registers, events and LAPIC the halt watch reads,
+ *         vmm/vcpu.c's vcpu_halt_state()), on the VM fd
  *         (the interrupt lines, and COM1's coalesced zone) and on
  *         fds 0-2 (the terminal's modes, which the console restores);
  *       - poll, ppoll and epoll_* (the console and I/O threads), futex,
@@ -102,11 +104,10 @@ bool sandbox_find_user(const char *name, uid_t *uid, gid_t *gid)
 
 	errno = 0;
 	v = strtoul(name, &end, 10);
-	numeric = !errno && end != name && !*end && *name != '-' &&
-		  v < (uid_t)-1;
+	numeric =
+		!errno && end != name && !*end && *name != '-' && v < (uid_t)-1;
 	while (f && !found && (pw = fgetpwent(f))) {
-		if (strcmp(pw->pw_name, name) &&
-		    !(numeric && pw->pw_uid == v))
+		if (strcmp(pw->pw_name, name) && !(numeric && pw->pw_uid == v))
 			continue;
 		*uid = pw->pw_uid;
 		*gid = pw->pw_gid;
@@ -177,8 +178,8 @@ static void on_sigsys(int sig, siginfo_t *si, void *uc)
 static void resolve_names(void)
 {
 	for (int nr = 0; nr < NAMES_MAX; nr++) {
-		char *s = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE,
-							   nr);
+		char *s =
+			seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
 
 		if (s) {
 			strncpy(names[nr], s, NAME_LEN - 1);
@@ -189,8 +190,7 @@ static void resolve_names(void)
 
 /* ---- privileges ---- */
 
-static int drop_privileges(const struct accel_sandbox *c,
-			   struct db_error *err)
+static int drop_privileges(const struct accel_sandbox *c, struct db_error *err)
 {
 	if (c->chroot_dir && (chroot(c->chroot_dir) < 0 || chdir("/") < 0))
 		return db_fail(err, DB_ERR_HOST, "sandbox: --chroot %s: %s",
@@ -213,44 +213,81 @@ static int drop_privileges(const struct accel_sandbox *c,
 /* ---- the filter ---- */
 
 static const int plain_calls[] = {
-	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
-	SCMP_SYS(pread64), SCMP_SYS(pwrite64), SCMP_SYS(preadv),
-	SCMP_SYS(pwritev), SCMP_SYS(preadv2), SCMP_SYS(pwritev2),
-	SCMP_SYS(fdatasync), SCMP_SYS(fsync), SCMP_SYS(fallocate),
-	SCMP_SYS(close), SCMP_SYS(fstat),
-	SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(epoll_wait),
-	SCMP_SYS(epoll_pwait), SCMP_SYS(epoll_ctl),
-	SCMP_SYS(futex), SCMP_SYS(sched_yield),
-	SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
-	SCMP_SYS(rt_sigaction), SCMP_SYS(sigaltstack),
+	SCMP_SYS(read),
+	SCMP_SYS(write),
+	SCMP_SYS(readv),
+	SCMP_SYS(writev),
+	SCMP_SYS(pread64),
+	SCMP_SYS(pwrite64),
+	SCMP_SYS(preadv),
+	SCMP_SYS(pwritev),
+	SCMP_SYS(preadv2),
+	SCMP_SYS(pwritev2),
+	SCMP_SYS(fdatasync),
+	SCMP_SYS(fsync),
+	SCMP_SYS(fallocate),
+	SCMP_SYS(close),
+	SCMP_SYS(fstat),
+	SCMP_SYS(poll),
+	SCMP_SYS(ppoll),
+	SCMP_SYS(epoll_wait),
+	SCMP_SYS(epoll_pwait),
+	SCMP_SYS(epoll_ctl),
+	SCMP_SYS(futex),
+	SCMP_SYS(sched_yield),
+	SCMP_SYS(rt_sigreturn),
+	SCMP_SYS(rt_sigprocmask),
+	SCMP_SYS(rt_sigaction),
+	SCMP_SYS(sigaltstack),
 	SCMP_SYS(restart_syscall),
-	SCMP_SYS(clock_gettime), SCMP_SYS(clock_nanosleep),
-	SCMP_SYS(nanosleep), SCMP_SYS(gettimeofday),
-	SCMP_SYS(alarm), SCMP_SYS(setitimer), SCMP_SYS(getitimer),
-	SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
-	SCMP_SYS(brk), SCMP_SYS(mincore),
+	SCMP_SYS(clock_gettime),
+	SCMP_SYS(clock_nanosleep),
+	SCMP_SYS(nanosleep),
+	SCMP_SYS(gettimeofday),
+	SCMP_SYS(alarm),
+	SCMP_SYS(setitimer),
+	SCMP_SYS(getitimer),
+	SCMP_SYS(munmap),
+	SCMP_SYS(mremap),
+	SCMP_SYS(madvise),
+	SCMP_SYS(brk),
+	SCMP_SYS(mincore),
 	SCMP_SYS(getrandom),
-	SCMP_SYS(tgkill), SCMP_SYS(tkill), SCMP_SYS(getpid),
+	SCMP_SYS(tgkill),
+	SCMP_SYS(tkill),
+	SCMP_SYS(getpid),
 	SCMP_SYS(gettid),
 	/* A thread started just before the filter may run its first lines
 	 * after it: glibc's start registers the robust futex list and the
 	 * rseq area, and its exit unregisters the latter. */
-	SCMP_SYS(set_robust_list), SCMP_SYS(rseq),
+	SCMP_SYS(set_robust_list),
+	SCMP_SYS(rseq),
 	/* ...and under ASan, its thread start reads the stack bounds
 	 * (pthread_getattr_np: the CPU set) before the thread runs. */
 	SCMP_SYS(sched_getaffinity),
-	SCMP_SYS(exit), SCMP_SYS(exit_group),
+	SCMP_SYS(exit),
+	SCMP_SYS(exit_group),
 };
 
 static const unsigned long vcpu_ioctls[] = {
-	KVM_RUN, KVM_GET_REGS, KVM_GET_SREGS,
-	KVM_SET_REGS, KVM_GET_FPU, KVM_GET_VCPU_EVENTS, KVM_SET_VCPU_EVENTS,
+	KVM_RUN,
+	KVM_GET_REGS,
+	KVM_GET_SREGS,
+	KVM_SET_REGS,
+	KVM_GET_FPU,
+	KVM_GET_VCPU_EVENTS,
+	KVM_SET_VCPU_EVENTS,
+	KVM_GET_MP_STATE,
+	KVM_GET_LAPIC, /* the halt watch, vcpu_halt_state() */
 };
 
 static const unsigned long vm_ioctls[] = {
-	KVM_IRQ_LINE, KVM_IRQ_LINE_STATUS, KVM_SIGNAL_MSI,
+	KVM_IRQ_LINE,
+	KVM_IRQ_LINE_STATUS,
+	KVM_SIGNAL_MSI,
 	/* COM1's THR batched or not (run.c, vmm/coalesced.h) */
-	KVM_REGISTER_COALESCED_MMIO, KVM_UNREGISTER_COALESCED_MMIO,
+	KVM_REGISTER_COALESCED_MMIO,
+	KVM_UNREGISTER_COALESCED_MMIO,
 };
 
 static const unsigned long tty_ioctls[] = {
@@ -258,8 +295,8 @@ static const unsigned long tty_ioctls[] = {
 };
 
 /* ioctl(fd, req) for each req; the request is an int to the kernel. */
-static int allow_ioctls(scmp_filter_ctx ctx, int fd,
-			const unsigned long *reqs, size_t n)
+static int allow_ioctls(scmp_filter_ctx ctx, int fd, const unsigned long *reqs,
+			size_t n)
 {
 	int ret = 0;
 
@@ -280,30 +317,27 @@ static int allow_backends(scmp_filter_ctx ctx)
 	for (unsigned i = 0; i < n && !ret; i++) {
 		uint64_t fd = (uint32_t)socks[i], pid = (uint32_t)pids[i];
 
-		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg),
-				       1, SCMP_A0(SCMP_CMP_MASKED_EQ,
-						  0xffffffffu, fd));
+		ret = seccomp_rule_add(
+			ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendmsg), 1,
+			SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, fd));
 		if (!ret)
-			ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
-					       SCMP_SYS(recvfrom), 1,
-					       SCMP_A0(SCMP_CMP_MASKED_EQ,
-						       0xffffffffu, fd));
+			ret = seccomp_rule_add(
+				ctx, SCMP_ACT_ALLOW, SCMP_SYS(recvfrom), 1,
+				SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, fd));
 		if (!ret)
-			ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
-					       SCMP_SYS(kill), 1,
-					       SCMP_A0(SCMP_CMP_MASKED_EQ,
-						       0xffffffffu, pid));
+			ret = seccomp_rule_add(
+				ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1,
+				SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, pid));
 		if (!ret)
-			ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
-					       SCMP_SYS(wait4), 1,
-					       SCMP_A0(SCMP_CMP_MASKED_EQ,
-						       0xffffffffu, pid));
+			ret = seccomp_rule_add(
+				ctx, SCMP_ACT_ALLOW, SCMP_SYS(wait4), 1,
+				SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, pid));
 	}
 	return ret;
 }
 
-static int add_rules(scmp_filter_ctx ctx, int vm_fd,
-		     const struct vcpu *vcpus, unsigned nr_vcpus)
+static int add_rules(scmp_filter_ctx ctx, int vm_fd, const struct vcpu *vcpus,
+		     unsigned nr_vcpus)
 {
 	int ret = 0;
 
@@ -311,13 +345,13 @@ static int add_rules(scmp_filter_ctx ctx, int vm_fd,
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, plain_calls[k], 0);
 	/* Never new executable memory. */
 	if (!ret)
-		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
-				       SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC,
-					       0));
+		ret = seccomp_rule_add(
+			ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
+			SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
 	if (!ret)
-		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect),
-				       1, SCMP_A2(SCMP_CMP_MASKED_EQ,
-						  PROT_EXEC, 0));
+		ret = seccomp_rule_add(
+			ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
+			SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
 	/* fopen(sandbox_proc_status, "r"), and fstat's newfstatat form. */
 	if (!ret)
 		ret = seccomp_rule_add(
@@ -325,8 +359,9 @@ static int add_rules(scmp_filter_ctx ctx, int vm_fd,
 			SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu,
 				(uint32_t)AT_FDCWD),
 			SCMP_A1(SCMP_CMP_EQ, (uintptr_t)sandbox_proc_status),
-			SCMP_A2(SCMP_CMP_MASKED_EQ, O_ACCMODE | O_CREAT |
-				O_TRUNC | O_APPEND, O_RDONLY));
+			SCMP_A2(SCMP_CMP_MASKED_EQ,
+				O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND,
+				O_RDONLY));
 	if (!ret)
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
 				       SCMP_SYS(newfstatat), 1,
@@ -357,9 +392,9 @@ static int add_rules(scmp_filter_ctx ctx, int vm_fd,
 static int install_filter(int vm_fd, const struct vcpu *vcpus,
 			  unsigned nr_vcpus, struct db_error *err)
 {
-	struct sigaction sa = { .sa_sigaction = on_sigsys,
-				.sa_flags = SA_SIGINFO | SA_RESETHAND |
-					    SA_NODEFER };
+	struct sigaction sa = {.sa_sigaction = on_sigsys,
+			       .sa_flags =
+				       SA_SIGINFO | SA_RESETHAND | SA_NODEFER};
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRAP);
 	int ret;
 

@@ -23,6 +23,13 @@
 #define APIC_LVT1 0x360
 #define APIC_DM_NMI 0x400
 #define APIC_DM_EXTINT 0x700
+/* What vcpu_halt_state() reads. */
+#define APIC_SPIV 0x0f0
+#define APIC_LVTPC 0x340
+#define APIC_SPIV_ENABLED (1u << 8)
+#define APIC_LVT_MASKED (1u << 16)
+#define APIC_DM_MASK 0x700
+#define X86_EFLAGS_IF (1ull << 9)
 
 int vcpu_create(struct vm *vm, unsigned id, struct vcpu *vcpu,
 		struct db_error *err)
@@ -157,6 +164,69 @@ int vcpu_set_lapic_wiring(struct vcpu *vcpu, struct db_error *err)
 		return db_fail(err, DB_ERR_HOST, "kvm: KVM_SET_LAPIC: %s",
 			       strerror(errno));
 	return DB_OK;
+}
+
+static uint32_t lapic_get(const struct kvm_lapic_state *l, unsigned reg)
+{
+	uint32_t v;
+
+	memcpy(&v, &l->regs[reg], sizeof(v));
+	return v;
+}
+
+/* An LVT entry that would deliver an NMI: the PIT's NMI watchdog on
+ * LINT0, a perf counter's overflow on LVTPC.  LINT1 is left out: only
+ * KVM_NMI drives it, which this launcher never calls. */
+static bool lapic_nmi_armed(const struct kvm_lapic_state *l)
+{
+	static const unsigned lvts[] = {APIC_LVT0, APIC_LVTPC};
+
+	if (!(lapic_get(l, APIC_SPIV) & APIC_SPIV_ENABLED))
+		return false; /* a disabled LAPIC masks every LVT */
+	for (size_t i = 0; i < sizeof(lvts) / sizeof(lvts[0]); i++) {
+		uint32_t v = lapic_get(l, lvts[i]);
+
+		if (!(v & APIC_LVT_MASKED) && (v & APIC_DM_MASK) == APIC_DM_NMI)
+			return true;
+	}
+	return false;
+}
+
+/* An NMI, SMI, interrupt or exception already on its way in. */
+static bool events_pending(const struct kvm_vcpu_events *e)
+{
+	return e->nmi.pending || e->nmi.injected || e->smi.pending ||
+	       e->interrupt.injected || e->exception.injected ||
+	       e->exception.pending;
+}
+
+/*
+ * KVM_GET_MP_STATE says HALTED for any HLT; only one with IF=0 and
+ * nothing on its way in stays halted, as no maskable interrupt wakes
+ * it.  An AP still waiting for INIT/SIPI (UNINITIALIZED, INIT_RECEIVED)
+ * needs another CPU to start it.
+ */
+enum vcpu_halt vcpu_halt_state(const struct vcpu *vcpu)
+{
+	struct kvm_mp_state mp;
+	struct kvm_regs r;
+	struct kvm_vcpu_events e;
+	struct kvm_lapic_state l;
+
+	if (ioctl(vcpu->fd, KVM_GET_MP_STATE, &mp) < 0)
+		return VCPU_ACTIVE;
+	if (mp.mp_state == KVM_MP_STATE_UNINITIALIZED ||
+	    mp.mp_state == KVM_MP_STATE_INIT_RECEIVED)
+		return VCPU_WAITING_SIPI;
+	if (mp.mp_state != KVM_MP_STATE_HALTED)
+		return VCPU_ACTIVE;
+	if (ioctl(vcpu->fd, KVM_GET_REGS, &r) < 0 || (r.rflags & X86_EFLAGS_IF))
+		return VCPU_ACTIVE;
+	if (ioctl(vcpu->fd, KVM_GET_VCPU_EVENTS, &e) < 0 || events_pending(&e))
+		return VCPU_ACTIVE;
+	if (ioctl(vcpu->fd, KVM_GET_LAPIC, &l) < 0 || lapic_nmi_armed(&l))
+		return VCPU_ACTIVE;
+	return VCPU_HALTED_FOR_GOOD;
 }
 
 static void seg_dump(FILE *f, const char *name, const struct kvm_segment *s)

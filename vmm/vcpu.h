@@ -31,6 +31,21 @@ int vcpu_set_plan_state(struct vcpu *vcpu, const struct plan_cpu *cpu,
  * NMIs (LINT1), the wiring a PC gives the boot CPU. */
 int vcpu_set_lapic_wiring(struct vcpu *vcpu, struct db_error *err);
 
+/*
+ * Whether a vCPU can still run, for ending a run that nothing can wake
+ * (vmm/run.c's halt watch).  Asked on the vCPU's own thread while it is
+ * out of KVM_RUN.
+ */
+enum vcpu_halt {
+	VCPU_ACTIVE,	      /* running, idle with IF=1, or about to wake */
+	VCPU_HALTED_FOR_GOOD, /* HLT with IF=0, no NMI or event pending,
+				 no unmasked NMI source in its LAPIC */
+	VCPU_WAITING_SIPI,    /* an AP never started (INIT/SIPI not seen) */
+};
+
+/* The vCPU's halt state; VCPU_ACTIVE when it cannot be read. */
+enum vcpu_halt vcpu_halt_state(const struct vcpu *vcpu);
+
 /* Print the registers, control registers and segments, for a crash. */
 void vcpu_dump(const struct vcpu *vcpu, FILE *f);
 

@@ -24,11 +24,13 @@ nt_payloads() {
 	nt_l2_initramfs "$d/l2.gz" "$busybox" "$mods" || return 1
 	sh scripts/mkinitramfs.sh "$busybox" "$d/shell.gz" shell || return 1
 	rb_mkbz "$d/ud2.bz" 0f 0b # no IDT: #UD, #GP, #DF, triple fault
+	rb_mkbz_halt "$d/hlt.bz"
 	{
 		echo "K_cloud=\$NT/${cloud##*/}"
 		echo "K_generic=\$NT/${generic##*/}"
 		echo "RD=\$NT/l2.gz RD_SHELL=\$NT/shell.gz TINY_UD2=\$NT/ud2.bz"
 		echo "DB=\$NT/directboot"
+		echo "TINY_HLT=\$NT/hlt.bz"
 	} >"$d/env"
 	# The kernel developer's loop (nt_loop): the cloud kernel's
 	# lib/modules tree, for run --modules.
