@@ -250,26 +250,58 @@ nb_pvhwhy() {
 #
 #   db    directboot run K_cloud --accel kvm -m 256M --rootfs /
 #         --modules MODS_cloud -- true
-#   qemu  bench/devloop-qrun: virtiofsd on a bind of /, then QEMU
-#         -M microvm,acpi=on -accel kvm -cpu host, memfd RAM,
+#   qemu  bench/devloop-qrun: virtiofsd on a read-only bind of /, then
+#         QEMU -M microvm,acpi=on -accel kvm -cpu host, memfd RAM,
 #         vhost-user-fs-device, the initramfs bench/devloop built (the
-#         same devinit, its modules from the same tree), status byte on
-#         isa-debugcon 0x501, reboot=t and -no-reboot for the exit
+#         same devinit, its modules from the same tree), the status
+#         byte on isa-debugcon 0x501, reboot=t and -no-reboot for the
+#         exit
 #
 # both under nt_fsroot (L1's root is an initramfs), which is not timed.
+# Should the QEMU side fail in round 1, it is run again with virtiofsd's
+# debug log, then the next variant is tried: microvm with virtiofsd's
+# chroot sandbox on / itself, then -M pc (vhost-user-fs-pci); the first
+# that works is the one timed.
 #
 #   NT-DEVLOOP ROUND db EXIT_MS STATUS
 #   NT-DEVLOOP ROUND qemu EXIT_MS STATUSBYTE/EXIT
+#   NT-DEVLOOP-FAIL VARIANT ...             a variant that did not work
+nb_devloop_q() { # VARIANT(microvm|microvm-chroot|pc) [LOG_LEVEL]
+	case $1 in
+	pc) m=pc dev=vhost-user-fs-pci rd=initrd-pc.cpio box=namespace ;;
+	microvm-chroot) m=microvm,acpi=on dev=vhost-user-fs-device rd=initrd.cpio box=chroot ;;
+	*) m=microvm,acpi=on dev=vhost-user-fs-device rd=initrd.cpio box=namespace ;;
+	esac
+	: >"$W/status"
+	# shellcheck disable=SC2086 # $QEMU_CMD is several words
+	QRUN_SANDBOX=$box QRUN_LOG=${2:-warn} nt_fsroot "$NB/launchtime" -t 90 \
+		-o "$W/out" -- sh "$NB/devloop/devloop-qrun" "$qv" "$W/q" \
+		$QEMU_CMD -M $m -accel kvm -cpu host -smp 1 -m 256M -nodefaults \
+		-no-user-config -display none -no-reboot \
+		-object memory-backend-memfd,id=ram,size=256M,share=on \
+		-machine memory-backend=ram \
+		-chardev socket,id=fs,path="$W/q/vfs.sock" \
+		-device $dev,chardev=fs,tag=rootfs \
+		-chardev file,id=st,path="$W/status" \
+		-device isa-debugcon,iobase=0x501,chardev=st \
+		-serial stdio -kernel "$K_cloud" -initrd "$NB/devloop/$rd" \
+		-append "console=ttyS0 quiet reboot=t" 2>"$W/err" >"$W/line"
+	ms=$(sed -n 's/.*exit_ms=\([-0-9.]*\).*/\1/p' "$W/line")
+	st=$(sed -n 's/.*status=\([-0-9]*\).*/\1/p' "$W/line")
+	sb=$(od -An -tu1 -N1 "$W/status" | tr -d ' ')
+	[ "${sb:-none}/${st:-none}" = 0/0 ]
+}
+
 nb_devloop() {
 	. "$NB/rounds"
 	why=$(nt_virtiofsd_why)
 	[ -n "$why" ] && { echo "NT-BENCH-LOG devloop: $why"; return; }
-	v=/usr/libexec/virtiofsd
-	[ -x $v ] || v=/usr/lib/qemu/virtiofsd
-	D=$NB/devloop
+	qv=/usr/libexec/virtiofsd
+	[ -x $qv ] || qv=/usr/lib/qemu/virtiofsd
 	mkdir -p "$W/q"
 	# shellcheck disable=SC2086 # $QEMU_CMD is several words
-	echo "NT-BENCH-LOG devloop: $v; $($QEMU_CMD -version 2>&1 | head -n 1)"
+	echo "NT-BENCH-LOG devloop: $qv; $($QEMU_CMD -version 2>&1 | head -n 1)"
+	variant=
 	r=0
 	while [ $r -lt "$NB_ROUNDS" ]; do
 		r=$((r + 1))
@@ -280,25 +312,20 @@ nb_devloop() {
 		st=$(sed -n 's/.*status=\([-0-9]*\).*/\1/p' "$W/line")
 		echo "NT-DEVLOOP $r db ${ms:--1} ${st:-none}"
 		[ "${st:-none}" = 0 ] || echo "NT-BENCH-LOG devloop db round $r: $(cat "$W/line") $(nt_tail)"
-		: >"$W/status"
-		# shellcheck disable=SC2086 # $QEMU_CMD is several words
-		nt_fsroot "$NB/launchtime" -t 200 -o "$W/out" -- sh \
-			"$D/devloop-qrun" "$v" "$W/q" $QEMU_CMD -M microvm,acpi=on \
-			-accel kvm -cpu host -smp 1 -m 256M -nodefaults \
-			-no-user-config -display none -no-reboot \
-			-object memory-backend-memfd,id=ram,size=256M,share=on \
-			-machine memory-backend=ram \
-			-chardev socket,id=fs,path="$W/q/vfs.sock" \
-			-device vhost-user-fs-device,chardev=fs,tag=rootfs \
-			-chardev file,id=st,path="$W/status" \
-			-device isa-debugcon,iobase=0x501,chardev=st \
-			-serial stdio -kernel "$K_cloud" -initrd "$D/initrd.cpio" \
-			-append "console=ttyS0 quiet reboot=t" 2>"$W/err" >"$W/line"
-		ms=$(sed -n 's/.*exit_ms=\([-0-9.]*\).*/\1/p' "$W/line")
-		st=$(sed -n 's/.*status=\([-0-9]*\).*/\1/p' "$W/line")
-		sb=$(od -An -tu1 -N1 "$W/status" | tr -d ' ')
+		if [ -n "$variant" ]; then
+			nb_devloop_q "$variant" ||
+				echo "NT-BENCH-LOG devloop qemu round $r: $(cat "$W/line") $(tail -c 400 "$W/out" "$W/err" "$W/q/vfs.err" | tr -d '\r' | tr '\n' ' ')"
+		else
+			for v in microvm microvm-chroot pc; do
+				nb_devloop_q $v && { variant=$v; break; }
+				echo "NT-DEVLOOP-FAIL $v $(cat "$W/line") status byte '${sb:-none}': $(tail -c 600 "$W/out" "$W/err" "$W/q/vfs.err" | tr -d '\r' | tr '\n' ' ')"
+				nb_devloop_q $v debug
+				echo "NT-DEVLOOP-FAIL $v debug: $(cat "$W/line") virtiofsd: $(tail -c 1500 "$W/q/vfs.err" | tr -d '\r' | tr '\n' ' ')"
+			done
+			echo "NT-BENCH-LOG devloop: the QEMU side is ${variant:-none of microvm, microvm-chroot, pc}"
+			[ -n "$variant" ] || variant=microvm
+		fi
 		echo "NT-DEVLOOP $r qemu ${ms:--1} ${sb:-none}/${st:-none}"
-		[ "${sb:-none}/${st:-none}" = 0/0 ] || echo "NT-BENCH-LOG devloop qemu round $r: $(cat "$W/line") $(tail -c 600 "$W/out" "$W/err" | tr -d '\r' | tr '\n' ' ')"
 	done
 }
 
