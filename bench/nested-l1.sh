@@ -258,6 +258,13 @@ nb_pvhwhy() {
 #         exit
 #
 # both under nt_fsroot (L1's root is an initramfs), which is not timed.
+# QEMU's virtio-mmio is a legacy (version 1) device unless told
+# otherwise, and virtiofsd's libvhost-user refuses legacy devices
+# ("virtio legacy devices aren't supported by libvhost-user", then it
+# exits and the guest waits for its root forever): hence
+# -global virtio-mmio.force-legacy=false.  microvm,acpi=on lists the
+# virtio-mmio devices in its DSDT (LNRO0005), which the virtio_mmio
+# module binds once devinit loads it; no virtio_mmio.device= needed.
 # Should the QEMU side fail in round 1, it is run again with virtiofsd's
 # debug log, then the next variant is tried: microvm with virtiofsd's
 # chroot sandbox on / itself, then -M pc (vhost-user-fs-pci); the first
@@ -272,11 +279,13 @@ nb_devloop_q() { # VARIANT(microvm|microvm-chroot|pc) [LOG_LEVEL]
 	microvm-chroot) m=microvm,acpi=on dev=vhost-user-fs-device rd=initrd.cpio box=chroot ;;
 	*) m=microvm,acpi=on dev=vhost-user-fs-device rd=initrd.cpio box=namespace ;;
 	esac
+	glob="-global virtio-mmio.force-legacy=false"
+	[ $1 = pc ] && glob=
 	: >"$W/status"
 	# shellcheck disable=SC2086 # $QEMU_CMD is several words
 	QRUN_SANDBOX=$box QRUN_LOG=${2:-warn} nt_fsroot "$NB/launchtime" -t 90 \
 		-o "$W/out" -- sh "$NB/devloop/devloop-qrun" "$qv" "$W/q" \
-		$QEMU_CMD -M $m -accel kvm -cpu host -smp 1 -m 256M -nodefaults \
+		$QEMU_CMD -M $m $glob -accel kvm -cpu host -smp 1 -m 256M -nodefaults \
 		-no-user-config -display none -no-reboot \
 		-object memory-backend-memfd,id=ram,size=256M,share=on \
 		-machine memory-backend=ram \
