@@ -280,7 +280,7 @@ nb_devloop_q() { # VARIANT(microvm|microvm-chroot|pc) [LOG_LEVEL]
 	*) m=microvm,acpi=on dev=vhost-user-fs-device rd=initrd.cpio box=namespace ;;
 	esac
 	glob="-global virtio-mmio.force-legacy=false"
-	[ $1 = pc ] && glob=
+	[ "$1" = pc ] && glob=
 	: >"$W/status"
 	# shellcheck disable=SC2086 # $QEMU_CMD is several words
 	QRUN_SANDBOX=$box QRUN_LOG=${2:-warn} nt_fsroot "$NB/launchtime" -t 90 \
