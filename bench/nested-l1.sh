@@ -243,3 +243,128 @@ nb_pvhwhy() {
 		done
 	done
 }
+
+# ---- nb_devloop: bench/devloop --nested (issue 16) ----------------------
+# NB_ROUNDS interleaved rounds of the kernel developer's loop, `-- true`,
+# each timed by launchtime from start to exit (no marker):
+#
+#   db    directboot run K_cloud --accel kvm -m 256M --rootfs /
+#         --modules MODS_cloud -- true
+#   qemu  bench/devloop-qrun: virtiofsd on a read-only bind of /, then
+#         QEMU -M microvm,acpi=on -accel kvm -cpu host, memfd RAM,
+#         vhost-user-fs-device, the initramfs bench/devloop built (the
+#         same devinit, its modules from the same tree), the status
+#         byte on isa-debugcon 0x501, reboot=t and -no-reboot for the
+#         exit
+#
+# both under nt_fsroot (L1's root is an initramfs), which is not timed.
+# QEMU's virtio-mmio is a legacy (version 1) device unless told
+# otherwise, and virtiofsd's libvhost-user refuses legacy devices
+# ("virtio legacy devices aren't supported by libvhost-user", then it
+# exits and the guest waits for its root forever): hence
+# -global virtio-mmio.force-legacy=false.  microvm,acpi=on lists the
+# virtio-mmio devices in its DSDT (LNRO0005), which the virtio_mmio
+# module binds once devinit loads it; no virtio_mmio.device= needed.
+# Should the QEMU side fail in round 1, it is run again with virtiofsd's
+# debug log, then the next variant is tried: microvm with virtiofsd's
+# chroot sandbox on / itself, then -M pc (vhost-user-fs-pci); the first
+# that works is the one timed.
+#
+#   NT-DEVLOOP ROUND db EXIT_MS STATUS
+#   NT-DEVLOOP ROUND qemu EXIT_MS STATUSBYTE/EXIT
+#   NT-DEVLOOP-FAIL VARIANT ...             a variant that did not work
+nb_devloop_q() { # VARIANT(microvm|microvm-chroot|pc) [LOG_LEVEL]
+	case $1 in
+	pc) m=pc dev=vhost-user-fs-pci rd=initrd-pc.cpio box=namespace ;;
+	microvm-chroot) m=microvm,acpi=on dev=vhost-user-fs-device rd=initrd.cpio box=chroot ;;
+	*) m=microvm,acpi=on dev=vhost-user-fs-device rd=initrd.cpio box=namespace ;;
+	esac
+	glob="-global virtio-mmio.force-legacy=false"
+	[ "$1" = pc ] && glob=
+	: >"$W/status"
+	# shellcheck disable=SC2086 # $QEMU_CMD is several words
+	QRUN_SANDBOX=$box QRUN_LOG=${2:-warn} nt_fsroot "$NB/launchtime" -t 90 \
+		-o "$W/out" -- sh "$NB/devloop/devloop-qrun" "$qv" "$W/q" \
+		$QEMU_CMD -M $m $glob -accel kvm -cpu host -smp 1 -m 256M -nodefaults \
+		-no-user-config -display none -no-reboot \
+		-object memory-backend-memfd,id=ram,size=256M,share=on \
+		-machine memory-backend=ram \
+		-chardev socket,id=fs,path="$W/q/vfs.sock" \
+		-device $dev,chardev=fs,tag=rootfs \
+		-chardev file,id=st,path="$W/status" \
+		-device isa-debugcon,iobase=0x501,chardev=st \
+		-serial stdio -kernel "$K_cloud" -initrd "$NB/devloop/$rd" \
+		-append "console=ttyS0 quiet reboot=t" 2>"$W/err" >"$W/line"
+	ms=$(sed -n 's/.*exit_ms=\([-0-9.]*\).*/\1/p' "$W/line")
+	st=$(sed -n 's/.*status=\([-0-9]*\).*/\1/p' "$W/line")
+	sb=$(od -An -tu1 -N1 "$W/status" | tr -d ' ')
+	[ "${sb:-none}/${st:-none}" = 0/0 ]
+}
+
+nb_devloop() {
+	. "$NB/rounds"
+	why=$(nt_virtiofsd_why)
+	[ -n "$why" ] && { echo "NT-BENCH-LOG devloop: $why"; return; }
+	qv=/usr/libexec/virtiofsd
+	[ -x $qv ] || qv=/usr/lib/qemu/virtiofsd
+	mkdir -p "$W/q"
+	# shellcheck disable=SC2086 # $QEMU_CMD is several words
+	echo "NT-BENCH-LOG devloop: $qv; $($QEMU_CMD -version 2>&1 | head -n 1)"
+	variant=
+	r=0
+	while [ $r -lt "$NB_ROUNDS" ]; do
+		r=$((r + 1))
+		nt_fsroot "$NB/launchtime" -t 200 -o "$W/out" -- "$DB" run \
+			"$K_cloud" --accel kvm -m 256M --timeout 120 --rootfs / \
+			--modules "$MODS_cloud" -- true 2>"$W/err" >"$W/line"
+		ms=$(sed -n 's/.*exit_ms=\([-0-9.]*\).*/\1/p' "$W/line")
+		st=$(sed -n 's/.*status=\([-0-9]*\).*/\1/p' "$W/line")
+		echo "NT-DEVLOOP $r db ${ms:--1} ${st:-none}"
+		[ "${st:-none}" = 0 ] || echo "NT-BENCH-LOG devloop db round $r: $(cat "$W/line") $(nt_tail)"
+		if [ -n "$variant" ]; then
+			nb_devloop_q "$variant" ||
+				echo "NT-BENCH-LOG devloop qemu round $r: $(cat "$W/line") $(tail -c 400 "$W/out" "$W/err" "$W/q/vfs.err" | tr -d '\r' | tr '\n' ' ')"
+		else
+			for v in microvm microvm-chroot pc; do
+				nb_devloop_q $v && { variant=$v; break; }
+				echo "NT-DEVLOOP-FAIL $v $(cat "$W/line") status byte '${sb:-none}': $(tail -c 600 "$W/out" "$W/err" "$W/q/vfs.err" | tr -d '\r' | tr '\n' ' ')"
+				nb_devloop_q $v debug
+				echo "NT-DEVLOOP-FAIL $v debug: $(cat "$W/line") virtiofsd: $(tail -c 1500 "$W/q/vfs.err" | tr -d '\r' | tr '\n' ' ')"
+			done
+			echo "NT-BENCH-LOG devloop: the QEMU side is ${variant:-none of microvm, microvm-chroot, pc}"
+			[ -n "$variant" ] || variant=microvm
+		fi
+		echo "NT-DEVLOOP $r qemu ${ms:--1} ${sb:-none}/${st:-none}"
+	done
+}
+
+# ---- nb_xsave: "XSAVE consistency problem" under which launcher ---------
+# The cloud kernel, verbose, to NT-MARK under directboot (entry 64),
+# QEMU microvm and QEMU pc (both -cpu host), and L1's own view:
+#
+#   NT-XSAVE WHO LINE    (its x86/fpu, xstate and XSAVE lines)
+nb_xsave_lines() {
+	tr -d '\r' <"$W/out" | grep -a -e 'x86/fpu' -e 'XSAVE' -e 'xstate' |
+		sed "s/^/NT-XSAVE $1 /"
+	echo "NT-XSAVE $1 $(cat "$W/line") consistency-lines=$(grep -ac 'XSAVE consistency problem' "$W/out")"
+}
+
+nb_xsave() {
+	a="console=ttyS0 printk.time=1 nt=mark"
+	q="-accel kvm -cpu host -smp 1 -m 256M -nodefaults -no-user-config -display none -serial stdio -no-reboot"
+	dmesg | grep -a -e 'x86/fpu' -e 'XSAVE' | sed 's/^/NT-XSAVE L1 /'
+	echo "NT-XSAVE L1 flags: $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -e xsave -e avx -e mpx -e pku -e xfd | tr '\n' ' ')"
+	"$NB/launchtime" -t 120 -m NT-MARK -k -o "$W/out" -- "$DB" run \
+		"$K_cloud" --accel kvm -m 256M -i "$RD" -a "$a" 2>"$W/err" >"$W/line"
+	nb_xsave_lines db
+	# shellcheck disable=SC2086 # $QEMU_CMD, $q are several words
+	"$NB/launchtime" -t 120 -m NT-MARK -k -o "$W/out" -- $QEMU_CMD \
+		-M microvm,acpi=on $q -kernel "$K_cloud" -initrd "$RD" \
+		-append "$a" 2>"$W/err" >"$W/line"
+	nb_xsave_lines q-microvm
+	# shellcheck disable=SC2086
+	"$NB/launchtime" -t 120 -m NT-MARK -k -o "$W/out" -- $QEMU_CMD -M pc \
+		$q -kernel "$K_cloud" -initrd "$RD" -append "$a" 2>"$W/err" \
+		>"$W/line"
+	nb_xsave_lines q-pc
+}
