@@ -261,7 +261,9 @@ nb_pvhwhy() {
 nb_pvhcmp_one() { # ROUND LAUNCHER CMD...
 	r=$1 l=$2
 	shift 2
-	line=$("$NB/launchtime" -t 120 -m NT-MARK -k -o "$W/out" -- "$@" 2>"$W/err")
+	# The marker is the NT-MARK line's last word: QEMU writes the line a
+	# byte at a time, and a kill at "NT-MARK" would cut the uptime off.
+	line=$("$NB/launchtime" -t 120 -m apic-timer- -k -o "$W/out" -- "$@" 2>"$W/err")
 	ms=$(echo "$line" | sed -n 's/^marker_ms=\([-0-9.]*\).*/\1/p')
 	up=$(tr -d '\r' <"$W/out" | sed -n 's/.*NT-MARK [^ ]* \([0-9.]*\).*/\1/p' | head -n 1)
 	echo "NT-PVHCMP $r $l ${ms:--1} ${up:--1}"
