@@ -367,4 +367,82 @@ nb_xsave() {
 		$q -kernel "$K_cloud" -initrd "$RD" -append "$a" 2>"$W/err" \
 		>"$W/line"
 	nb_xsave_lines q-pc
+
+# ---- nb_pvhcmp: is the PVH guest's slowness directboot's? (issue 13 item 7)
+# The same cloud kernel, initramfs, 256 MiB and one vCPU, interleaved,
+# NB_ROUNDS rounds, quiet (nt=mark: the guest's uptime at init):
+#
+#   q-pc       QEMU -M pc -accel kvm -cpu host, -kernel the bzImage
+#   q-pc-nok   the same with nokaslr (the kernel at its link address)
+#   q-pvh      QEMU -M pc, -kernel the vmlinux (its PVH note: QEMU's
+#              PVH boot through the pvh.bin option ROM)
+#   db-64 db-64-nok db-pvh   directboot --entry 64, with nokaslr, and
+#              --decompress host --entry pvh (warm)
+#
+# The vmlinux is `directboot extract` of the bzImage, made in L1.
+#
+#   NT-PVHCMP ROUND LAUNCHER TO_INIT_MS UPTIME_S   (-1: no marker)
+nb_pvhcmp_one() { # ROUND LAUNCHER CMD...
+	r=$1 l=$2
+	shift 2
+	# The marker is the NT-MARK line's last word: QEMU writes the line a
+	# byte at a time, and a kill at "NT-MARK" would cut the uptime off.
+	line=$("$NB/launchtime" -t 120 -m apic-timer- -k -o "$W/out" -- "$@" 2>"$W/err")
+	ms=$(echo "$line" | sed -n 's/^marker_ms=\([-0-9.]*\).*/\1/p')
+	up=$(tr -d '\r' <"$W/out" | sed -n 's/.*NT-MARK [^ ]* \([0-9.]*\).*/\1/p' | head -n 1)
+	echo "NT-PVHCMP $r $l ${ms:--1} ${up:--1}"
+	[ -n "$up" ] || echo "NT-BENCH-LOG $l round $r: no NT-MARK: $(nt_tail)"
+}
+
+nb_pvhcmp() {
+	. "$NB/rounds"
+	export XDG_CACHE_HOME=/tmp/nb-cache
+	mkdir -p "$XDG_CACHE_HOME"
+	a="console=ttyS0 quiet nt=mark"
+	qargs="-M pc -accel kvm -cpu host -smp 1 -m 256M -nodefaults -no-user-config -display none -serial stdio -no-reboot -initrd $RD"
+	vml=/tmp/nb-vmlinux
+	"$DB" extract "$K_cloud" -o $vml 2>"$W/err" ||
+		echo "NT-BENCH-LOG extract: $(cat "$W/err")"
+	nb_lever_boot warm "$DB" pvh -a "$a"
+	# shellcheck disable=SC2086 # $QEMU_CMD is several words
+	echo "NT-BENCH-LOG $($QEMU_CMD -version 2>&1 | head -n 1)"
+	db="$DB run $K_cloud --accel kvm -m 256M -i $RD"
+	r=0
+	while [ $r -lt "$NB_ROUNDS" ]; do
+		r=$((r + 1))
+		# shellcheck disable=SC2086 # the commands are several words
+		{
+			nb_pvhcmp_one $r q-pc $QEMU_CMD $qargs -kernel "$K_cloud" -append "$a"
+			nb_pvhcmp_one $r db-64 $db --entry 64 -a "$a"
+			nb_pvhcmp_one $r q-pc-nok $QEMU_CMD $qargs -kernel "$K_cloud" -append "$a nokaslr"
+			nb_pvhcmp_one $r db-64-nok $db --entry 64 -a "$a nokaslr"
+			nb_pvhcmp_one $r q-pvh $QEMU_CMD $qargs -kernel $vml -append "$a"
+			nb_pvhcmp_one $r db-pvh $db --decompress host --entry pvh -a "$a"
+		}
+	done
+}
+
+# ---- nb_smpcmp: L1 with -smp 2, directboot and QEMU (NESTED_SMP=2) ----
+# NB_ROUNDS rounds, interleaved, of directboot --entry 64 and QEMU -M pc
+# booting the cloud kernel to init: whether a soft lockup of L1 (seen
+# under directboot with -smp 2) comes with either launcher.  Each boot
+# says when it starts, so the console shows which one a lockup hit.
+#
+#   NT-PVHCMP ROUND LAUNCHER TO_INIT_MS UPTIME_S
+nb_smpcmp() {
+	. "$NB/rounds"
+	a="console=ttyS0 quiet nt=mark"
+	qargs="-M pc -accel kvm -cpu host -smp 1 -m 256M -nodefaults -no-user-config -display none -serial stdio -no-reboot -initrd $RD"
+	echo "NT-BENCH-LOG smpcmp: L1 CPUs $(grep -c ^processor /proc/cpuinfo)"
+	r=0
+	while [ $r -lt "$NB_ROUNDS" ]; do
+		r=$((r + 1))
+		echo "NT-BENCH-LOG smpcmp $r db-64 starts, uptime $(cut -d' ' -f1 /proc/uptime)"
+		nb_pvhcmp_one $r db-64 "$DB" run "$K_cloud" --accel kvm -m 256M \
+			-i "$RD" -a "$a"
+		echo "NT-BENCH-LOG smpcmp $r q-pc starts, uptime $(cut -d' ' -f1 /proc/uptime)"
+		# shellcheck disable=SC2086 # $QEMU_CMD, $qargs: several words
+		nb_pvhcmp_one $r q-pc $QEMU_CMD $qargs -kernel "$K_cloud" -append "$a"
+	done
+	echo "NT-BENCH-LOG smpcmp: done, uptime $(cut -d' ' -f1 /proc/uptime)"
 }

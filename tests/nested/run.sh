@@ -32,7 +32,11 @@ PATH=$PATH:/sbin:/usr/sbin
 # One L1 vCPU: on two busy host cores it was faster than two (6 of 7
 # boots), and four runs of L1 with -smp 2 (QEMU 7.2's multi-threaded
 # TCG) ended with both L1 CPUs in a soft lockup inside directboot's
-# KVM_RUN, none yet with -smp 1.
+# KVM_RUN, none yet with -smp 1.  Not shown to be directboot's or the
+# nested set-up's: one -smp 2 L1 with three directboot and three QEMU-KVM
+# (-M pc) boots of the cloud kernel interleaved (NESTED_SMP=2
+# bench/nested -n 3 nb_smpcmp) ran 73 s with no soft lockup under either,
+# too few boots to compare with the lockups of whole nt_all runs.
 : "${NESTED_SMP:=1}" "${NESTED_TIMEOUT:=840}"
 fns=${*:-nt_all}
 T=$(mktemp -d)
