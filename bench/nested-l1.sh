@@ -367,6 +367,7 @@ nb_xsave() {
 		$q -kernel "$K_cloud" -initrd "$RD" -append "$a" 2>"$W/err" \
 		>"$W/line"
 	nb_xsave_lines q-pc
+}
 
 # ---- nb_pvhcmp: is the PVH guest's slowness directboot's? (issue 13 item 7)
 # The same cloud kernel, initramfs, 256 MiB and one vCPU, interleaved,
