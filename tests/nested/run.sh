@@ -16,9 +16,9 @@
 # nt_all; nt_extra holds the ones that fail for known bugs).
 # DIRECTBOOT (static build; default build/directboot), NESTED_SMP (L1
 # vCPUs, default 1), NESTED_MEM (L1 RAM, default 3G), NESTED_TIMEOUT
-# (seconds for the whole L1, default
-# 900, the 15 minutes the issue allows), NESTED_VERBOSE=1 copies every L2 console to L1's, KEEP=1 keeps
-# the scratch directory.  Benches use the same L1 (bench/nested):
+# (seconds for the whole L1, default 900, the 15 minutes the issue
+# allows), NESTED_VERBOSE=1 copies every L2 console to L1's, KEEP=1
+# keeps the scratch directory.  Benches use the same L1 (bench/nested):
 # NESTED_ADD=DIR goes into L1 as /nt/add, whose init.sh, if any, l1-init
 # sources before the functions run (so FN may be one of its functions),
 # and NESTED_CONSOLE=FILE keeps L1's console there.
