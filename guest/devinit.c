@@ -119,6 +119,30 @@ static void say(const char *fmt, ...)
  * (virtio_console waits for the host to take each buffer); a serial
  * console is drained first.
  */
+/*
+ * One byte OUT to an I/O port.  ioperm() needs CONFIG_X86_IOPL_IOPERM,
+ * which tinyconfig-style kernels leave out; /dev/port (CONFIG_DEVPORT)
+ * does the same OUT from the kernel, so it is the fallback.  After the
+ * pivot /dev is the new root's devtmpfs, which has it too.
+ */
+static void port_out(unsigned port, unsigned char val)
+{
+	int fd;
+
+	if (!port)
+		return;
+	if (!ioperm(port, 1, 1)) {
+		outb(val, (unsigned short)port);
+		return;
+	}
+	fd = open("/dev/port", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || pwrite(fd, &val, 1, (off_t)port) != 1)
+		say("cannot write port %#x (no ioperm, no /dev/port): %s", port,
+		    strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
 static void leave(int status)
 {
 	int fd;
@@ -135,8 +159,7 @@ static void leave(int status)
 		(void)0;
 	if (fd >= 0)
 		close(fd);
-	if (cfg.status_port && !ioperm(cfg.status_port, 1, 1))
-		outb((unsigned char)status, (unsigned short)cfg.status_port);
+	port_out(cfg.status_port, (unsigned char)status);
 	reboot(RB_AUTOBOOT);
 	for (;;)
 		pause();
@@ -383,8 +406,8 @@ static int run(char **argv)
 
 	console_mode(argv != NULL);
 	/* Now stdin may come (include/directboot/pc.h, DEVLOOP_READY_PORT). */
-	if (cfg.status_port && !ioperm(cfg.status_port, 2, 1))
-		outb(0, (unsigned short)(cfg.status_port + 1));
+	if (cfg.status_port)
+		port_out(cfg.status_port + 1, 0);
 	pid = fork();
 	if (pid < 0)
 		fail("fork: %s", strerror(errno));
