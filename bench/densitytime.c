@@ -30,6 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "childtime.h"
+
 #define COPIES_MAX 1024
 #define POLL_MS 5
 
@@ -39,42 +41,6 @@ struct copy {
 	int reached, killed, exited, status;
 	char *tail;
 };
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static pid_t start(char **argv, int out_fd, int other_fd)
-{
-	pid_t pid = fork();
-
-	if (pid)
-		return pid;
-	setpgid(0, 0);
-	close(other_fd);
-	int null = open("/dev/null", O_RDONLY);
-	dup2(null, 0);
-	dup2(out_fd, 1);
-	execvp(argv[0], argv);
-	fprintf(stderr, "densitytime: %s: %s\n", argv[0], strerror(errno));
-	_exit(127);
-}
-
-static int scan(char *tail, size_t mlen, const char *buf, size_t n,
-		const char *marker)
-{
-	for (size_t i = 0; i < n; i++) {
-		memmove(tail, tail + 1, mlen - 1);
-		tail[mlen - 1] = buf[i];
-		if (!memcmp(tail, marker, mlen))
-			return 1;
-	}
-	return 0;
-}
 
 static long rss_kib(pid_t pid)
 {
@@ -130,7 +96,8 @@ int main(int argc, char **argv)
 
 		if (pipe(fds) < 0)
 			return perror("pipe"), 2;
-		c[i].pid = start(argv + optind, fds[1], fds[0]);
+		c[i].pid = child_start(argv + optind, fds[1], fds[0],
+				       "densitytime");
 		close(fds[1]);
 		c[i].fd = fds[0];
 		c[i].tail = marker ? calloc(1, strlen(marker) + 1) : NULL;

@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "childtime.h"
+
 static volatile pid_t child;
 
 /* Out of time: the child goes; the read loop then sees EOF. */
@@ -36,51 +38,11 @@ static void on_alarm(int sig)
 		kill(-child, SIGKILL);
 }
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 static int usage(void)
 {
 	fprintf(stderr, "usage: launchtime [-m MARKER] [-k] [-t SECONDS] "
 			"[-o FILE] -- CMD [ARGS...]\n");
 	return 2;
-}
-
-static pid_t child_start(char **argv, int out_fd)
-{
-	pid_t pid = fork();
-
-	if (pid)
-		return pid;
-	int null = open("/dev/null", O_RDONLY);
-
-	setpgid(0, 0); /* so that a kill reaches its children too */
-
-	dup2(null, 0);
-	dup2(out_fd, 1);
-	execvp(argv[0], argv);
-	fprintf(stderr, "launchtime: %s: %s\n", argv[0], strerror(errno));
-	_exit(127);
-}
-
-/* Does the marker end in what we have seen so far?  Keeps a tail of
- * the stream as long as the marker, so a marker split across reads is
- * still found. */
-static int scan(char *tail, size_t mlen, const char *buf, size_t n,
-		const char *marker)
-{
-	for (size_t i = 0; i < n; i++) {
-		memmove(tail, tail + 1, mlen - 1);
-		tail[mlen - 1] = buf[i];
-		if (!memcmp(tail, marker, mlen))
-			return 1;
-	}
-	return 0;
 }
 
 int main(int argc, char **argv)
@@ -128,7 +90,7 @@ int main(int argc, char **argv)
 	if (pipe(fds) < 0)
 		return perror("pipe"), 2;
 	t0 = now_ms();
-	pid = child_start(argv + optind, fds[1]);
+	pid = child_start(argv + optind, fds[1], fds[0], "launchtime");
 	close(fds[1]);
 	child = pid;
 	signal(SIGALRM, on_alarm);
