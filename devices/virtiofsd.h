@@ -64,7 +64,7 @@ int virtiofsd_check_privilege(struct db_error *err);
  * is then our end of the vhost-user connection.  Call it from the thread
  * that lives until the run ends (PR_SET_PDEATHSIG follows the thread
  * that forked).  quiet: the daemon's own stderr goes to /dev/null (its
- * warnings, such as "fv_remove_watch: TODO!" at every device reset, are
+ * warnings, such as fv_remove_watch's at every device reset, are
  * not the user's business unless --debug); our own words about starting
  * it still reach stderr.  On failure nothing is left running.
  */

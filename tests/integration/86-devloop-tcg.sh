@@ -69,7 +69,7 @@ for b in $bins; do
 	run -- sh -c 'uname -r; exit 7' </dev/null >"$T/out" 2>"$T/err"
 	t_eq "$tag: -- sh -c 'uname -r; exit 7': the release, status 7" \
 		"7|$release" "$?|$(cat "$T/out")"
-	# virtiofsd's own warnings ("fv_remove_watch: TODO!", "virtio_loop:
+	# virtiofsd's own warnings (fv_remove_watch's at each reset, "virtio_loop:
 	# Unexpected poll revents") are for --debug only.
 	t_eq "$tag: virtiofsd's own lines kept off stderr" 0 \
 		"$(grep -c -e fv_remove_watch -e virtio_loop -e 'fuse_' "$T/err")"

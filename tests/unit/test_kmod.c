@@ -69,7 +69,7 @@ static void put_text(const char *rel, const char *text)
 
 /* A stand-in module for trees with a modules.dep (the reader only needs
  * the ELF magic there): "\177ELF" and the module's name. */
-static void put_stub(const char *rel)
+static void put_fake_ko(const char *rel)
 {
 	char buf[128];
 
@@ -180,11 +180,11 @@ static void test_dep_order(void **state)
 		 "kernel/drivers/virtio/virtio-mmio.ko: "
 		 "kernel/drivers/virtio/virtio_ring.ko\n"
 		 "kernel/fs/overlayfs/overlay.ko:\n");
-	put_stub("kernel/fs/fuse/virtiofs.ko");
-	put_stub("kernel/fs/fuse/fuse.ko");
-	put_stub("kernel/drivers/virtio/virtio_ring.ko");
-	put_stub("kernel/drivers/virtio/virtio-mmio.ko");
-	put_stub("kernel/fs/overlayfs/overlay.ko");
+	put_fake_ko("kernel/fs/fuse/virtiofs.ko");
+	put_fake_ko("kernel/fs/fuse/fuse.ko");
+	put_fake_ko("kernel/drivers/virtio/virtio_ring.ko");
+	put_fake_ko("kernel/drivers/virtio/virtio-mmio.ko");
+	put_fake_ko("kernel/fs/overlayfs/overlay.ko");
 
 	assert_int_equal(resolve(tree, "virtiofs virtio_mmio", &l, &err),
 			 DB_OK);
@@ -226,9 +226,9 @@ static void test_builtin(void **state)
 	put_text("modules.builtin", "kernel/drivers/virtio/virtio.ko\n"
 				    "kernel/drivers/virtio/virtio_ring.ko\n"
 				    "kernel/drivers/virtio/virtio_mmio.ko");
-	put_stub("kernel/fs/fuse/virtiofs.ko");
-	put_stub("kernel/fs/fuse/fuse.ko");
-	put_stub("kernel/drivers/virtio/virtio_ring.ko");
+	put_fake_ko("kernel/fs/fuse/virtiofs.ko");
+	put_fake_ko("kernel/fs/fuse/fuse.ko");
+	put_fake_ko("kernel/drivers/virtio/virtio_ring.ko");
 
 	assert_int_equal(resolve(tree, "virtiofs", &l, &err), DB_OK);
 	check_order(&l, "fuse virtiofs");
@@ -283,7 +283,7 @@ static void test_modinfo_key(void **state)
 
 	(void)state;
 	put("a.ko", ko, sizeof(ko));
-	put_stub("b.ko");
+	put_fake_ko("b.ko");
 	assert_int_equal(resolve(tree, "a", &l, &err), DB_OK);
 	check_order(&l, "b a");
 	kmod_list_free(&l);
@@ -346,8 +346,8 @@ static void test_missing(void **state)
 	put_text("modules.dep", "kernel/fs/fuse/virtiofs.ko: "
 				"kernel/fs/fuse/fuse.ko\n"
 				"kernel/x/a.ko: kernel/fs/fuse/fuse.ko\n");
-	put_stub("kernel/fs/fuse/virtiofs.ko");
-	put_stub("kernel/x/a.ko");
+	put_fake_ko("kernel/fs/fuse/virtiofs.ko");
+	put_fake_ko("kernel/x/a.ko");
 
 	assert_int_equal(resolve(tree, "virtiofs overlay a", &l, &err),
 			 DB_ERR_INPUT);
@@ -393,10 +393,10 @@ static void test_cycle(void **state)
 				"k/b.ko: k/c.ko\n"
 				"k/c.ko: k/a.ko\n"
 				"k/d.ko:\n");
-	put_stub("k/a.ko");
-	put_stub("k/b.ko");
-	put_stub("k/c.ko");
-	put_stub("k/d.ko");
+	put_fake_ko("k/a.ko");
+	put_fake_ko("k/b.ko");
+	put_fake_ko("k/c.ko");
+	put_fake_ko("k/d.ko");
 	assert_int_equal(resolve(tree, "d a", &l, &err), DB_ERR_INPUT);
 	snprintf(want, sizeof(want),
 		 "--modules %s: the modules depend on each other: "
@@ -429,7 +429,7 @@ static void test_depth(void **state)
 	(void)state;
 	for (unsigned i = 0; i <= 17; i++) {
 		snprintf(rel, sizeof(rel), "c%u.ko", i);
-		put_stub(rel);
+		put_fake_ko(rel);
 		n += (size_t)snprintf(dep + n, sizeof(dep) - n, "%s:", rel);
 		if (i < 17)
 			n += (size_t)snprintf(dep + n, sizeof(dep) - n,
@@ -462,7 +462,7 @@ static void test_not_elf(void **state)
 
 	(void)state;
 	put("k/a.ko", text, sizeof(text) - 1);
-	put_stub("k/b.ko");
+	put_fake_ko("k/b.ko");
 	put_text("modules.dep", "k/a.ko:\nk/b.ko:\nk/c.ko.xz:\nk/d.ko:\n");
 	assert_int_equal(resolve(tree, "b a", &l, &err), DB_ERR_INPUT);
 	snprintf(want, sizeof(want),
@@ -499,7 +499,7 @@ static void test_too_many(void **state)
 	(void)state;
 	for (unsigned i = 0; i <= KMOD_MAX; i++) {
 		snprintf(rel, sizeof(rel), "m%u.ko", i);
-		put_stub(rel);
+		put_fake_ko(rel);
 		n += (size_t)snprintf(dep + n, sizeof(dep) - n, "%s:\n", rel);
 	}
 	put_text("modules.dep", dep);
